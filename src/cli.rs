@@ -1,0 +1,96 @@
+//! Command-line arguments: clap types whose doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Compile sourced, hash-pinned policy dossiers into cited PDF briefs.
+///
+/// A clerk project holds dossiers/ (one TOML file per brief), sources/ (the
+/// evidence, each file with a TOML record pinning it) and optionally
+/// templates/. clerk checks every quote against its pinned source, then
+/// typesets consistently cited PDF briefs into output/.
+#[derive(Debug, Parser)]
+#[command(name = "clerk", version, max_term_width = 100)]
+pub struct Cli {
+    /// The project folder (holding dossiers/ and sources/)
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+
+    /// How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// When to colour human output
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check dossiers against their sources: hashes, quotes, ids, links, balance
+    ///
+    /// Reports every problem in one run. Exits 0 when there are no errors
+    /// (warnings allowed), 1 when a dossier has errors.
+    Check {
+        /// Dossiers to check, as ids (`nc-azerbaijan`) or paths; default: all of dossiers/
+        #[arg(value_name = "DOSSIER")]
+        dossiers: Vec<String>,
+    },
+
+    /// Check, then typeset a PDF brief for every dossier without errors
+    ///
+    /// Writes <out>/<dossier-id>.pdf atomically: a dossier with errors writes
+    /// nothing and leaves an earlier PDF as it was.
+    Build {
+        /// Dossiers to build, as ids or paths; default: all of dossiers/
+        #[arg(value_name = "DOSSIER")]
+        dossiers: Vec<String>,
+
+        /// Folder to write PDFs to (default: <root>/output)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+
+    /// Write the current SHA-256 of sources into a dossier's [sources]
+    ///
+    /// Only the pin strings change; comments and layout are kept. For each
+    /// re-pinned source, reports which quotes still match and which do not.
+    Pin {
+        /// The dossier to pin, as an id or a path
+        #[arg(value_name = "DOSSIER")]
+        dossier: String,
+
+        /// Re-pin only this source (repeatable); default: every source the dossier pins or cites
+        #[arg(long = "source", value_name = "ID")]
+        sources: Vec<String>,
+    },
+
+    /// Print a built-in template, to start a project's own
+    ///
+    /// Save it as templates/<name>.typ.hbs and edit it; dossiers choose it
+    /// with `template = "<name>"`.
+    Template {
+        /// The template's name
+        #[arg(value_name = "NAME", default_value = "brief")]
+        name: String,
+    },
+}
+
+/// Output format for diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Colour choice for human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,271 @@
+//! One function per command, and the one place diagnostics are printed and
+//! the exit code is decided.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use crate::cli::{Cli, Color, Command, Format};
+use crate::diag::{Diagnostic, Tally};
+use crate::project::{Project, Session};
+use crate::{model, render, typeset};
+
+/// How a command ended, when it could run at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything passed (warnings allowed): exit 0.
+    Success,
+    /// A dossier has errors, or a check failed: exit 1.
+    Failure,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Failure => 1,
+        }
+    }
+
+    fn from_ok(ok: bool) -> Self {
+        if ok {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        }
+    }
+}
+
+/// Runs a parsed command line. An `Err` means the command could not run
+/// (exit 2).
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let printer = Printer::new(cli.format, cli.color);
+    match cli.command {
+        Command::Check { dossiers } => check(&printer, &cli.root, &dossiers),
+        Command::Build { dossiers, out } => build(&printer, &cli.root, &dossiers, out),
+        Command::Pin { dossier, sources } => pin(&printer, &cli.root, &dossier, &sources),
+        Command::Template { name } => template(&name),
+    }
+}
+
+/// Prints diagnostics and status lines in the chosen format.
+struct Printer {
+    format: Format,
+    color: bool,
+}
+
+impl Printer {
+    fn new(format: Format, color: Color) -> Self {
+        let color = match color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+            }
+        };
+        Printer { format, color }
+    }
+
+    fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        match self.format {
+            Format::Human => {
+                let mut err = std::io::stderr().lock();
+                for d in diagnostics {
+                    let _ = writeln!(err, "{}\n", d.render(self.color));
+                }
+            }
+            Format::Json => {
+                let mut out = std::io::stdout().lock();
+                for d in diagnostics {
+                    let _ = writeln!(out, "{}", d.to_json());
+                }
+            }
+        }
+    }
+
+    /// A status line for people (stderr, human format only).
+    fn status(&self, line: &str) {
+        if self.format == Format::Human {
+            eprintln!("{line}");
+        }
+    }
+}
+
+fn summary(verb: &str, dossiers: usize, tally: Tally) -> String {
+    format!(
+        "{verb} {dossiers} dossier{}: {} error{}, {} warning{}",
+        plural(dossiers),
+        tally.errors,
+        plural(tally.errors),
+        tally.warnings,
+        plural(tally.warnings)
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn check(printer: &Printer, root: &std::path::Path, args: &[String]) -> anyhow::Result<Outcome> {
+    let session = Session::check(Project::open(root)?, args)?;
+    let diagnostics = session.diagnostics();
+    printer.diagnostics(&diagnostics);
+    let tally = Tally::of(&diagnostics);
+    printer.status(&summary("checked", session.checked.len(), tally));
+    Ok(Outcome::from_ok(tally.errors == 0))
+}
+
+fn build(
+    printer: &Printer,
+    root: &std::path::Path,
+    args: &[String],
+    out: Option<PathBuf>,
+) -> anyhow::Result<Outcome> {
+    let session = Session::check(Project::open(root)?, args)?;
+    let out = out.unwrap_or_else(|| session.project.output.clone());
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create the output folder `{}`", out.display()))?;
+    let mut diagnostics = session.diagnostics();
+    let typesetter = typeset::Typesetter::new(&session.project.templates);
+    let mut built = Vec::new();
+    for checked in &session.checked {
+        if !checked.is_buildable() {
+            continue;
+        }
+        match build_one(&session, checked, &typesetter) {
+            Ok(pdf) => {
+                let target = out.join(format!("{}.pdf", checked.input.id));
+                crate::output::write_atomic(&target, &pdf)?;
+                built.push(target);
+            }
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    printer.diagnostics(&diagnostics);
+    for target in &built {
+        printer.status(&format!(
+            "   built {}",
+            shown_path(&session.project, target)
+        ));
+    }
+    let tally = Tally::of(&diagnostics);
+    let failed = session.checked.len() - built.len();
+    printer.status(&format!(
+        "built {}, failed {} ({} error{}, {} warning{})",
+        built.len(),
+        failed,
+        tally.errors,
+        plural(tally.errors),
+        tally.warnings,
+        plural(tally.warnings)
+    ));
+    Ok(Outcome::from_ok(tally.errors == 0 && failed == 0))
+}
+
+/// Renders and typesets one checked dossier.
+pub fn build_one(
+    session: &Session,
+    checked: &crate::check::Checked,
+    typesetter: &typeset::Typesetter,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let dossier = checked.dossier.as_ref().ok_or_else(Vec::new)?;
+    let brief = model::brief(checked, &session.sources).ok_or_else(Vec::new)?;
+    let with_dossier = |d: Diagnostic| d.dossier(checked.input.id.clone());
+    let template = render::load(&session.project.templates, dossier.template()).map_err(|e| {
+        vec![with_dossier(
+            Diagnostic::new(crate::diag::Rule::UnknownTemplate, format!("{e:#}"))
+                .in_file(checked.input.file.display.clone()),
+        )]
+    })?;
+    let markup = render::render(&template, &brief).map_err(|d| vec![with_dossier(*d)])?;
+    let date = typeset::datetime(dossier.date.get_ref().0).ok_or_else(Vec::new)?;
+    let ident = format!("clerk/{}", checked.input.id);
+    typesetter
+        .pdf(&typeset::Job {
+            markup: &markup,
+            date,
+            ident: &ident,
+            template: &template,
+        })
+        .map_err(|found| found.into_iter().map(with_dossier).collect())
+}
+
+fn shown_path(project: &Project, path: &std::path::Path) -> String {
+    match path.strip_prefix(&project.root) {
+        Ok(relative) => project.display(&project.root.join(relative)),
+        Err(_) => path.display().to_string(),
+    }
+}
+
+fn pin(
+    printer: &Printer,
+    root: &std::path::Path,
+    dossier: &str,
+    only: &[String],
+) -> anyhow::Result<Outcome> {
+    let project = Project::open(root)?;
+    let report = crate::pin::pin(&project, dossier, only)?;
+    printer.diagnostics(&report.diagnostics);
+    for repin in &report.repins {
+        let line = match &repin.old {
+            Some(old) if *old == repin.new => {
+                format!("unchanged `{}` ({})", repin.source, short(&repin.new))
+            }
+            Some(old) => format!(
+                "  pinned `{}`: {} -> {}",
+                repin.source,
+                short(old),
+                short(&repin.new)
+            ),
+            None => format!(
+                "  pinned `{}`: {} (new pin)",
+                repin.source,
+                short(&repin.new)
+            ),
+        };
+        printer.status(&line);
+        let changed = repin.old.as_deref() != Some(repin.new.as_str());
+        for (claim, outcome) in &repin.quotes {
+            match outcome {
+                Ok(line) if changed => printer.status(&format!(
+                    "      ok claim `{claim}`: quote found on line {line}"
+                )),
+                Ok(_) => {}
+                Err(why) => printer.status(&format!(
+                    "  NO MATCH claim `{claim}`: quote no longer in `{}` ({why})",
+                    repin.source
+                )),
+            }
+        }
+    }
+    if report.is_clean() {
+        printer.status(&format!(
+            "pinned {} source(s) of `{}`",
+            report.repins.len(),
+            report.file
+        ));
+    } else {
+        printer.status(&format!(
+            "pinned `{}`, but some quotes no longer match or some sources could not be pinned; run `clerk check {}`",
+            report.file, report.dossier
+        ));
+    }
+    Ok(Outcome::from_ok(report.is_clean()))
+}
+
+fn short(pin: &str) -> String {
+    pin.chars().take(7 + 16).collect::<String>() + "…"
+}
+
+fn template(name: &str) -> anyhow::Result<Outcome> {
+    let text = render::builtin(name).ok_or_else(|| {
+        let names: Vec<&str> = render::BUILTIN.iter().map(|(n, _)| *n).collect();
+        anyhow::anyhow!(
+            "no built-in template `{name}`\nhelp: built-in templates: {}",
+            names.join(", ")
+        )
+    })?;
+    print!("{text}");
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,482 @@
+//! The brief as data: sections, claims with numbered citations, references.
+//!
+//! [`Brief`] is the whole template context: every field a template can use
+//! is here, serialised as is (docs/templates.md lists them). Text fields are
+//! plain text; the renderer escapes them for Typst.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::check::Checked;
+use crate::sources::SourceIndex;
+use crate::spec::{ClaimKind, Dossier, LocalDate};
+
+/// The template context for one brief.
+#[derive(Debug, Clone, Serialize)]
+pub struct Brief {
+    /// The dossier id (its file stem).
+    pub id: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    /// The brief's date, ISO (`2025-04-01`).
+    pub date: String,
+    /// The brief's date written out in the brief's language.
+    pub date_long: String,
+    pub authors: Vec<String>,
+    /// Handling marking printed on every page, if any.
+    pub marking: Option<String>,
+    /// BCP 47 language of the brief.
+    pub language: String,
+    /// The language's primary subtag (`fr` for `fr-CA`), as typst's `lang`.
+    pub lang: String,
+    /// Executive summary, one entry per paragraph.
+    pub summary: Vec<String>,
+    /// Allegations, denials and official positions, in that order.
+    pub sections: Vec<Section>,
+    /// Sources in order of first citation, numbered from 1.
+    pub references: Vec<Reference>,
+    /// Words of the template's fixed text in the brief's language.
+    pub labels: Labels,
+    /// Keywords for the PDF metadata.
+    pub keywords: Vec<String>,
+    /// The clerk version that built the brief.
+    pub clerk_version: String,
+    pub claim_count: usize,
+}
+
+/// One of the three sections.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// `allegation`, `denial` or `official-position`.
+    pub kind: String,
+    /// The section heading (`Allegations`, …).
+    pub title: String,
+    /// A label usable as a link target: `section-allegations`.
+    pub anchor: String,
+    /// The sentence printed when the section has no claims.
+    pub empty_text: String,
+    pub claims: Vec<ClaimView>,
+}
+
+/// A claim as the brief prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimView {
+    pub id: String,
+    /// Short reference within the brief: `A1`, `D2`, `P3`.
+    pub number: String,
+    /// Link target of the claim: `claim-<id>`.
+    pub anchor: String,
+    pub kind: String,
+    pub by: String,
+    pub date: Option<String>,
+    pub date_long: Option<String>,
+    pub statement: String,
+    pub note: Option<String>,
+    pub quotes: Vec<QuoteView>,
+    /// Claims this one answers.
+    pub responds_to: Vec<ClaimLink>,
+    /// Claims that answer this one.
+    pub responses: Vec<ClaimLink>,
+}
+
+/// A link to another claim of the brief.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimLink {
+    pub id: String,
+    pub number: String,
+    pub anchor: String,
+    pub by: String,
+    pub kind: String,
+}
+
+/// A quote with its citation.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteView {
+    /// The quote as written in the dossier, white space folded.
+    pub text: String,
+    /// Language of the source (BCP 47), if its record gives one.
+    pub language: Option<String>,
+    /// Its primary subtag, as typst's `lang`.
+    pub lang: Option<String>,
+    pub source: String,
+    /// Reference number of the source.
+    pub number: usize,
+    /// Link target of the reference entry: `ref-<number>`.
+    pub reference_anchor: String,
+    pub line: usize,
+    pub paragraph: usize,
+    /// The citation as printed: `[1, ¶4]`.
+    pub citation: String,
+}
+
+/// An entry of the references list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference {
+    pub number: usize,
+    /// Link target of the entry: `ref-<number>`.
+    pub anchor: String,
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub author: Option<String>,
+    pub published: Option<String>,
+    pub accessed: Option<String>,
+    /// `press`, `parliamentary`, …
+    pub kind: String,
+    /// The kind in words (`press`, `NGO`, `social media`).
+    pub kind_label: String,
+    pub language: Option<String>,
+    pub url: Option<String>,
+    /// The pinned SHA-256, 64 hex digits.
+    pub sha256: String,
+    /// The first 16 hex digits of the pin.
+    pub fingerprint: String,
+    /// The source file, relative to `sources/`.
+    pub file: String,
+    /// Whether any quote cites it.
+    pub cited: bool,
+}
+
+/// Fixed words of the built-in template, in English or French.
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    pub summary: String,
+    pub references: String,
+    pub sources: String,
+    pub sources_intro: String,
+    pub page: String,
+    pub of: String,
+    pub responds_to: String,
+    pub responses: String,
+    pub note: String,
+    pub by: String,
+    pub prepared_by: String,
+    pub accessed: String,
+    pub fingerprint: String,
+    pub built_with: String,
+}
+
+/// Builds the context of a dossier that checked without errors.
+pub fn brief(checked: &Checked, sources: &SourceIndex) -> Option<Brief> {
+    let dossier = checked.dossier.as_ref()?;
+    let french = dossier.language().starts_with("fr");
+    let mut numbers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut sections = Vec::new();
+    let by_id: BTreeMap<&str, &crate::spec::Claim> = dossier
+        .claims
+        .iter()
+        .map(|c| (c.id.get_ref().as_str(), c))
+        .collect();
+    let mut claim_numbers: BTreeMap<&str, String> = BTreeMap::new();
+    for kind in ClaimKind::ALL {
+        let letter = match kind {
+            ClaimKind::Allegation => 'A',
+            ClaimKind::Denial => 'D',
+            ClaimKind::OfficialPosition => 'P',
+        };
+        let of_kind = dossier.claims.iter().filter(|c| *c.kind.get_ref() == kind);
+        for (n, claim) in of_kind.enumerate() {
+            claim_numbers.insert(claim.id.get_ref(), format!("{letter}{}", n + 1));
+        }
+    }
+    let number_of = |id: &str| claim_numbers.get(id).cloned().unwrap_or_default();
+    for kind in ClaimKind::ALL {
+        let mut claims = Vec::new();
+        for (index, claim) in dossier.claims.iter().enumerate() {
+            if *claim.kind.get_ref() != kind {
+                continue;
+            }
+            let mut quotes = Vec::new();
+            for (e, evidence) in claim.evidence.get_ref().iter().enumerate() {
+                let found = checked.matches.get(index)?.get(e)?.as_ref()?;
+                let source_id = evidence.source.get_ref().clone();
+                let next = numbers.len() + 1;
+                let number = *numbers.entry(source_id.clone()).or_insert(next);
+                let language = sources
+                    .sources
+                    .get(&source_id)?
+                    .language()
+                    .map(str::to_string);
+                quotes.push(QuoteView {
+                    text: fold_space(evidence.quote.get_ref()),
+                    lang: language.as_deref().map(primary_subtag),
+                    language,
+                    source: source_id,
+                    number,
+                    reference_anchor: format!("ref-{number}"),
+                    line: found.locator.line,
+                    paragraph: found.locator.paragraph,
+                    citation: format!("[{number}, ¶{}]", found.locator.paragraph),
+                });
+            }
+            let link = |c: &crate::spec::Claim| ClaimLink {
+                id: c.id.get_ref().clone(),
+                number: number_of(c.id.get_ref()),
+                anchor: anchor(c.id.get_ref()),
+                by: fold_space(c.by.get_ref()),
+                kind: c.kind.get_ref().name().to_string(),
+            };
+            let responds_to = claim
+                .responds_to
+                .iter()
+                .filter_map(|t| by_id.get(t.get_ref().as_str()).map(|c| link(c)))
+                .collect();
+            let responses = dossier
+                .claims
+                .iter()
+                .filter(|c| {
+                    c.responds_to
+                        .iter()
+                        .any(|t| t.get_ref() == claim.id.get_ref())
+                })
+                .map(link)
+                .collect();
+            claims.push(ClaimView {
+                id: claim.id.get_ref().clone(),
+                number: number_of(claim.id.get_ref()),
+                anchor: anchor(claim.id.get_ref()),
+                kind: kind.name().to_string(),
+                by: fold_space(claim.by.get_ref()),
+                date: claim.date.as_ref().map(|d| d.get_ref().to_string()),
+                date_long: claim.date.as_ref().map(|d| long_date(*d.get_ref(), french)),
+                statement: fold_space(claim.statement.get_ref()),
+                note: claim.note.as_ref().map(|n| fold_space(n.get_ref())),
+                quotes,
+                responds_to,
+                responses,
+            });
+        }
+        let (title, empty_text) = section_words(kind, french);
+        sections.push(Section {
+            kind: kind.name().to_string(),
+            title: title.to_string(),
+            anchor: format!("section-{}", kind.name()),
+            empty_text: empty_text.to_string(),
+            claims,
+        });
+    }
+    // Pinned sources no quote cites still belong in the hash list.
+    for id in dossier.sources.keys() {
+        let next = numbers.len() + 1;
+        numbers.entry(id.get_ref().clone()).or_insert(next);
+    }
+    let mut references: Vec<Reference> = Vec::new();
+    for (id, number) in &numbers {
+        let source = sources.sources.get(id)?;
+        let record = source.record.as_ref()?;
+        let pin = dossier
+            .sources
+            .iter()
+            .find(|(k, _)| k.get_ref() == id)
+            .and_then(|(_, v)| crate::spec::parse_pin(v.get_ref()))?
+            .to_string();
+        references.push(Reference {
+            number: *number,
+            anchor: format!("ref-{number}"),
+            id: id.clone(),
+            title: fold_space(record.title.get_ref()),
+            publisher: fold_space(record.publisher.get_ref()),
+            author: record.author.as_ref().map(|a| fold_space(a.get_ref())),
+            published: record
+                .published
+                .as_ref()
+                .map(|d| long_date(*d.get_ref(), french)),
+            accessed: record
+                .accessed
+                .as_ref()
+                .map(|d| long_date(*d.get_ref(), french)),
+            kind: kind_name(*record.kind.get_ref()),
+            kind_label: record.kind.get_ref().label().to_string(),
+            language: record.language.as_ref().map(|l| l.get_ref().clone()),
+            url: record.url.as_ref().map(|u| u.get_ref().trim().to_string()),
+            fingerprint: pin[..16].to_string(),
+            sha256: pin,
+            file: source.content.as_ref()?.relative.clone(),
+            cited: sections
+                .iter()
+                .flat_map(|s| &s.claims)
+                .flat_map(|c| &c.quotes)
+                .any(|q| &q.source == id),
+        });
+    }
+    references.sort_by_key(|r| r.number);
+    Some(Brief {
+        id: checked.input.id.clone(),
+        title: fold_space(dossier.title.get_ref()),
+        subtitle: dossier.subtitle.as_ref().map(|s| fold_space(s.get_ref())),
+        date: dossier.date.get_ref().to_string(),
+        date_long: long_date(*dossier.date.get_ref(), french),
+        authors: dossier
+            .authors
+            .iter()
+            .map(|a| fold_space(a.get_ref()))
+            .collect(),
+        marking: dossier.marking.as_ref().map(|m| fold_space(m.get_ref())),
+        language: dossier.language().to_string(),
+        lang: primary_subtag(dossier.language()),
+        summary: paragraphs(dossier.summary.get_ref()),
+        keywords: keywords(dossier),
+        claim_count: dossier.claims.len(),
+        sections,
+        references,
+        labels: labels(french),
+        clerk_version: crate::VERSION.to_string(),
+    })
+}
+
+fn kind_name(kind: crate::spec::SourceKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// `fr` for `fr-CA`: typst's `lang` takes the language alone.
+fn primary_subtag(tag: &str) -> String {
+    tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
+}
+
+fn anchor(claim_id: &str) -> String {
+    format!("claim-{claim_id}")
+}
+
+fn keywords(dossier: &Dossier) -> Vec<String> {
+    let mut words = vec!["clerk".to_string(), "brief".to_string()];
+    for kind in ClaimKind::ALL {
+        if dossier.claims.iter().any(|c| *c.kind.get_ref() == kind) {
+            words.push(kind.name().to_string());
+        }
+    }
+    words
+}
+
+/// Folds every run of white space into one space and trims the ends.
+pub fn fold_space(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Splits text into paragraphs at blank lines.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !current.trim().is_empty() {
+                out.push(fold_space(&current));
+            }
+            current.clear();
+        } else {
+            current.push(' ');
+            current.push_str(line);
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(fold_space(&current));
+    }
+    out
+}
+
+fn long_date(date: LocalDate, french: bool) -> String {
+    use chrono::Datelike;
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let d = date.0;
+    let month = d.month0() as usize;
+    if french {
+        let day = if d.day() == 1 {
+            "1er".to_string()
+        } else {
+            d.day().to_string()
+        };
+        format!("{day} {} {}", FR[month], d.year())
+    } else {
+        format!("{} {} {}", d.day(), EN[month], d.year())
+    }
+}
+
+fn section_words(kind: ClaimKind, french: bool) -> (&'static str, &'static str) {
+    match (kind, french) {
+        (ClaimKind::Allegation, false) => ("Allegations", "The dossier records no allegations."),
+        (ClaimKind::Denial, false) => ("Denials", "The dossier records no denials."),
+        (ClaimKind::OfficialPosition, false) => (
+            "Official positions",
+            "The dossier records no official positions.",
+        ),
+        (ClaimKind::Allegation, true) => ("Allégations", "Le dossier ne relève aucune allégation."),
+        (ClaimKind::Denial, true) => ("Démentis", "Le dossier ne relève aucun démenti."),
+        (ClaimKind::OfficialPosition, true) => (
+            "Positions officielles",
+            "Le dossier ne relève aucune position officielle.",
+        ),
+    }
+}
+
+fn labels(french: bool) -> Labels {
+    let pick = |en: &str, fr: &str| if french { fr } else { en }.to_string();
+    Labels {
+        summary: pick("Summary", "Synthèse"),
+        references: pick("References", "Références"),
+        sources: pick("Source integrity", "Intégrité des sources"),
+        sources_intro: pick(
+            "Each source is pinned by the SHA-256 of its file. Every quote above was checked against these exact files when this brief was built.",
+            "Chaque source est épinglée par l'empreinte SHA-256 de son fichier. Chaque citation ci-dessus a été vérifiée contre ces fichiers lors de la production de cette note.",
+        ),
+        page: pick("Page", "Page"),
+        of: pick("of", "sur"),
+        responds_to: pick("Responds to", "Répond à"),
+        responses: pick("Responses", "Réponses"),
+        note: pick("Note", "Note"),
+        by: pick("By", "Par"),
+        prepared_by: pick("Prepared by", "Préparé par"),
+        accessed: pick("accessed", "consulté le"),
+        fingerprint: pick("fingerprint", "empreinte"),
+        built_with: pick("Built with clerk", "Produit avec clerk"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_split_at_blank_lines() {
+        assert_eq!(
+            paragraphs("\nOne\nline.\n\n  \nTwo.\n"),
+            vec!["One line.".to_string(), "Two.".to_string()]
+        );
+    }
+
+    #[test]
+    fn dates_in_english_and_french() {
+        let d = LocalDate(chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
+        assert_eq!(long_date(d, false), "1 April 2025");
+        assert_eq!(long_date(d, true), "1er avril 2025");
+    }
+}

@@ -1,0 +1,179 @@
+//! `clerk pin`: rewriting the pin strings of a dossier's `[sources]` with
+//! the current digests, keeping every comment and the layout (toml_edit).
+
+use std::collections::BTreeSet;
+
+use toml_edit::{DocumentMut, Item, Value};
+
+use crate::check;
+use crate::diag::{Diagnostic, Rule};
+use crate::project::Project;
+use crate::quote;
+use crate::sources::SourceIndex;
+
+/// What happened to one source's pin.
+#[derive(Debug)]
+pub struct Repin {
+    pub source: String,
+    pub old: Option<String>,
+    pub new: String,
+    /// Quotes citing the source: `(claim id, Ok(line) | Err(closest passage))`.
+    pub quotes: Vec<(String, Result<usize, String>)>,
+}
+
+/// The result of pinning a dossier.
+#[derive(Debug, Default)]
+pub struct PinReport {
+    pub dossier: String,
+    pub file: String,
+    pub repins: Vec<Repin>,
+    /// Findings that stopped a source from being pinned.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl PinReport {
+    /// Whether every pinned source exists and all its quotes still match.
+    pub fn is_clean(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+            && self
+                .repins
+                .iter()
+                .all(|r| r.quotes.iter().all(|(_, q)| q.is_ok()))
+    }
+}
+
+/// Pins `only` (or every source the dossier pins or cites) to its current
+/// digest, writing the dossier back only if a pin changed.
+pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Result<PinReport> {
+    let path = project
+        .select(std::slice::from_ref(&dossier_arg.to_string()))?
+        .remove(0);
+    let mut report = PinReport::default();
+    let input = match project.read_dossier(&path) {
+        Ok(input) => input,
+        Err(d) => {
+            report.diagnostics.push(*d);
+            return Ok(report);
+        }
+    };
+    report.dossier = input.id.clone();
+    report.file = input.file.display.clone();
+    let mut document: DocumentMut = match input.file.text.parse() {
+        Ok(document) => document,
+        Err(error) => {
+            let error: toml_edit::TomlError = error;
+            let site = error
+                .span()
+                .map_or_else(|| input.file.whole(), |s| input.file.site(s));
+            report.diagnostics.push(
+                Diagnostic::new(Rule::Syntax, error.message().trim().to_string())
+                    .at(site)
+                    .dossier(input.id.clone()),
+            );
+            return Ok(report);
+        }
+    };
+    let parsed = check::parse(input.clone());
+    let Some(dossier) = parsed.dossier else {
+        report.diagnostics.extend(parsed.diagnostics);
+        return Ok(report);
+    };
+    let cited = check::cited_sources(&dossier);
+    let targets: BTreeSet<String> = if only.is_empty() {
+        cited.clone()
+    } else {
+        for id in only {
+            if !cited.contains(id) {
+                anyhow::bail!(
+                    "dossier `{}` neither pins nor cites source `{id}`\nhelp: cite it in a claim's evidence first, or pin one of: {}",
+                    input.id,
+                    cited
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+        only.iter().cloned().collect()
+    };
+
+    let mut sources = SourceIndex::scan(&project.layout());
+    sources.load(&project.layout(), Some(&targets));
+
+    let table = document
+        .entry("sources")
+        .or_insert_with(|| Item::Table(toml_edit::Table::new()))
+        .as_table_like_mut()
+        .ok_or_else(|| anyhow::anyhow!("`sources` in `{}` is not a table", input.file.display))?;
+    let mut changed = false;
+    for id in &targets {
+        let Some(source) = sources.sources.get(id) else {
+            report.diagnostics.push(
+                Diagnostic::new(Rule::UnknownSource, format!("source `{id}` has no record"))
+                    .in_file(input.file.display.clone())
+                    .dossier(input.id.clone())
+                    .source(id.clone())
+                    .help(format!("add `sources/{id}.toml` beside the source file")),
+            );
+            continue;
+        };
+        let Some(content) = source.content.as_ref().filter(|_| !source.has_errors()) else {
+            report.diagnostics.extend(source.problems.iter().cloned());
+            continue;
+        };
+        let new = format!("sha256:{}", content.sha256);
+        let old = table
+            .get(id)
+            .and_then(|item| item.as_str())
+            .map(str::to_string);
+        if old.as_deref() != Some(new.as_str()) {
+            match table.get_mut(id).and_then(Item::as_value_mut) {
+                Some(value) => {
+                    // Keep the comments and spacing around the old pin.
+                    let decor = value.decor().clone();
+                    *value = Value::from(new.as_str());
+                    *value.decor_mut() = decor;
+                }
+                None => {
+                    table.insert(id, toml_edit::value(new.as_str()));
+                }
+            }
+            changed = true;
+        }
+        let mut quotes = Vec::new();
+        if let Some(text) = source.text() {
+            for claim in &dossier.claims {
+                for evidence in claim.evidence.get_ref() {
+                    if evidence.source.get_ref() != id {
+                        continue;
+                    }
+                    let outcome = match quote::find(&text.normalised, evidence.quote.get_ref()) {
+                        Ok(found) => Ok(text.lines.locate(found.raw.start).line),
+                        Err(miss) => Err(miss.nearest.map_or_else(
+                            || "the source has no text".to_string(),
+                            |near| {
+                                format!(
+                                    "closest passage on line {} ({:.0}% similar)",
+                                    text.lines.locate(near.raw.start).line,
+                                    near.similarity * 100.0
+                                )
+                            },
+                        )),
+                    };
+                    quotes.push((claim.id.get_ref().clone(), outcome));
+                }
+            }
+        }
+        report.repins.push(Repin {
+            source: id.clone(),
+            old,
+            new,
+            quotes,
+        });
+    }
+    if changed {
+        crate::output::write_atomic(&path, document.to_string().as_bytes())?;
+    }
+    Ok(report)
+}

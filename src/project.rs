@@ -1,0 +1,185 @@
+//! A project on disk: its folders, the dossiers a command names, and the
+//! whole check of a selection (records, sources, rules) as one `Session`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::check::{self, Checked, DossierFile};
+use crate::diag::{Diagnostic, Rule, TextFile};
+use crate::render;
+use crate::sources::{self, Layout, SourceIndex};
+
+/// The folders of a clerk project.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Absolute, canonical project root.
+    pub root: PathBuf,
+    pub dossiers: PathBuf,
+    pub sources: PathBuf,
+    pub templates: PathBuf,
+    pub output: PathBuf,
+}
+
+impl Project {
+    /// Opens the project at `root`, which must hold a `dossiers/` folder.
+    pub fn open(root: &Path) -> anyhow::Result<Project> {
+        let root = std::fs::canonicalize(root)
+            .with_context(|| format!("no project at `{}`", root.display()))?;
+        let dossiers = root.join("dossiers");
+        if !dossiers.is_dir() {
+            bail!(
+                "`{}` is not a clerk project (it has no `dossiers/` folder)\nhelp: pass the project folder with `--root DIR`",
+                root.display()
+            );
+        }
+        Ok(Project {
+            sources: root.join("sources"),
+            templates: root.join("templates"),
+            output: root.join("output"),
+            dossiers,
+            root,
+        })
+    }
+
+    pub fn layout(&self) -> Layout<'_> {
+        Layout {
+            root: &self.root,
+            sources: &self.sources,
+        }
+    }
+
+    /// The dossier files named by `args` (ids or paths), or all of
+    /// `dossiers/` in name order when `args` is empty.
+    pub fn select(&self, args: &[String]) -> anyhow::Result<Vec<PathBuf>> {
+        if args.is_empty() {
+            let mut found = Vec::new();
+            let entries = std::fs::read_dir(&self.dossiers)
+                .with_context(|| format!("cannot read `{}`", self.dossiers.display()))?;
+            for entry in entries {
+                let path = entry?.path();
+                if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+                    found.push(path);
+                }
+            }
+            found.sort();
+            return Ok(found);
+        }
+        let mut selected = Vec::new();
+        for arg in args {
+            let by_id = self.dossiers.join(format!("{arg}.toml"));
+            let path = if !arg.contains('/') && !arg.ends_with(".toml") && by_id.is_file() {
+                by_id
+            } else if Path::new(arg).is_file() {
+                PathBuf::from(arg)
+            } else if self.root.join(arg).is_file() {
+                self.root.join(arg)
+            } else {
+                bail!("no dossier `{arg}` (looked for `dossiers/{arg}.toml` and the path `{arg}`)");
+            };
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
+            if !selected.contains(&path) {
+                selected.push(path);
+            }
+        }
+        Ok(selected)
+    }
+
+    /// The path of `path` as shown in messages: relative to the root.
+    pub fn display(&self, path: &Path) -> String {
+        sources::display_path(&self.root, path)
+    }
+
+    /// Reads a dossier file; a file that cannot be read as text becomes a
+    /// `syntax` diagnostic.
+    pub fn read_dossier(&self, path: &Path) -> Result<DossierFile, Box<Diagnostic>> {
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let display = self.display(path);
+        let bytes = std::fs::read(path).map_err(|error| {
+            Box::new(
+                Diagnostic::new(Rule::Syntax, format!("cannot read dossier ({error})"))
+                    .in_file(display.clone())
+                    .dossier(id.clone()),
+            )
+        })?;
+        let sha256 = sources::sha256_hex(&bytes);
+        let text = sources::decode_utf8(bytes).map_err(|offset| {
+            Box::new(
+                Diagnostic::new(
+                    Rule::Syntax,
+                    format!("dossier is not UTF-8 text (invalid byte at offset {offset})"),
+                )
+                .in_file(display.clone())
+                .dossier(id.clone()),
+            )
+        })?;
+        Ok(DossierFile {
+            id,
+            file: TextFile::new(display, text),
+            sha256,
+        })
+    }
+}
+
+/// The outcome of checking a selection of dossiers.
+#[derive(Debug)]
+pub struct Session {
+    pub project: Project,
+    pub sources: SourceIndex,
+    pub checked: Vec<Checked>,
+    /// Findings not tied to one checked dossier: unreadable dossier files,
+    /// source records and files.
+    pub general: Vec<Diagnostic>,
+}
+
+impl Session {
+    /// Checks the dossiers named by `args` (all when empty).
+    pub fn check(project: Project, args: &[String]) -> anyhow::Result<Session> {
+        let paths = project.select(args)?;
+        let mut general = Vec::new();
+        let mut parsed = Vec::new();
+        for path in &paths {
+            match project.read_dossier(path) {
+                Ok(file) => parsed.push(check::parse(file)),
+                Err(d) => general.push(*d),
+            }
+        }
+        let mut sources = SourceIndex::scan(&project.layout());
+        // Checking everything checks every record; a selection only loads
+        // the sources it relies on.
+        let wanted: Option<BTreeSet<String>> = (!args.is_empty()).then(|| {
+            parsed
+                .iter()
+                .filter_map(|p| p.dossier.as_ref())
+                .flat_map(check::cited_sources)
+                .collect()
+        });
+        sources.load(&project.layout(), wanted.as_ref());
+        general.extend(sources.diagnostics(wanted.as_ref()));
+        let template_exists = |name: &str| render::template_exists(&project.templates, name);
+        let checked = parsed
+            .into_iter()
+            .map(|p| check::check(p, &sources, &template_exists))
+            .collect();
+        Ok(Session {
+            project,
+            sources,
+            checked,
+            general,
+        })
+    }
+
+    /// Every diagnostic, sorted for stable output.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all = self.general.clone();
+        for checked in &self.checked {
+            all.extend(checked.diagnostics.iter().cloned());
+        }
+        crate::diag::sort(&mut all);
+        all
+    }
+}

@@ -1,0 +1,548 @@
+//! Quote normalisation, matching, locators and the near-miss search.
+//!
+//! This module is the one place that knows how a quote is compared with its
+//! source (FORMAT.md, "Quote matching"). Every other stage goes through
+//! [`Normalised`] and [`find`], so the PDF, `check`, `pin` and the audit
+//! manifest all agree on what "the quote occurs in the source" means.
+
+use std::ops::Range;
+
+use bio::pattern_matching::myers::long::Myers;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::canonical_combining_class;
+
+/// Name of the normalisation profile, recorded in manifests so a verifier
+/// knows which rules produced the offsets.
+pub const PROFILE: &str = "clerk-quote-v1";
+
+/// How far (in normalised characters) an elided piece may start after the
+/// end of the previous one.
+pub const MAX_ELISION_GAP: usize = 1_000;
+
+/// The elision marker as it reads after normalisation (`[…]` folds to it).
+const ELISION: &str = "[...]";
+
+/// Text after the FORMAT.md normalisation, with a map back to the raw text.
+#[derive(Debug, Clone)]
+pub struct Normalised {
+    text: String,
+    /// Points where the offset between normalised and raw text changes:
+    /// `(normalised byte, raw byte)`, sorted by both.
+    anchors: Vec<(usize, usize)>,
+    raw_len: usize,
+}
+
+impl Normalised {
+    /// Normalises `raw` (steps 1 to 5 of FORMAT.md).
+    pub fn new(raw: &str) -> Self {
+        let mut builder = Builder {
+            text: String::with_capacity(raw.len()),
+            anchors: Vec::new(),
+            pending_space: None,
+        };
+        let mut cluster_start = 0;
+        let mut chars = raw.char_indices().peekable();
+        while let Some((start, c)) = chars.next() {
+            // NFKC runs over a starter and the combining marks after it, so
+            // each output character can be traced to one raw position.
+            let mut end = start + c.len_utf8();
+            while let Some(&(next_start, next)) = chars.peek() {
+                if canonical_combining_class(next) == 0 {
+                    break;
+                }
+                end = next_start + next.len_utf8();
+                chars.next();
+            }
+            let cluster = &raw[start..end];
+            if cluster.len() == 1 {
+                builder.push(c, start);
+            } else if !is_double_quote(c) {
+                for folded in cluster.nfkc() {
+                    builder.push(folded, start);
+                }
+            }
+            cluster_start = end;
+        }
+        debug_assert_eq!(cluster_start, raw.len());
+        Normalised {
+            text: builder.text,
+            anchors: builder.anchors,
+            raw_len: raw.len(),
+        }
+    }
+
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Maps a byte offset of the normalised text to the byte offset in the
+    /// raw text where the character there came from.
+    pub fn raw_offset(&self, normalised: usize) -> usize {
+        if normalised >= self.text.len() {
+            return self.raw_len;
+        }
+        let index = self.anchors.partition_point(|&(n, _)| n <= normalised);
+        match index.checked_sub(1).map(|i| self.anchors[i]) {
+            Some((n, r)) => r + (normalised - n),
+            None => normalised,
+        }
+    }
+
+    /// Maps a normalised byte range to the raw byte range it covers.
+    pub fn raw_range(&self, normalised: Range<usize>) -> Range<usize> {
+        let start = self.raw_offset(normalised.start);
+        let end = self.raw_offset(normalised.end).max(start);
+        start..end
+    }
+}
+
+struct Builder {
+    text: String,
+    anchors: Vec<(usize, usize)>,
+    /// A run of white space seen but not yet written: its raw offset.
+    pending_space: Option<usize>,
+}
+
+impl Builder {
+    fn push(&mut self, c: char, raw: usize) {
+        if c.is_whitespace() {
+            self.pending_space.get_or_insert(raw);
+            return;
+        }
+        let folded = match fold(c) {
+            Fold::Drop => return,
+            Fold::Keep => None,
+            Fold::Into(s) => Some(s),
+        };
+        if let Some(space) = self.pending_space.take()
+            && !self.text.is_empty()
+        {
+            self.emit(' ', space);
+        }
+        match folded {
+            None => self.emit(c, raw),
+            Some(s) => s.chars().for_each(|f| self.emit(f, raw)),
+        }
+    }
+
+    fn emit(&mut self, c: char, raw: usize) {
+        let normalised = self.text.len();
+        let expected = match self.anchors.last() {
+            Some(&(n, r)) => r + (normalised - n),
+            None => normalised,
+        };
+        if expected != raw {
+            self.anchors.push((normalised, raw));
+        }
+        self.text.push(c);
+    }
+}
+
+enum Fold {
+    Drop,
+    Keep,
+    Into(&'static str),
+}
+
+fn is_double_quote(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '“' | '”' | '„' | '«' | '»' | '‹' | '›' | '″' | '‟' | '＂'
+    )
+}
+
+/// Steps 2 to 4 for one character already folded by NFKC.
+fn fold(c: char) -> Fold {
+    match c {
+        c if is_double_quote(c) => Fold::Drop,
+        '\'' => Fold::Keep,
+        '‘' | '’' | '‚' | '′' | 'ʼ' | '‛' => Fold::Into("'"),
+        '‐' | '‑' | '‒' | '–' | '—' | '−' => Fold::Into("-"),
+        '…' => Fold::Into("..."),
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => Fold::Drop,
+        _ => Fold::Keep,
+    }
+}
+
+/// Where a quote was found in its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// Byte range in the raw source text, from the first piece's start to
+    /// the last piece's end.
+    pub raw: Range<usize>,
+    /// Byte range in the normalised source text.
+    pub normalised: Range<usize>,
+}
+
+/// Why a quote did not match, with the closest passage for the failing piece.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Miss {
+    /// The normalised piece that could not be placed (the whole quote when
+    /// it has no elision).
+    pub piece: String,
+    /// 0-based index of that piece, and how many pieces the quote has.
+    pub piece_index: usize,
+    pub pieces: usize,
+    /// The closest passage of the source, if the source has any text.
+    pub nearest: Option<NearMiss>,
+}
+
+/// The passage of a source closest to a piece of quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearMiss {
+    /// Byte range in the raw source text.
+    pub raw: Range<usize>,
+    /// The passage, normalised.
+    pub text: String,
+    /// 1 minus the edit distance over the piece length, in 0..=1.
+    pub similarity: f64,
+}
+
+/// Splits a normalised quote into its elided pieces (empty pieces dropped).
+pub fn pieces(normalised_quote: &str) -> Vec<&str> {
+    normalised_quote
+        .split(ELISION)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Finds the first occurrence of `quote` (raw, as written in the dossier) in
+/// `source`, honouring elisions.
+pub fn find(source: &Normalised, quote: &str) -> Result<Match, Miss> {
+    let quote = Normalised::new(quote);
+    let pieces = pieces(quote.as_str());
+    if pieces.is_empty() {
+        return Err(Miss {
+            piece: String::new(),
+            piece_index: 0,
+            pieces: 0,
+            nearest: None,
+        });
+    }
+    let mut search = Search {
+        text: source.as_str(),
+        pieces: &pieces,
+        dead: std::collections::HashSet::new(),
+        deepest: 0,
+    };
+    let mut from = 0;
+    while let Some(offset) = search.text[from..].find(pieces[0]) {
+        let start = from + offset;
+        let end = start + pieces[0].len();
+        if let Some(last_end) = search.place(1, end) {
+            let normalised = start..last_end;
+            return Ok(Match {
+                raw: source.raw_range(normalised.clone()),
+                normalised,
+            });
+        }
+        from = start + next_char_len(search.text, start);
+    }
+    let failing = search.deepest;
+    Err(Miss {
+        piece: pieces[failing].to_string(),
+        piece_index: failing,
+        pieces: pieces.len(),
+        nearest: nearest(source, pieces[failing]),
+    })
+}
+
+struct Search<'a> {
+    text: &'a str,
+    pieces: &'a [&'a str],
+    /// `(piece, previous end)` pairs already known to lead nowhere, so
+    /// repeated text cannot make the search exponential.
+    dead: std::collections::HashSet<(usize, usize)>,
+    /// The furthest piece that could not be placed, for the diagnostic.
+    deepest: usize,
+}
+
+impl Search<'_> {
+    /// Places pieces `index..` after `previous_end`; returns the last end.
+    fn place(&mut self, index: usize, previous_end: usize) -> Option<usize> {
+        if index == self.pieces.len() {
+            return Some(previous_end);
+        }
+        if self.dead.contains(&(index, previous_end)) {
+            return None;
+        }
+        let piece = self.pieces[index];
+        let window_end = advance_chars(self.text, previous_end, MAX_ELISION_GAP);
+        let window = &self.text[previous_end..(window_end + piece.len()).min(self.text.len())];
+        let mut from = 0;
+        while let Some(offset) = window[from..].find(piece) {
+            let start = previous_end + from + offset;
+            if start > window_end {
+                break;
+            }
+            if let Some(end) = self.place(index + 1, start + piece.len()) {
+                return Some(end);
+            }
+            from += offset + next_char_len(window, from + offset);
+        }
+        self.deepest = self.deepest.max(index);
+        self.dead.insert((index, previous_end));
+        None
+    }
+}
+
+fn next_char_len(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(1, char::len_utf8)
+}
+
+/// The byte offset `count` characters after `from` (or the end of `text`).
+fn advance_chars(text: &str, from: usize, count: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .nth(count)
+        .map_or(text.len(), |(i, _)| from + i)
+}
+
+/// Finds the passage of `source` closest to `piece` by edit distance, with
+/// Myers' bit-parallel algorithm (linear in the source length).
+pub fn nearest(source: &Normalised, piece: &str) -> Option<NearMiss> {
+    let text = source.as_str().as_bytes();
+    if text.is_empty() || piece.is_empty() {
+        return None;
+    }
+    let forward = Myers::<u64>::new(piece.as_bytes());
+    let (last, distance) = forward.find_best_end(text);
+    let end = last + 1;
+    // Walk back over a window twice the piece's length with the reversed
+    // pattern to find where the best passage starts.
+    let window_start = end.saturating_sub(piece.len() * 2 + 8);
+    let reversed_piece: Vec<u8> = piece.bytes().rev().collect();
+    let reversed_text: Vec<u8> = text[window_start..end].iter().rev().copied().collect();
+    let backward = Myers::<u64>::new(reversed_piece);
+    let (back_last, _) = backward.find_best_end(&reversed_text);
+    let start = floor_char_boundary(source.as_str(), end - (back_last + 1));
+    let end = ceil_char_boundary(source.as_str(), end);
+    let similarity = 1.0 - (distance as f64 / piece.len().max(1) as f64);
+    Some(NearMiss {
+        raw: source.raw_range(start..end),
+        text: source.as_str()[start..end].to_string(),
+        similarity: similarity.clamp(0.0, 1.0),
+    })
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+/// Line and paragraph numbers of a text, for locators.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+    /// Paragraph of each line (0 for a blank line).
+    paragraphs: Vec<u32>,
+}
+
+/// Where a passage starts in its source: 1-based line and paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Locator {
+    pub line: usize,
+    pub paragraph: usize,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `text`; paragraphs are blocks of non-blank lines.
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut paragraphs = Vec::with_capacity(line_starts.len());
+        let mut paragraph = 0;
+        let mut previous_blank = true;
+        for (i, &start) in line_starts.iter().enumerate() {
+            let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
+            let blank = text[start..end].trim().is_empty();
+            if blank {
+                paragraphs.push(0);
+            } else {
+                if previous_blank {
+                    paragraph += 1;
+                }
+                paragraphs.push(paragraph);
+            }
+            previous_blank = blank;
+        }
+        LineIndex {
+            line_starts,
+            paragraphs,
+        }
+    }
+
+    /// The locator of the raw byte offset `at`.
+    pub fn locate(&self, at: usize) -> Locator {
+        let line = self.line_starts.partition_point(|&s| s <= at).max(1);
+        // A match never starts on a blank line; fall back to the next
+        // paragraph if an offset does.
+        let paragraph = self.paragraphs[line - 1..]
+            .iter()
+            .copied()
+            .find(|&p| p != 0)
+            .unwrap_or(*self.paragraphs.iter().max().unwrap_or(&0))
+            as usize;
+        Locator {
+            line,
+            paragraph: paragraph.max(1),
+        }
+    }
+
+    /// The raw byte range of 1-based line `line`, without its line break.
+    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(text.len(), |&next| next - 1);
+        let end = if end > start && text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        start..end.max(start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        Normalised::new(s).as_str().to_string()
+    }
+
+    #[test]
+    fn folds_quotes_dashes_spaces_and_ligatures() {
+        assert_eq!(norm("  «\u{a0}Bonjour\u{a0}»  "), "Bonjour");
+        assert_eq!(norm("l’Assemblée — “vraiment”"), "l'Assemblée - vraiment");
+        assert_eq!(norm("e\u{ad}ffi\u{200b}cient ﬁne…"), "efficient fine...");
+        assert_eq!(norm("a\r\n\r\n\tb"), "a b");
+        assert_eq!(norm("1″"), "1");
+    }
+
+    #[test]
+    fn nfkc_composes_combining_marks() {
+        assert_eq!(norm("e\u{301}te\u{301}"), "été");
+    }
+
+    #[test]
+    fn maps_offsets_back_to_raw_text() {
+        let raw = "Le  «\u{a0}monde\u{a0}» est\r\n  vaste";
+        let n = Normalised::new(raw);
+        let m = find(&n, "monde est vaste").unwrap();
+        assert_eq!(&raw[m.raw.clone()], "monde\u{a0}» est\r\n  vaste");
+    }
+
+    #[test]
+    fn matches_across_hard_line_breaks() {
+        let source = Normalised::new(
+            "relatifs au statut des pays et territoires d’outre-mer, \n\nVu la loi",
+        );
+        assert!(find(&source, "territoires d'outre-mer, Vu la loi").is_ok());
+    }
+
+    #[test]
+    fn guillemets_match_straight_quotes_and_mismatched_pairs() {
+        let source = Normalised::new("Le ministre dénonce « une ingérence » étrangère.");
+        assert!(find(&source, "\"une ingérence\" étrangère").is_ok());
+        assert!(find(&source, "“une ingérence » étrangère").is_ok());
+        // The marks go, the spaces inside French guillemets stay (step 5
+        // folds them, it does not remove them).
+        let source = Normalised::new("il parle d’« ingérence » étrangère");
+        assert!(find(&source, "d'\"ingérence\" étrangère").is_err());
+        assert!(find(&source, "d'« ingérence » étrangère").is_ok());
+    }
+
+    #[test]
+    fn elision_pieces_must_be_in_order_and_close() {
+        let source = Normalised::new("one two three four five");
+        assert!(find(&source, "one […] four").is_ok());
+        assert!(find(&source, "one [...] three [...] five").is_ok());
+        let miss = find(&source, "four […] one").unwrap_err();
+        assert_eq!(miss.piece, "one");
+        assert_eq!(miss.piece_index, 1);
+        let far = format!("start {} end", "x".repeat(MAX_ELISION_GAP + 5));
+        let source = Normalised::new(&far);
+        assert!(find(&source, "start [...] end").is_err());
+        let near = format!("start {} end", "x".repeat(MAX_ELISION_GAP - 10));
+        assert!(find(&Normalised::new(&near), "start [...] end").is_ok());
+    }
+
+    #[test]
+    fn elision_backtracks_to_a_later_first_piece() {
+        let filler = "y".repeat(MAX_ELISION_GAP + 10);
+        let source = Normalised::new(&format!("alpha {filler} alpha beta"));
+        let m = find(&source, "alpha […] beta").unwrap();
+        assert!(m.normalised.start > 0);
+    }
+
+    #[test]
+    fn first_occurrence_is_the_match() {
+        let source = Normalised::new("repeat\n\nrepeat");
+        let m = find(&source, "repeat").unwrap();
+        assert_eq!(m.raw, 0..6);
+    }
+
+    #[test]
+    fn locates_lines_and_paragraphs() {
+        let text = "\n\nfirst para\nstill first\n   \nsecond\n\n\nthird";
+        let index = LineIndex::new(text);
+        let at = text.find("still").unwrap();
+        assert_eq!(
+            index.locate(at),
+            Locator {
+                line: 4,
+                paragraph: 1
+            }
+        );
+        let at = text.find("third").unwrap();
+        assert_eq!(
+            index.locate(at),
+            Locator {
+                line: 9,
+                paragraph: 3
+            }
+        );
+    }
+
+    #[test]
+    fn near_miss_finds_the_closest_passage() {
+        let source = Normalised::new(
+            "Nothing here. The minister said interference was a reality. More text.",
+        );
+        let miss = find(&source, "the minister said interference is a reality").unwrap_err();
+        let near = miss.nearest.unwrap();
+        assert!(
+            near.text
+                .contains("minister said interference was a reality"),
+            "{near:?}"
+        );
+        assert!(near.similarity > 0.85 && near.similarity < 1.0, "{near:?}");
+    }
+
+    #[test]
+    fn near_miss_scans_a_large_source() {
+        let paragraph = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ";
+        let big = paragraph.repeat(5 * 1024 * 1024 / paragraph.len());
+        let source = Normalised::new(&big);
+        let quote: String =
+            "The government denies any involvement in the riots and rejects the claims. ".repeat(4);
+        let miss = find(&source, &quote).unwrap_err();
+        let near = miss.nearest.unwrap();
+        assert!(near.similarity < 0.5, "{near:?}");
+        assert!(near.raw.end <= big.len());
+    }
+}

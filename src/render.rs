@@ -1,0 +1,270 @@
+//! Handlebars templates that turn a [`Brief`](crate::model::Brief) into
+//! Typst markup, with Typst escaping as the default.
+//!
+//! Every `{{field}}` is escaped for Typst markup, so dossier text always
+//! prints as itself. Only the deliberately named `raw-markup` helper (and
+//! Handlebars' triple-stash `{{{…}}}`) insert markup unescaped.
+
+use std::path::{Path, PathBuf};
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+};
+
+use crate::diag::{Diagnostic, Rule, TextFile};
+use crate::model::Brief;
+
+/// Built-in templates compiled into the binary: `(name, text)`.
+pub const BUILTIN: &[(&str, &str)] = &[("brief", include_str!("builtin/brief.typ.hbs"))];
+
+/// File extension of templates under `templates/`.
+pub const EXTENSION: &str = ".typ.hbs";
+
+/// A template ready to render: its text and where it came from.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub name: String,
+    /// `templates/<name>.typ.hbs`, or `<built-in brief>`.
+    pub display: String,
+    pub text: String,
+    /// The file, for a project template.
+    pub path: Option<PathBuf>,
+}
+
+/// Whether `name` is a project template or a built-in one.
+pub fn template_exists(templates: &Path, name: &str) -> bool {
+    crate::spec::is_valid_id(name)
+        && (templates.join(format!("{name}{EXTENSION}")).is_file() || builtin(name).is_some())
+}
+
+/// The text of a built-in template.
+pub fn builtin(name: &str) -> Option<&'static str> {
+    BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
+/// Loads template `name`: the project's own if it has one, else the
+/// built-in of that name.
+pub fn load(templates: &Path, name: &str) -> anyhow::Result<Template> {
+    if !crate::spec::is_valid_id(name) {
+        anyhow::bail!("no template named `{name}`");
+    }
+    let path = templates.join(format!("{name}{EXTENSION}"));
+    if path.is_file() {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read `templates/{name}{EXTENSION}` ({e})"))?;
+        return Ok(Template {
+            name: name.to_string(),
+            display: format!("templates/{name}{EXTENSION}"),
+            text,
+            path: Some(path),
+        });
+    }
+    let text = builtin(name).ok_or_else(|| anyhow::anyhow!("no template named `{name}`"))?;
+    Ok(Template {
+        name: name.to_string(),
+        display: format!("<built-in {name}>"),
+        text: text.to_string(),
+        path: None,
+    })
+}
+
+/// Renders `brief` through `template` into Typst markup.
+pub fn render(template: &Template, brief: &Brief) -> Result<String, Box<Diagnostic>> {
+    let registry = registry();
+    let file = TextFile::new(template.display.clone(), template.text.clone());
+    let mut registry = registry;
+    registry
+        .register_template_string(&template.name, &template.text)
+        .map_err(|error| {
+            let message = error.reason().to_string();
+            Box::new(locate(
+                Diagnostic::new(
+                    Rule::Template,
+                    format!("template does not parse: {message}"),
+                ),
+                &file,
+                error.pos().map(|(line, _)| line),
+                error.pos().map(|(_, column)| column),
+            ))
+        })?;
+    registry.render(&template.name, brief).map_err(|error| {
+        let message = match error.reason() {
+            RenderErrorReason::MissingVariable(Some(name)) => {
+                format!("the template uses `{name}`, which the brief context does not have")
+            }
+            other => other.to_string(),
+        };
+        Box::new(
+            locate(
+                Diagnostic::new(
+                    Rule::Template,
+                    format!("template failed to render: {message}"),
+                ),
+                &file,
+                error.line_no,
+                error.column_no,
+            )
+            .help("docs/templates.md lists every field of the context"),
+        )
+    })
+}
+
+fn locate(
+    d: Diagnostic,
+    file: &TextFile,
+    line: Option<usize>,
+    column: Option<usize>,
+) -> Diagnostic {
+    match line {
+        Some(line) => {
+            let start = file
+                .text
+                .split_inclusive('\n')
+                .take(line.saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>();
+            let column_bytes = file.text[start..]
+                .char_indices()
+                .nth(column.unwrap_or(1).saturating_sub(1))
+                .map_or(0, |(i, _)| i);
+            d.at(file.site(start + column_bytes..start + column_bytes))
+        }
+        None => d.in_file(file.display.clone()),
+    }
+}
+
+/// A Handlebars registry set up for Typst: strict, Typst-escaped, with
+/// clerk's helpers.
+fn registry() -> Handlebars<'static> {
+    let mut registry = Handlebars::new();
+    registry.set_strict_mode(true);
+    registry.register_escape_fn(escape_markup);
+    registry.register_helper("str", Box::new(string_helper));
+    registry.register_helper("label", Box::new(label_helper));
+    registry.register_helper("raw-markup", Box::new(raw_helper));
+    registry
+}
+
+/// Escapes plain text for Typst markup, so it prints as itself.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | '#' | '*' | '_' | '`' | '$' | '@' | '<' | '>' | '[' | ']' | '~' | '=' | '-'
+            | '+' | '/' | '"' | '\'' | '.' | ':' | '{' | '}' | '%' | '&' | '^' | '|' | ';' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // A line break in plain text is a space: paragraphs are the
+            // template's business.
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push(' ');
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Writes a Typst string literal (for code: `title: {{str title}}`).
+pub fn string_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn param_text(h: &Helper<'_>, name: &'static str) -> Result<String, RenderErrorReason> {
+    let value = h
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex(name, 0))?
+        .value();
+    Ok(match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    })
+}
+
+fn string_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    out.write(&string_literal(&param_text(h, "str")?))?;
+    Ok(())
+}
+
+fn label_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let name = param_text(h, "label")?;
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(RenderErrorReason::Other(format!("`{name}` cannot be a Typst label")).into());
+    }
+    out.write(&format!("<{name}>"))?;
+    Ok(())
+}
+
+fn raw_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    out.write(&param_text(h, "raw-markup")?)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_escape_covers_typst_syntax() {
+        assert_eq!(escape_markup("#set *x* $y$"), "\\#set \\*x\\* \\$y\\$");
+        assert_eq!(escape_markup("a // b\r\nc"), "a \\/\\/ b c");
+        assert_eq!(escape_markup("l'été..."), "l\\'été\\.\\.\\.");
+    }
+
+    #[test]
+    fn string_literal_escapes_quotes_and_controls() {
+        assert_eq!(string_literal("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\u{1}\"");
+    }
+
+    #[test]
+    fn builtin_brief_exists() {
+        assert!(builtin("brief").is_some());
+        assert!(!template_exists(Path::new("/nonexistent"), "../brief"));
+    }
+}

@@ -1,0 +1,394 @@
+//! The dossier and source-record types of FORMAT.md, parsed from TOML with
+//! the spans every diagnostic needs.
+//!
+//! Parsing here is about shape and values (`syntax`, `bad-id`); rules that
+//! relate files to each other live in `check`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, Rule, TextFile};
+
+/// A TOML local date (`2024-05-17`), the only date form FORMAT.md allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalDate(pub chrono::NaiveDate);
+
+impl<'de> Deserialize<'de> for LocalDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = toml::value::Datetime::deserialize(deserializer)?;
+        let date = match (value.date, value.time, value.offset) {
+            (Some(date), None, None) => date,
+            _ => {
+                return Err(D::Error::custom(format!(
+                    "expected a local date such as `2025-04-01`, found `{value}`"
+                )));
+            }
+        };
+        chrono::NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+            .map(LocalDate)
+            .ok_or_else(|| D::Error::custom(format!("`{value}` is not a calendar date")))
+    }
+}
+
+impl fmt::Display for LocalDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl Serialize for LocalDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// What kind of document a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    Parliamentary,
+    Government,
+    Press,
+    Ngo,
+    Social,
+    Forum,
+    Other,
+}
+
+impl SourceKind {
+    /// Forum and social posts are weak evidence on their own.
+    pub fn is_weak(self) -> bool {
+        matches!(self, SourceKind::Forum | SourceKind::Social)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Parliamentary => "parliamentary",
+            SourceKind::Government => "government",
+            SourceKind::Press => "press",
+            SourceKind::Ngo => "NGO",
+            SourceKind::Social => "social media",
+            SourceKind::Forum => "forum",
+            SourceKind::Other => "other",
+        }
+    }
+}
+
+/// A source record: `sources/**/<source-id>.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub file: Spanned<String>,
+    pub title: Spanned<String>,
+    pub publisher: Spanned<String>,
+    pub kind: Spanned<SourceKind>,
+    pub author: Option<Spanned<String>>,
+    pub published: Option<Spanned<LocalDate>>,
+    pub accessed: Option<Spanned<LocalDate>>,
+    pub language: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+}
+
+/// What a claim is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimKind {
+    Allegation,
+    Denial,
+    OfficialPosition,
+}
+
+impl ClaimKind {
+    pub const ALL: [ClaimKind; 3] = [
+        ClaimKind::Allegation,
+        ClaimKind::Denial,
+        ClaimKind::OfficialPosition,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ClaimKind::Allegation => "allegation",
+            ClaimKind::Denial => "denial",
+            ClaimKind::OfficialPosition => "official-position",
+        }
+    }
+}
+
+/// A dossier: `dossiers/<dossier-id>.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dossier {
+    pub title: Spanned<String>,
+    pub subtitle: Option<Spanned<String>>,
+    pub date: Spanned<LocalDate>,
+    #[serde(default)]
+    pub authors: Vec<Spanned<String>>,
+    pub marking: Option<Spanned<String>>,
+    pub language: Option<Spanned<String>>,
+    pub template: Option<Spanned<String>>,
+    pub summary: Spanned<String>,
+    pub sources: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    pub claims: Vec<Claim>,
+}
+
+impl Dossier {
+    /// The brief's language, `en` unless set.
+    pub fn language(&self) -> &str {
+        self.language.as_ref().map_or("en", |l| l.get_ref())
+    }
+
+    /// The template name, `brief` unless set.
+    pub fn template(&self) -> &str {
+        self.template.as_ref().map_or("brief", |t| t.get_ref())
+    }
+}
+
+/// One claim of a dossier.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    pub id: Spanned<String>,
+    pub kind: Spanned<ClaimKind>,
+    pub by: Spanned<String>,
+    pub date: Option<Spanned<LocalDate>>,
+    pub statement: Spanned<String>,
+    #[serde(rename = "responds-to", default)]
+    pub responds_to: Vec<Spanned<String>>,
+    pub note: Option<Spanned<String>>,
+    pub evidence: Spanned<Vec<Evidence>>,
+}
+
+/// A quote backing a claim.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub source: Spanned<String>,
+    pub quote: Spanned<String>,
+}
+
+/// Whether `id` matches `[a-z0-9][a-z0-9-]*`.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut bytes = id.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z' | b'0'..=b'9'))
+        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+}
+
+/// The digest of a well-formed pin (`sha256:` and 64 lowercase hex digits).
+pub fn parse_pin(pin: &str) -> Option<&str> {
+    let hex = pin.strip_prefix("sha256:")?;
+    (hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))).then_some(hex)
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (`en`, `fr-CA`).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Parses a file's text as `T`, turning a TOML or shape error into a
+/// `syntax` diagnostic with its line and column.
+pub fn parse<T: for<'de> Deserialize<'de>>(file: &TextFile) -> Result<T, Box<Diagnostic>> {
+    toml::from_str(&file.text).map_err(|error| {
+        let site = match error.span() {
+            Some(span) => file.site(span),
+            None => file.whole(),
+        };
+        Box::new(
+            Diagnostic::new(Rule::Syntax, first_line(error.message()))
+                .at(site)
+                .help(syntax_help(error.message())),
+        )
+    })
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_string()
+}
+
+fn syntax_help(message: &str) -> String {
+    if message.contains("unknown field") {
+        "check the spelling against docs/format.md; unknown keys are refused so typos are caught"
+            .to_string()
+    } else if message.contains("missing field") {
+        "add the required key (docs/format.md lists them)".to_string()
+    } else {
+        "see docs/format.md for the expected form".to_string()
+    }
+}
+
+/// Checks the values of a record that serde cannot: the language tag.
+pub fn validate_record(record: &Record, file: &TextFile) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    if let Some(language) = &record.language {
+        check_language(language, file, &mut found);
+    }
+    check_non_empty(&record.file, "file", file, &mut found);
+    check_non_empty(&record.title, "title", file, &mut found);
+    check_non_empty(&record.publisher, "publisher", file, &mut found);
+    found
+}
+
+/// Checks the values of a dossier that serde cannot: ids, pins, language,
+/// and the at-least-one-evidence rule.
+pub fn validate_dossier(dossier: &Dossier, file: &TextFile) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    if let Some(language) = &dossier.language {
+        check_language(language, file, &mut found);
+    }
+    check_non_empty(&dossier.title, "title", file, &mut found);
+    for (id, pin) in &dossier.sources {
+        check_id(id, "source", file, &mut found);
+        if parse_pin(pin.get_ref()).is_none() {
+            found.push(
+                Diagnostic::new(Rule::Syntax, format!("malformed pin for source `{}`", id.get_ref()))
+                    .at(file.site(pin.span()))
+                    .source(id.get_ref())
+                    .label("expected `sha256:` and 64 lowercase hex digits")
+                    .help("write the file's SHA-256 as `sha256sum` prints it, or run `clerk pin` to fill it in"),
+            );
+        }
+    }
+    for claim in &dossier.claims {
+        check_id(&claim.id, "claim", file, &mut found);
+        for target in &claim.responds_to {
+            check_id(target, "claim", file, &mut found);
+        }
+        if claim.evidence.get_ref().is_empty() {
+            found.push(
+                Diagnostic::new(
+                    Rule::Syntax,
+                    format!("claim `{}` has no evidence", claim.id.get_ref()),
+                )
+                .at(file.site(claim.evidence.span()))
+                .claim(claim.id.get_ref())
+                .help("add at least one `[[claims.evidence]]` with `source` and `quote`"),
+            );
+        }
+        for evidence in claim.evidence.get_ref() {
+            check_id(&evidence.source, "source", file, &mut found);
+            if crate::quote::pieces(
+                crate::quote::Normalised::new(evidence.quote.get_ref()).as_str(),
+            )
+            .is_empty()
+            {
+                found.push(
+                    Diagnostic::new(Rule::Syntax, "empty quote")
+                        .at(file.site(evidence.quote.span()))
+                        .claim(claim.id.get_ref())
+                        .source(evidence.source.get_ref())
+                        .help("quote the passage of the source that supports the claim"),
+                );
+            }
+        }
+    }
+    found
+}
+
+fn check_id(id: &Spanned<String>, what: &str, file: &TextFile, found: &mut Vec<Diagnostic>) {
+    if !is_valid_id(id.get_ref()) {
+        found.push(
+            Diagnostic::new(Rule::BadId, format!("invalid {what} id `{}`", id.get_ref()))
+                .at(file.site(id.span()))
+                .label("ids match `[a-z0-9][a-z0-9-]*`")
+                .help(format!(
+                    "use lowercase letters, digits and hyphens, for example `{}`",
+                    suggest_id(id.get_ref())
+                )),
+        );
+    }
+}
+
+fn check_language(tag: &Spanned<String>, file: &TextFile, found: &mut Vec<Diagnostic>) {
+    if !is_language_tag(tag.get_ref()) {
+        found.push(
+            Diagnostic::new(
+                Rule::Syntax,
+                format!("`{}` is not a BCP 47 language tag", tag.get_ref()),
+            )
+            .at(file.site(tag.span()))
+            .help("use a tag such as `en`, `fr` or `fr-CA`"),
+        );
+    }
+}
+
+fn check_non_empty(
+    value: &Spanned<String>,
+    key: &str,
+    file: &TextFile,
+    found: &mut Vec<Diagnostic>,
+) {
+    if value.get_ref().trim().is_empty() {
+        found.push(
+            Diagnostic::new(Rule::Syntax, format!("`{key}` is empty")).at(file.site(value.span())),
+        );
+    }
+}
+
+/// A valid id close to `id`, for help messages.
+pub fn suggest_id(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "source-1".to_string()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_the_pattern() {
+        assert!(is_valid_id("lemonde-2024-05-17"));
+        assert!(is_valid_id("0a"));
+        assert!(!is_valid_id("-a"));
+        assert!(!is_valid_id("Le_Monde"));
+        assert!(!is_valid_id(""));
+        assert_eq!(suggest_id("Le_Monde 2024"), "le-monde-2024");
+    }
+
+    #[test]
+    fn pins_are_checked() {
+        let hex = "381da4ea24955599b6d262be006324cc9d924b8865506892fe670b52112798cb";
+        assert_eq!(parse_pin(&format!("sha256:{hex}")), Some(hex));
+        assert_eq!(parse_pin(&format!("sha256:{}", hex.to_uppercase())), None);
+        assert_eq!(parse_pin(hex), None);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_dates_carry_lines() {
+        let file = TextFile::new(
+            "sources/x.toml",
+            "file = \"x.txt\"\ntitle = \"t\"\npublisher = \"p\"\nkind = \"press\"\ntitel = \"oops\"\n",
+        );
+        let error = parse::<Record>(&file).unwrap_err();
+        assert_eq!(error.rule, Rule::Syntax);
+        assert_eq!(error.site.as_ref().unwrap().line, 5);
+        assert!(error.message.contains("titel"), "{}", error.message);
+
+        let file = TextFile::new(
+            "sources/x.toml",
+            "file = \"x.txt\"\ntitle = \"t\"\npublisher = \"p\"\nkind = \"press\"\npublished = 2024-05-17T10:00:00Z\n",
+        );
+        let error = parse::<Record>(&file).unwrap_err();
+        assert_eq!(error.site.as_ref().unwrap().line, 5);
+        assert!(error.message.contains("local date"), "{}", error.message);
+    }
+}

@@ -1,0 +1,275 @@
+//! Typst as a library: an in-memory `World` whose main file is the rendered
+//! brief, whose other files come only from `templates/`, whose fonts are
+//! embedded (plus `templates/fonts/`), and whose clock is the dossier's date.
+//! No system fonts, no network, no packages: the PDF depends on the inputs
+//! alone.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{LazyLock, Mutex};
+
+use typst::diag::{FileError, FileResult, PackageError, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
+
+use crate::diag::{Diagnostic, Rule, TextFile};
+
+/// The one file id every brief's main file uses (ids are interned forever,
+/// so one per brief would leak in a long batch).
+static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| {
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new("/__clerk_brief__.typ").expect("a valid virtual path"),
+    )
+    .intern()
+});
+
+/// What every compilation of a run shares: the standard library and fonts.
+pub struct Typesetter {
+    library: LazyHash<Library>,
+    fonts: FontStore,
+    /// `templates/`, the only folder a template may read from.
+    root: Option<PathBuf>,
+}
+
+impl Typesetter {
+    /// Sets up the library and the embedded fonts, plus any fonts under
+    /// `<templates>/fonts/`.
+    pub fn new(templates: &Path) -> Self {
+        let mut fonts = FontStore::new();
+        fonts.extend(typst_kit::fonts::embedded());
+        let project_fonts = templates.join("fonts");
+        if project_fonts.is_dir() {
+            let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(&project_fonts)
+                .max_depth(8)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.into_path())
+                .filter(|p| {
+                    p.extension().is_some_and(|e| {
+                        matches!(
+                            e.to_string_lossy().to_ascii_lowercase().as_str(),
+                            "ttf" | "otf" | "ttc" | "otc"
+                        )
+                    })
+                })
+                .collect();
+            paths.sort();
+            for path in paths {
+                if let Ok(data) = std::fs::read(&path) {
+                    fonts.extend(Font::iter(Bytes::new(data)).map(|font| {
+                        let info = font.info().clone();
+                        (font, info)
+                    }));
+                }
+            }
+        }
+        Typesetter {
+            library: LazyHash::new(Library::default()),
+            fonts,
+            root: std::fs::canonicalize(templates).ok(),
+        }
+    }
+
+    /// Compiles Typst markup into a PDF dated `date`.
+    ///
+    /// `ident` seeds the PDF's document id; derive it from the inputs.
+    pub fn pdf(&self, job: &Job<'_>) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let world = BriefWorld {
+            typesetter: self,
+            main: Source::new(*MAIN_ID, job.markup.to_string()),
+            today: job.date,
+            files: Mutex::new(HashMap::new()),
+        };
+        let warned = typst::compile::<PagedDocument>(&world);
+        let result = warned.output.and_then(|document| {
+            let options = PdfOptions {
+                ident: Smart::Custom(job.ident.to_string()),
+                creator: Smart::Custom(Some(format!("clerk {}", crate::VERSION))),
+                timestamp: Some(Timestamp::new_utc(job.date)),
+                page_ranges: None,
+                standards: PdfStandards::default(),
+                tagged: true,
+                pretty: false,
+            };
+            typst_pdf::pdf(&document, &options)
+        });
+        // Free typst's memoised results so a batch's memory stays flat.
+        typst::comemo::evict(0);
+        result.map_err(|errors| errors.iter().map(|e| world.diagnostic(e, job)).collect())
+    }
+}
+
+/// One brief to typeset.
+pub struct Job<'a> {
+    pub markup: &'a str,
+    pub date: Datetime,
+    pub ident: &'a str,
+    /// The template, for error locations.
+    pub template: &'a crate::render::Template,
+}
+
+/// Converts a dossier date into typst's date.
+pub fn datetime(date: chrono::NaiveDate) -> Option<Datetime> {
+    use chrono::Datelike;
+    Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
+}
+
+struct BriefWorld<'a> {
+    typesetter: &'a Typesetter,
+    main: Source,
+    today: Datetime,
+    files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
+}
+
+impl BriefWorld<'_> {
+    /// Reads a file under `templates/`, refusing anything that resolves
+    /// outside it (through `..` or a symbolic link).
+    fn read(&self, id: FileId) -> FileResult<Bytes> {
+        if let VirtualRoot::Package(spec) = id.root() {
+            return Err(FileError::Package(PackageError::Other(Some(
+                typst::ecow::eco_format!(
+                    "package imports are not available in clerk templates ({spec}); put the files under templates/ instead"
+                ),
+            ))));
+        }
+        let mut cache = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(cached) = cache.get(&id) {
+            return cached.clone();
+        }
+        let result = self.read_uncached(id);
+        cache.insert(id, result.clone());
+        result
+    }
+
+    fn read_uncached(&self, id: FileId) -> FileResult<Bytes> {
+        let root = self.typesetter.root.as_ref().ok_or_else(|| {
+            FileError::Other(Some(
+                "this project has no templates/ folder to read files from".into(),
+            ))
+        })?;
+        let path = id.vpath().realize(root).map_err(FileError::Realize)?;
+        let canonical = std::fs::canonicalize(&path).map_err(|e| FileError::from_io(e, &path))?;
+        if !canonical.starts_with(root) {
+            return Err(FileError::AccessDenied);
+        }
+        if canonical.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        let metadata = std::fs::metadata(&canonical).map_err(|e| FileError::from_io(e, &path))?;
+        if !metadata.is_file() {
+            return Err(FileError::Other(Some("not a regular file".into())));
+        }
+        std::fs::read(&canonical)
+            .map(Bytes::new)
+            .map_err(|e| FileError::from_io(e, &path))
+    }
+
+    /// A typst error as a clerk diagnostic against the template.
+    fn diagnostic(&self, error: &SourceDiagnostic, job: &Job<'_>) -> Diagnostic {
+        let level_word = match error.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut d = Diagnostic::new(
+            Rule::Template,
+            format!("typst {level_word}: {}", error.message),
+        )
+        .in_file(job.template.display.clone());
+        let span = error.span;
+        if let (Some(id), Some(range)) = (span.id(), self.range(span)) {
+            if id == *MAIN_ID {
+                let rendered = TextFile::new(job.template.display.clone(), job.markup.to_string());
+                let site = rendered.site(range);
+                // The rendered line usually appears verbatim in the template
+                // when the mistake is in the template's own markup.
+                match template_line(&job.template.text, &site.line_text) {
+                    Some(line) => {
+                        let file =
+                            TextFile::new(job.template.display.clone(), job.template.text.clone());
+                        let start: usize = file
+                            .text
+                            .split_inclusive('\n')
+                            .take(line - 1)
+                            .map(str::len)
+                            .sum();
+                        let offset = site.highlight.start;
+                        d = d.at(file.site(start + offset..start + site.highlight.end));
+                    }
+                    None => {
+                        d = d.note(format!(
+                            "in the rendered markup, line {}: {}",
+                            site.line,
+                            site.line_text.trim()
+                        ));
+                    }
+                }
+            } else if let Ok(source) = self.source(id) {
+                let shown = format!("templates{}", id.vpath().get_with_slash());
+                let file = TextFile::new(shown, source.text().to_string());
+                d = d.at(file.site(range));
+            }
+        }
+        for hint in &error.hints {
+            d = d.help(hint.v.to_string());
+        }
+        d
+    }
+}
+
+fn template_line(template: &str, rendered_line: &str) -> Option<usize> {
+    let wanted = rendered_line.trim_end();
+    if wanted.trim().is_empty() {
+        return None;
+    }
+    template
+        .lines()
+        .position(|l| l.trim_end() == wanted)
+        .map(|i| i + 1)
+}
+
+impl World for BriefWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.typesetter.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.typesetter.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        *MAIN_ID
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == *MAIN_ID {
+            return Ok(self.main.clone());
+        }
+        let bytes = self.read(id)?;
+        let text = std::str::from_utf8(bytes.as_slice()).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text.to_string()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == *MAIN_ID {
+            return Ok(Bytes::from_string(self.main.clone()));
+        }
+        self.read(id)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.typesetter.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
