@@ -53,6 +53,10 @@ pub enum Command {
         /// Folder to write PDFs to (default: <root>/output)
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+
+        /// Also write the rendered Typst markup beside each PDF (`typ`), for template authors
+        #[arg(long, value_enum, value_name = "WHAT")]
+        emit: Vec<Emit>,
     },
 
     /// Write the current SHA-256 of sources into a dossier's [sources]
@@ -78,6 +82,13 @@ pub enum Command {
         #[arg(value_name = "NAME", default_value = "brief")]
         name: String,
     },
+}
+
+/// Extra files `build` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Emit {
+    /// The rendered Typst markup: `<id>.typ`
+    Typ,
 }
 
 /// Output format for diagnostics.

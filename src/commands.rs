@@ -43,7 +43,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let printer = Printer::new(cli.format, cli.color);
     match cli.command {
         Command::Check { dossiers } => check(&printer, &cli.root, &dossiers),
-        Command::Build { dossiers, out } => build(&printer, &cli.root, &dossiers, out),
+        Command::Build {
+            dossiers,
+            out,
+            emit,
+        } => build(&printer, &cli.root, &dossiers, out, &emit),
         Command::Pin { dossier, sources } => pin(&printer, &cli.root, &dossier, &sources),
         Command::Template { name } => template(&name),
     }
@@ -121,6 +125,7 @@ fn build(
     root: &std::path::Path,
     args: &[String],
     out: Option<PathBuf>,
+    emit: &[crate::cli::Emit],
 ) -> anyhow::Result<Outcome> {
     let session = Session::check(Project::open(root)?, args)?;
     let out = out.unwrap_or_else(|| session.project.output.clone());
@@ -134,7 +139,11 @@ fn build(
             continue;
         }
         match build_one(&session, checked, &typesetter) {
-            Ok(pdf) => {
+            Ok(Built { pdf, markup }) => {
+                if emit.contains(&crate::cli::Emit::Typ) {
+                    let typ = out.join(format!("{}.typ", checked.input.id));
+                    crate::output::write_atomic(&typ, markup.as_bytes())?;
+                }
                 let target = out.join(format!("{}.pdf", checked.input.id));
                 crate::output::write_atomic(&target, &pdf)?;
                 built.push(target);
@@ -163,12 +172,18 @@ fn build(
     Ok(Outcome::from_ok(tally.errors == 0 && failed == 0))
 }
 
+/// A brief's PDF and the markup it was typeset from.
+pub struct Built {
+    pub pdf: Vec<u8>,
+    pub markup: String,
+}
+
 /// Renders and typesets one checked dossier.
 pub fn build_one(
     session: &Session,
     checked: &crate::check::Checked,
     typesetter: &typeset::Typesetter,
-) -> Result<Vec<u8>, Vec<Diagnostic>> {
+) -> Result<Built, Vec<Diagnostic>> {
     let dossier = checked.dossier.as_ref().ok_or_else(Vec::new)?;
     let brief = model::brief(checked, &session.sources).ok_or_else(Vec::new)?;
     let with_dossier = |d: Diagnostic| d.dossier(checked.input.id.clone());
@@ -181,14 +196,15 @@ pub fn build_one(
     let markup = render::render(&template, &brief).map_err(|d| vec![with_dossier(*d)])?;
     let date = typeset::datetime(dossier.date.get_ref().0).ok_or_else(Vec::new)?;
     let ident = format!("clerk/{}", checked.input.id);
-    typesetter
+    let pdf = typesetter
         .pdf(&typeset::Job {
             markup: &markup,
             date,
             ident: &ident,
             template: &template,
         })
-        .map_err(|found| found.into_iter().map(with_dossier).collect())
+        .map_err(|found| found.into_iter().map(with_dossier).collect::<Vec<_>>())?;
+    Ok(Built { pdf, markup })
 }
 
 fn shown_path(project: &Project, path: &std::path::Path) -> String {
