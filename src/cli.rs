@@ -73,6 +73,18 @@ pub enum Command {
         sources: Vec<String>,
     },
 
+    /// Verify built briefs against the project: inputs, quotes and bytes
+    ///
+    /// Reads the manifest attached to each PDF, re-hashes the dossier,
+    /// template, records and sources it names, re-checks every quote,
+    /// rebuilds the PDF in memory and compares it byte for byte. Exits 0 only
+    /// when everything matches, 1 on any difference.
+    Verify {
+        /// The PDFs to verify (they may have been moved or renamed)
+        #[arg(value_name = "PDF", required = true)]
+        pdfs: Vec<PathBuf>,
+    },
+
     /// Print a built-in template, to start a project's own
     ///
     /// Save it as templates/<name>.typ.hbs and edit it; dossiers choose it

@@ -9,7 +9,7 @@ use anyhow::Context;
 use crate::cli::{Cli, Color, Command, Format};
 use crate::diag::{Diagnostic, Tally};
 use crate::project::{Project, Session};
-use crate::{model, render, typeset};
+use crate::{audit, model, render, typeset};
 
 /// How a command ended, when it could run at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         } => build(&printer, &cli.root, &dossiers, out, &emit),
         Command::Pin { dossier, sources } => pin(&printer, &cli.root, &dossier, &sources),
         Command::Template { name } => template(&name),
+        Command::Verify { pdfs } => verify(&printer, &cli.root, &pdfs),
     }
 }
 
@@ -139,13 +140,25 @@ fn build(
             continue;
         }
         match build_one(&session, checked, &typesetter) {
-            Ok(Built { pdf, markup }) => {
+            Ok(Built {
+                pdf,
+                markup,
+                manifest,
+            }) => {
                 if emit.contains(&crate::cli::Emit::Typ) {
                     let typ = out.join(format!("{}.typ", checked.input.id));
                     crate::output::write_atomic(&typ, markup.as_bytes())?;
                 }
                 let target = out.join(format!("{}.pdf", checked.input.id));
                 crate::output::write_atomic(&target, &pdf)?;
+                let pdf_name = format!("{}.pdf", checked.input.id);
+                let statement = audit::provenance(&manifest, &pdf_name, &pdf);
+                let mut json = serde_json::to_vec_pretty(&statement)?;
+                json.push(b'\n');
+                crate::output::write_atomic(
+                    &out.join(format!("{}.provenance.json", checked.input.id)),
+                    &json,
+                )?;
                 built.push(target);
             }
             Err(found) => diagnostics.extend(found),
@@ -176,6 +189,7 @@ fn build(
 pub struct Built {
     pub pdf: Vec<u8>,
     pub markup: String,
+    pub manifest: audit::Manifest,
 }
 
 /// Renders and typesets one checked dossier.
@@ -195,16 +209,22 @@ pub fn build_one(
     })?;
     let markup = render::render(&template, &brief).map_err(|d| vec![with_dossier(*d)])?;
     let date = typeset::datetime(dossier.date.get_ref().0).ok_or_else(Vec::new)?;
-    let ident = format!("clerk/{}", checked.input.id);
+    let manifest = audit::manifest(session, checked, &template).ok_or_else(Vec::new)?;
+    let manifest_bytes = manifest.to_bytes();
     let pdf = typesetter
         .pdf(&typeset::Job {
             markup: &markup,
             date,
-            ident: &ident,
+            ident: &manifest.options.ident,
             template: &template,
+            manifest: Some(&manifest_bytes),
         })
         .map_err(|found| found.into_iter().map(with_dossier).collect::<Vec<_>>())?;
-    Ok(Built { pdf, markup })
+    Ok(Built {
+        pdf,
+        markup,
+        manifest,
+    })
 }
 
 fn shown_path(project: &Project, path: &std::path::Path) -> String {
@@ -268,6 +288,65 @@ fn pin(
         ));
     }
     Ok(Outcome::from_ok(report.is_clean()))
+}
+
+fn verify(printer: &Printer, root: &std::path::Path, pdfs: &[PathBuf]) -> anyhow::Result<Outcome> {
+    let project = Project::open(root)?;
+    let mut all = true;
+    for pdf in pdfs {
+        let report = crate::verify::verify(&project, pdf)?;
+        all &= report.verified;
+        match printer.format {
+            Format::Json => println!("{}", serde_json::to_string(&report)?),
+            Format::Human => print_report(&report),
+        }
+    }
+    Ok(Outcome::from_ok(all))
+}
+
+fn print_report(report: &crate::verify::Report) {
+    use crate::verify::Status;
+    match &report.dossier {
+        Some(id) => println!("verify {} (dossier `{id}`)", report.pdf),
+        None => println!("verify {}", report.pdf),
+    }
+    for item in &report.items {
+        let status = match item.status {
+            Status::Ok => "ok",
+            Status::Changed => "CHANGED",
+            Status::Missing => "MISSING",
+            Status::Failed => "FAILED",
+        };
+        let mut line = format!("  {status:>7}  {:<13} {}", item.what, item.name);
+        if let Some(detail) = &item.detail {
+            line.push_str(&format!(": {detail}"));
+        }
+        println!("{line}");
+        if item.status != Status::Ok {
+            match (&item.recorded, &item.found) {
+                (Some(old), Some(new)) if old != new => {
+                    println!("           recorded sha256:{old}");
+                    println!("           found    sha256:{new}");
+                }
+                (Some(old), None) => println!("           recorded sha256:{old}, file not found"),
+                _ => {}
+            }
+        }
+    }
+    let differences = report
+        .items
+        .iter()
+        .filter(|i| i.status != Status::Ok)
+        .count();
+    if report.verified {
+        println!("verified: {} matches its project exactly", report.pdf);
+    } else {
+        println!(
+            "NOT VERIFIED: {} ({differences} difference{})",
+            report.pdf,
+            plural(differences)
+        );
+    }
 }
 
 fn short(pin: &str) -> String {

@@ -17,6 +17,7 @@
 //! [`project`] ties the stages together for a selection of dossiers;
 //! [`pin`] rewrites a dossier's pins; [`run`] dispatches the commands.
 
+pub mod audit;
 pub mod check;
 pub mod cli;
 pub mod diag;
@@ -29,6 +30,7 @@ pub mod render;
 pub mod sources;
 pub mod spec;
 pub mod typeset;
+pub mod verify;
 
 mod commands;
 

@@ -37,6 +37,11 @@ pub fn template_exists(templates: &Path, name: &str) -> bool {
         && (templates.join(format!("{name}{EXTENSION}")).is_file() || builtin(name).is_some())
 }
 
+/// Whether the project has its own `templates/<name>.typ.hbs`.
+pub fn template_exists_in_project(templates: &Path, name: &str) -> bool {
+    crate::spec::is_valid_id(name) && templates.join(format!("{name}{EXTENSION}")).is_file()
+}
+
 /// The text of a built-in template.
 pub fn builtin(name: &str) -> Option<&'static str> {
     BUILTIN

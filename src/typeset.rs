@@ -16,19 +16,25 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::{Diagnostic, Rule, TextFile};
 
 /// The one file id every brief's main file uses (ids are interned forever,
 /// so one per brief would leak in a long batch).
-static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| {
+static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| project_file("/__clerk_brief__.typ"));
+
+/// Where the manifest is served from, so `pdf.attach` can name it.
+static MANIFEST_ID: LazyLock<FileId> =
+    LazyLock::new(|| project_file(&format!("/{}", crate::audit::MANIFEST_NAME)));
+
+fn project_file(path: &str) -> FileId {
     RootedPath::new(
         VirtualRoot::Project,
-        VirtualPath::new("/__clerk_brief__.typ").expect("a valid virtual path"),
+        VirtualPath::new(path).expect("a valid virtual path"),
     )
     .intern()
-});
+}
 
 /// What every compilation of a run shares: the standard library and fonts.
 pub struct Typesetter {
@@ -83,9 +89,18 @@ impl Typesetter {
     ///
     /// `ident` seeds the PDF's document id; derive it from the inputs.
     pub fn pdf(&self, job: &Job<'_>) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let mut markup = job.markup.to_string();
+        if job.manifest.is_some() {
+            // Every brief carries its manifest, whatever the template does.
+            markup.push_str(&format!(
+                "\n#pdf.attach(\"{}\", relationship: \"source\", mime-type: \"application/json\", description: \"clerk manifest: the dossier, template and sources this brief was built from, with their SHA-256\")\n",
+                crate::audit::MANIFEST_NAME
+            ));
+        }
         let world = BriefWorld {
             typesetter: self,
-            main: Source::new(*MAIN_ID, job.markup.to_string()),
+            main: Source::new(*MAIN_ID, markup),
+            manifest: job.manifest.map(|m| Bytes::new(m.to_vec())),
             today: job.date,
             files: Mutex::new(HashMap::new()),
         };
@@ -96,7 +111,8 @@ impl Typesetter {
                 creator: Smart::Custom(Some(format!("clerk {}", crate::VERSION))),
                 timestamp: Some(Timestamp::new_utc(job.date)),
                 page_ranges: None,
-                standards: PdfStandards::default(),
+                standards: PdfStandards::new(&[PdfStandard::A_3b, PdfStandard::Ua_1])
+                    .expect("PDF/A-3b and PDF/UA-1 combine"),
                 tagged: true,
                 pretty: false,
             };
@@ -115,6 +131,8 @@ pub struct Job<'a> {
     pub ident: &'a str,
     /// The template, for error locations.
     pub template: &'a crate::render::Template,
+    /// The manifest to attach, if any.
+    pub manifest: Option<&'a [u8]>,
 }
 
 /// Converts a dossier date into typst's date.
@@ -126,6 +144,7 @@ pub fn datetime(date: chrono::NaiveDate) -> Option<Datetime> {
 struct BriefWorld<'a> {
     typesetter: &'a Typesetter,
     main: Source,
+    manifest: Option<Bytes>,
     today: Datetime,
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
 }
@@ -189,8 +208,8 @@ impl BriefWorld<'_> {
             if id == *MAIN_ID {
                 let rendered = TextFile::new(job.template.display.clone(), job.markup.to_string());
                 let site = rendered.site(range);
-                // The rendered line usually appears verbatim in the template
-                // when the mistake is in the template's own markup.
+                // The rendered markup is not on disk: point at the template
+                // line that produced the offending line.
                 match template_line(&job.template.text, &site.line_text) {
                     Some(line) => {
                         let file =
@@ -201,8 +220,21 @@ impl BriefWorld<'_> {
                             .take(line - 1)
                             .map(str::len)
                             .sum();
-                        let offset = site.highlight.start;
-                        d = d.at(file.site(start + offset..start + site.highlight.end));
+                        let template_line = file.text[start..].lines().next().unwrap_or_default();
+                        let culprit = &site.line_text[site.highlight.clone()];
+                        let range =
+                            match template_line.find(culprit).filter(|_| !culprit.is_empty()) {
+                                Some(at) => start + at..start + at + culprit.len(),
+                                None => {
+                                    let indent =
+                                        template_line.len() - template_line.trim_start().len();
+                                    start + indent..start + indent
+                                }
+                            };
+                        d = d.at(file.site(range));
+                        if template_line.trim() != site.line_text.trim() {
+                            d = d.note(format!("rendered as: {}", site.line_text.trim()));
+                        }
                     }
                     None => {
                         d = d.note(format!(
@@ -225,15 +257,55 @@ impl BriefWorld<'_> {
     }
 }
 
+/// The template line that most likely produced `rendered_line`: the one
+/// whose literal text (outside `{{…}}`) occurs in it, in order, with the
+/// most characters.
 fn template_line(template: &str, rendered_line: &str) -> Option<usize> {
-    let wanted = rendered_line.trim_end();
-    if wanted.trim().is_empty() {
+    let wanted = rendered_line.trim();
+    if wanted.is_empty() {
         return None;
     }
-    template
-        .lines()
-        .position(|l| l.trim_end() == wanted)
-        .map(|i| i + 1)
+    let mut best: Option<(usize, usize)> = None;
+    for (index, line) in template.lines().enumerate() {
+        let pieces = literal_pieces(line.trim());
+        let literal: usize = pieces.iter().map(|p| p.len()).sum();
+        if literal == 0 {
+            continue;
+        }
+        let mut from = 0;
+        let in_order = pieces.iter().all(|piece| match wanted[from..].find(piece) {
+            Some(at) => {
+                from += at + piece.len();
+                true
+            }
+            None => false,
+        });
+        if in_order && best.is_none_or(|(_, most)| literal > most) {
+            best = Some((index + 1, literal));
+        }
+    }
+    best.map(|(line, _)| line)
+}
+
+/// The parts of a template line outside Handlebars tags.
+fn literal_pieces(line: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut rest = line;
+    while let Some(open) = rest.find("{{") {
+        pieces.push(&rest[..open]);
+        match rest[open..].find("}}") {
+            Some(close) => rest = &rest[open + close + 2..],
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    pieces.push(rest);
+    pieces
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .collect()
 }
 
 impl World for BriefWorld<'_> {
@@ -261,6 +333,11 @@ impl World for BriefWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == *MAIN_ID {
             return Ok(Bytes::from_string(self.main.clone()));
+        }
+        if id == *MANIFEST_ID
+            && let Some(manifest) = &self.manifest
+        {
+            return Ok(manifest.clone());
         }
         self.read(id)
     }

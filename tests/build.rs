@@ -125,7 +125,7 @@ fn out_folder_and_project_template() {
     let project = Project::fixture("basic");
     project.write(
         "templates/brief.typ.hbs",
-        "#set text(font: \"Libertinus Serif\")\nCUSTOM TEMPLATE {{title}} #image(\"logo.svg\", width: 1cm)\n",
+        "#set document(title: {{str title}})\n#set text(font: \"Libertinus Serif\", lang: \"en\")\nCUSTOM TEMPLATE {{title}} #image(\"logo.svg\", width: 1cm, alt: \"Logo\")\n",
     );
     project.write(
         "templates/logo.svg",

@@ -15,7 +15,7 @@ fn typeset(text: &str) -> String {
         path: None,
     };
     let markup = format!(
-        "#set text(font: \"Libertinus Serif\")\nSTART {} END\n",
+        "#set document(title: \"t\")\n#set text(font: \"Libertinus Serif\", lang: \"en\")\nSTART {} END\n",
         escape_markup(text)
     );
     let typesetter = Typesetter::new(std::path::Path::new("/nonexistent-templates"));
@@ -25,6 +25,7 @@ fn typeset(text: &str) -> String {
             date: datetime(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()).unwrap(),
             ident: "test",
             template: &template,
+            manifest: None,
         })
         .unwrap_or_else(|e| panic!("markup did not compile: {e:?}\n{markup}"));
     common::pdf_text(&pdf)

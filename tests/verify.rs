@@ -1,0 +1,288 @@
+//! `clerk verify`: a built PDF passes; every kind of change is caught and
+//! named.
+
+mod common;
+
+use common::Project;
+
+fn built() -> Project {
+    let project = Project::fixture("basic");
+    let (status, _, stderr) = project.run(&["build"]);
+    assert_eq!(status, 0, "{stderr}");
+    project
+}
+
+fn verify(project: &Project, pdf: &std::path::Path) -> (i32, String) {
+    let (status, stdout, stderr) = project.run(&["verify", pdf.to_str().unwrap()]);
+    (status, format!("{stdout}{stderr}"))
+}
+
+#[test]
+fn a_fresh_pdf_verifies() {
+    let project = built();
+    let (status, out) = verify(&project, &project.path("output/harbour.pdf"));
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("verified:"), "{out}");
+    assert!(out.contains("byte-identical"), "{out}");
+}
+
+#[test]
+fn a_moved_and_renamed_pdf_still_verifies() {
+    let project = built();
+    let mailbox = tempfile::tempdir().unwrap();
+    let moved = mailbox.path().join("Brief from the policy unit.pdf");
+    std::fs::copy(project.path("output/harbour.pdf"), &moved).unwrap();
+    std::fs::remove_file(project.path("output/harbour.pdf")).unwrap();
+    let (status, out) = verify(&project, &moved);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("(dossier `harbour`)"), "{out}");
+}
+
+#[test]
+fn provenance_statement_names_the_pdf_and_every_input() {
+    let project = built();
+    let statement: serde_json::Value =
+        serde_json::from_str(&project.read("output/harbour.provenance.json")).unwrap();
+    assert_eq!(statement["_type"], "https://in-toto.io/Statement/v1");
+    assert_eq!(statement["predicateType"], "https://slsa.dev/provenance/v1");
+    let pdf = std::fs::read(project.path("output/harbour.pdf")).unwrap();
+    assert_eq!(statement["subject"][0]["name"], "harbour.pdf");
+    assert_eq!(
+        statement["subject"][0]["digest"]["sha256"],
+        clerk::sources::sha256_hex(&pdf)
+    );
+    let deps = statement["predicate"]["buildDefinition"]["resolvedDependencies"]
+        .as_array()
+        .unwrap();
+    let names: Vec<&str> = deps.iter().map(|d| d["name"].as_str().unwrap()).collect();
+    for name in [
+        "dossiers/harbour.toml",
+        "builtin:brief",
+        "sources/press/alpha.txt",
+        "sources/press/alpha.toml",
+        "sources/beta.txt",
+        "sources/gamma.txt",
+    ] {
+        assert!(names.contains(&name), "{name} not in {names:?}");
+    }
+    assert_eq!(
+        statement["predicate"]["buildDefinition"]["externalParameters"]["dossier"],
+        "dossiers/harbour.toml"
+    );
+    assert_eq!(
+        statement["predicate"]["runDetails"]["builder"]["version"]["clerk"],
+        env!("CARGO_PKG_VERSION")
+    );
+}
+
+/// A named change to a built project, and what verify must then print.
+type Case = (&'static str, fn(&Project), &'static str);
+
+#[test]
+fn edited_inputs_are_named() {
+    let cases: [Case; 4] = [
+        (
+            "source",
+            |p| {
+                let mut bytes = std::fs::read(p.path("sources/gamma.txt")).unwrap();
+                bytes[0] ^= 0x20;
+                p.write("sources/gamma.txt", bytes);
+            },
+            "CHANGED  source        sources/gamma.txt",
+        ),
+        (
+            "dossier",
+            |p| {
+                p.edit(
+                    "dossiers/harbour.toml",
+                    "First paragraph",
+                    "Frist paragraph",
+                )
+            },
+            "CHANGED  dossier       dossiers/harbour.toml",
+        ),
+        (
+            "record",
+            |p| p.edit("sources/beta.toml", "Compte rendu", "Compte-rendu"),
+            "CHANGED  record        sources/beta.toml",
+        ),
+        (
+            "template file",
+            |p| p.write("templates/logo.svg", "<svg/>"),
+            "CHANGED  template file templates/logo.svg",
+        ),
+    ];
+    for (what, change, expected) in cases {
+        let project = built();
+        change(&project);
+        let (status, out) = verify(&project, &project.path("output/harbour.pdf"));
+        assert_eq!(status, 1, "{what}: {out}");
+        assert!(out.contains(expected), "{what}: {out}");
+        assert!(
+            out.contains("recorded sha256:") || out.contains("added"),
+            "{what}: {out}"
+        );
+        assert!(out.contains("NOT VERIFIED"), "{what}: {out}");
+    }
+}
+
+#[test]
+fn an_edited_project_template_is_named() {
+    let project = Project::fixture("basic");
+    project.write(
+        "templates/brief.typ.hbs",
+        "#set document(title: {{str title}})\n#set text(lang: \"en\")\n= {{title}}\n",
+    );
+    let (status, _, stderr) = project.run(&["build"]);
+    assert_eq!(status, 0, "{stderr}");
+    project.edit("templates/brief.typ.hbs", "= {{title}}", "== {{title}}");
+    let (status, out) = verify(&project, &project.path("output/harbour.pdf"));
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        out.contains("CHANGED  template      templates/brief.typ.hbs"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_tampered_or_truncated_pdf_fails() {
+    let project = built();
+    let original = std::fs::read(project.path("output/harbour.pdf")).unwrap();
+    let len = original.len();
+    for offset in [0, 9, len / 3, len / 2, len - 40, len - 2] {
+        let mut bytes = original.clone();
+        bytes[offset] = bytes[offset].wrapping_add(1);
+        let tampered = project.path("output/tampered.pdf");
+        std::fs::write(&tampered, &bytes).unwrap();
+        let (status, out) = verify(&project, &tampered);
+        assert_eq!(status, 1, "byte {offset}: {out}");
+        assert!(out.contains("NOT VERIFIED"), "byte {offset}: {out}");
+    }
+    let truncated = project.path("output/truncated.pdf");
+    std::fs::write(&truncated, &original[..len / 2]).unwrap();
+    let (status, out) = verify(&project, &truncated);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("NOT VERIFIED"), "{out}");
+}
+
+#[test]
+fn a_pdf_of_another_dossier_fails() {
+    let elsewhere = Project::fixture("basic");
+    elsewhere.write(
+        "dossiers/other.toml",
+        elsewhere
+            .read("dossiers/harbour.toml")
+            .replace("Harbour contract", "Another brief"),
+    );
+    let (status, _, stderr) = elsewhere.run(&["build", "other"]);
+    assert_eq!(status, 0, "{stderr}");
+    let project = Project::fixture("basic");
+    let (status, out) = verify(&project, &elsewhere.path("output/other.pdf"));
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("(dossier `other`)"), "{out}");
+    assert!(
+        out.contains("MISSING  dossier       dossiers/other.toml"),
+        "{out}"
+    );
+}
+
+fn typeset_with_manifest(manifest: Option<&[u8]>) -> Vec<u8> {
+    let template = clerk::render::Template {
+        name: "t".into(),
+        display: "<t>".into(),
+        text: String::new(),
+        path: None,
+    };
+    clerk::typeset::Typesetter::new(std::path::Path::new("/nonexistent"))
+        .pdf(&clerk::typeset::Job {
+            markup: "#set document(title: \"x\")\n#set text(lang: \"en\")\nHello",
+            date: clerk::typeset::datetime(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap())
+                .unwrap(),
+            ident: "x",
+            template: &template,
+            manifest,
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_pdf_without_manifest_or_with_a_newer_one_fails() {
+    let project = Project::fixture("basic");
+    let foreign = project.path("foreign.pdf");
+    std::fs::write(&foreign, typeset_with_manifest(None)).unwrap();
+    let (status, out) = verify(&project, &foreign);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("no clerk manifest"), "{out}");
+
+    let newer = project.path("newer.pdf");
+    std::fs::write(
+        &newer,
+        typeset_with_manifest(Some(br#"{"manifest_version": 2}"#)),
+    )
+    .unwrap();
+    let (status, out) = verify(&project, &newer);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("manifest format version 2 is newer"), "{out}");
+}
+
+#[test]
+fn json_report_and_exit_2_when_it_cannot_run() {
+    let project = built();
+    let (status, stdout, _) = project.run(&[
+        "verify",
+        "--format",
+        "json",
+        project.path("output/harbour.pdf").to_str().unwrap(),
+    ]);
+    assert_eq!(status, 0);
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(report["verified"], true);
+    assert_eq!(report["dossier"], "harbour");
+    assert!(
+        report["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == "ok")
+    );
+    let (status, _, stderr) = project.run(&["verify", "/nonexistent/brief.pdf"]);
+    assert_eq!(status, 2, "{stderr}");
+}
+
+#[test]
+fn pdf_structure_and_attachment_are_sound() {
+    let project = built();
+    let pdf = std::fs::read(project.path("output/harbour.pdf")).unwrap();
+    let document = lopdf::Document::load_mem(&pdf).expect("lopdf parses the PDF");
+    for (id, _) in document.objects.iter() {
+        document.get_object(*id).expect("every object resolves");
+    }
+    let manifest = clerk::verify::attachment(&pdf, "clerk-manifest.json")
+        .unwrap()
+        .expect("manifest attached");
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    assert_eq!(manifest["dossier"]["id"], "harbour");
+    assert_eq!(manifest["quote_normalisation"], "clerk-quote-v1");
+    assert_eq!(
+        manifest["options"]["pdf_standards"],
+        serde_json::json!(["a-3b", "ua-1"])
+    );
+    // qpdf, where installed (CI installs it), checks the structure independently.
+    if let Ok(output) = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(project.path("output/harbour.pdf"))
+        .output()
+    {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        let shown = std::process::Command::new("qpdf")
+            .arg("--show-attachment=clerk-manifest.json")
+            .arg(project.path("output/harbour.pdf"))
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&shown.stdout).contains("\"manifest_version\": 1"));
+    }
+}
