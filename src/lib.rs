@@ -18,6 +18,7 @@
 //! [`pin`] rewrites a dossier's pins; [`run`] dispatches the commands.
 
 pub mod audit;
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod diag;

@@ -100,6 +100,7 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
 
     let mut sources = SourceIndex::scan(&project.layout());
     sources.load(&project.layout(), Some(&targets));
+    sources.decode(Some(&targets));
 
     let table = document
         .entry("sources")

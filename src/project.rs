@@ -136,9 +136,23 @@ pub struct Session {
     pub general: Vec<Diagnostic>,
 }
 
-impl Session {
-    /// Checks the dossiers named by `args` (all when empty).
-    pub fn check(project: Project, args: &[String]) -> anyhow::Result<Session> {
+/// Dossiers read and parsed, records scanned, sources read and hashed:
+/// everything a build needs to decide what is fresh, before any text is
+/// decoded or quote matched.
+#[derive(Debug)]
+pub struct Prepared {
+    pub project: Project,
+    pub sources: SourceIndex,
+    pub parsed: Vec<check::Parsed>,
+    pub general: Vec<Diagnostic>,
+    /// Sources the selection relies on (`None`: every source).
+    wanted: Option<BTreeSet<String>>,
+}
+
+impl Prepared {
+    /// Reads the dossiers named by `args` (all when empty), scans the
+    /// records and hashes the sources they rely on.
+    pub fn new(project: Project, args: &[String]) -> anyhow::Result<Prepared> {
         let paths = project.select(args)?;
         let mut general = Vec::new();
         let mut parsed = Vec::new();
@@ -149,7 +163,7 @@ impl Session {
             }
         }
         let mut sources = SourceIndex::scan(&project.layout());
-        // Checking everything checks every record; a selection only loads
+        // Checking everything checks every record; a selection only reads
         // the sources it relies on.
         let wanted: Option<BTreeSet<String>> = (!args.is_empty()).then(|| {
             parsed
@@ -159,18 +173,46 @@ impl Session {
                 .collect()
         });
         sources.load(&project.layout(), wanted.as_ref());
-        general.extend(sources.diagnostics(wanted.as_ref()));
-        let template_exists = |name: &str| render::template_exists(&project.templates, name);
-        let checked = parsed
-            .into_iter()
-            .map(|p| check::check(p, &sources, &template_exists))
-            .collect();
-        Ok(Session {
+        Ok(Prepared {
             project,
             sources,
+            parsed,
+            general,
+            wanted,
+        })
+    }
+
+    /// Checks the dossiers `keep` selects, decoding only the sources they
+    /// cite; the others are dropped from the session.
+    pub fn check(mut self, keep: impl Fn(&check::Parsed) -> bool) -> Session {
+        let (kept, _): (Vec<_>, Vec<_>) = self.parsed.into_iter().partition(|p| keep(p));
+        let needed: BTreeSet<String> = kept
+            .iter()
+            .filter_map(|p| p.dossier.as_ref())
+            .flat_map(check::cited_sources)
+            .collect();
+        self.sources.decode(Some(&needed));
+        let mut general = self.general;
+        general.extend(self.sources.diagnostics(self.wanted.as_ref()));
+        let templates = self.project.templates.clone();
+        let sources = &self.sources;
+        let checked = crate::batch::map(kept, |p| {
+            let template_exists = |name: &str| render::template_exists(&templates, name);
+            check::check(p, sources, &template_exists)
+        });
+        Session {
+            project: self.project,
+            sources: self.sources,
             checked,
             general,
-        })
+        }
+    }
+}
+
+impl Session {
+    /// Checks the dossiers named by `args` (all when empty).
+    pub fn check(project: Project, args: &[String]) -> anyhow::Result<Session> {
+        Ok(Prepared::new(project, args)?.check(|_| true))
     }
 
     /// Every diagnostic, sorted for stable output.

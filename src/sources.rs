@@ -65,8 +65,19 @@ pub struct Content {
     pub relative: String,
     pub sha256: String,
     pub len: u64,
-    /// `None` when the file could not be decoded.
+    /// How the file is read, `None` when clerk cannot read it.
+    pub format: Option<SourceFormat>,
+    /// The bytes that were hashed, until they are decoded into `text`.
+    pending: Option<Vec<u8>>,
+    /// The text, once decoded (`None` before, or when it could not be).
     pub text: Option<SourceText>,
+}
+
+/// The kinds of source file clerk reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// `.txt` and `.md`: UTF-8 text.
+    Text,
 }
 
 /// The text of a source, normalised and indexed for locators.
@@ -259,22 +270,21 @@ impl SourceIndex {
             .filter(|s| s.content.is_none() && ids.is_none_or(|ids| ids.contains(&s.id)))
             .collect();
         // Hashing dominates on large trees: spread it over the cores.
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(wanted.len().max(1));
-        let mut buckets: Vec<Vec<&mut Source>> = (0..workers).map(|_| Vec::new()).collect();
-        for (i, source) in wanted.into_iter().enumerate() {
-            buckets[i % workers].push(source);
-        }
-        std::thread::scope(|scope| {
-            for bucket in buckets {
-                scope.spawn(move || {
-                    for source in bucket {
-                        load_source(layout, source);
-                    }
-                });
-            }
-        });
+        crate::batch::for_each_mut(wanted, |source| load_source(layout, source));
+    }
+
+    /// Decodes the text of the named sources (all when `None`), from the
+    /// very bytes that were hashed.
+    pub fn decode(&mut self, ids: Option<&std::collections::BTreeSet<String>>) {
+        let wanted: Vec<&mut Source> = self
+            .sources
+            .values_mut()
+            .filter(|s| {
+                s.content.as_ref().is_some_and(|c| c.pending.is_some())
+                    && ids.is_none_or(|ids| ids.contains(&s.id))
+            })
+            .collect();
+        crate::batch::for_each_mut(wanted, decode_source);
     }
 
     /// Every problem found so far, for sources in `ids` (all when `None`),
@@ -287,6 +297,39 @@ impl SourceIndex {
             }
         }
         found
+    }
+}
+
+fn decode_source(source: &mut Source) {
+    let Some(content) = source.content.as_mut() else {
+        return;
+    };
+    let Some(bytes) = content.pending.take() else {
+        return;
+    };
+    match content.format {
+        Some(SourceFormat::Text) => {
+            match decode_utf8(bytes) {
+                Ok(text) => content.text = Some(SourceText::new(text)),
+                Err(offset) => {
+                    let mut problem = Diagnostic::new(
+                    Rule::BadEncoding,
+                    format!(
+                        "`{}` is not valid UTF-8 (invalid byte at offset {offset})",
+                        content.display
+                    ),
+                )
+                .source(source.id.clone())
+                .help("convert it to UTF-8 (for example `iconv -f latin1 -t utf-8`) and pin it again");
+                    problem = match &source.record {
+                        Some(record) => problem.at(source.record_file.site(record.file.span())),
+                        None => problem.in_file(source.record_file.display.clone()),
+                    };
+                    source.problems.push(problem);
+                }
+            }
+        }
+        None => {}
     }
 }
 
@@ -422,20 +465,8 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
     };
     let sha256 = sha256_hex(&bytes);
     let len = bytes.len() as u64;
-    let text = match extension.as_str() {
-        "txt" | "md" => match decode_utf8(bytes) {
-            Ok(text) => Some(SourceText::new(text)),
-            Err(offset) => {
-                source.problems.push(
-                    problem(
-                        Rule::BadEncoding,
-                        format!("`{display}` is not valid UTF-8 (invalid byte at offset {offset})"),
-                    )
-                    .help("convert it to UTF-8 (for example `iconv -f latin1 -t utf-8`) and pin it again"),
-                );
-                None
-            }
-        },
+    let format = match extension.as_str() {
+        "txt" | "md" => Some(SourceFormat::Text),
         other => {
             let shown = if other.is_empty() {
                 "no extension".to_string()
@@ -457,7 +488,9 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
         relative: relative_in_sources,
         sha256,
         len,
-        text,
+        format,
+        pending: Some(bytes),
+        text: None,
     });
 }
 
