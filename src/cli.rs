@@ -21,6 +21,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Worker threads for hashing, checking and typesetting (default: the available cores)
+    #[arg(long, short = 'j', global = true, value_name = "N")]
+    pub jobs: Option<usize>,
+
     /// When to colour human output
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -57,6 +61,14 @@ pub enum Command {
         /// Also write the rendered Typst markup beside each PDF (`typ`), for template authors
         #[arg(long, value_enum, value_name = "WHAT")]
         emit: Vec<Emit>,
+
+        /// Rebuild every brief, even those whose inputs have not changed
+        #[arg(long)]
+        force: bool,
+
+        /// Build only part K of N of the dossiers (e.g. `2/8`), to spread a batch over CI machines
+        #[arg(long, value_name = "K/N")]
+        shard: Option<crate::build::Shard>,
     },
 
     /// Write the current SHA-256 of sources into a dossier's [sources]

@@ -4,12 +4,10 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::Context;
-
 use crate::cli::{Cli, Color, Command, Format};
 use crate::diag::{Diagnostic, Tally};
 use crate::project::{Project, Session};
-use crate::{audit, model, render, typeset};
+use crate::render;
 
 /// How a command ended, when it could run at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +38,7 @@ impl Outcome {
 /// Runs a parsed command line. An `Err` means the command could not run
 /// (exit 2).
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    crate::batch::set_jobs(cli.jobs.unwrap_or(0));
     let printer = Printer::new(cli.format, cli.color);
     match cli.command {
         Command::Check { dossiers } => check(&printer, &cli.root, &dossiers),
@@ -47,7 +46,17 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             dossiers,
             out,
             emit,
-        } => build(&printer, &cli.root, &dossiers, out, &emit),
+            force,
+            shard,
+        } => {
+            let options = crate::build::Options {
+                out,
+                force,
+                emit_typ: emit.contains(&crate::cli::Emit::Typ),
+                shard,
+            };
+            build(&printer, &cli.root, &dossiers, &options)
+        }
         Command::Pin { dossier, sources } => pin(&printer, &cli.root, &dossier, &sources),
         Command::Template { name } => template(&name),
         Command::Verify { pdfs } => verify(&printer, &cli.root, &pdfs),
@@ -125,106 +134,58 @@ fn build(
     printer: &Printer,
     root: &std::path::Path,
     args: &[String],
-    out: Option<PathBuf>,
-    emit: &[crate::cli::Emit],
+    options: &crate::build::Options,
 ) -> anyhow::Result<Outcome> {
-    let session = Session::check(Project::open(root)?, args)?;
-    let out = out.unwrap_or_else(|| session.project.output.clone());
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create the output folder `{}`", out.display()))?;
-    let mut diagnostics = session.diagnostics();
-    let typesetter = typeset::Typesetter::new(&session.project.templates);
-    let mut built = Vec::new();
-    for checked in &session.checked {
-        if !checked.is_buildable() {
-            continue;
+    use crate::build::{Event, Status};
+    let project = Project::open(root)?;
+    let bar = (printer.format == Format::Human && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} building [{bar:30}] {pos}/{len} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar
+    });
+    let progress = |event: Event<'_>| match (&bar, event) {
+        (Some(bar), Event::Start(total)) => bar.set_length(total as u64),
+        (Some(bar), Event::Done(id, _)) => {
+            bar.set_message(id.to_string());
+            bar.inc(1);
         }
-        match build_one(&session, checked, &typesetter) {
-            Ok(Built {
-                pdf,
-                markup,
-                manifest,
-            }) => {
-                if emit.contains(&crate::cli::Emit::Typ) {
-                    let typ = out.join(format!("{}.typ", checked.input.id));
-                    crate::output::write_atomic(&typ, markup.as_bytes())?;
-                }
-                let target = out.join(format!("{}.pdf", checked.input.id));
-                crate::output::write_atomic(&target, &pdf)?;
-                let pdf_name = format!("{}.pdf", checked.input.id);
-                let statement = audit::provenance(&manifest, &pdf_name, &pdf);
-                let mut json = serde_json::to_vec_pretty(&statement)?;
-                json.push(b'\n');
-                crate::output::write_atomic(
-                    &out.join(format!("{}.provenance.json", checked.input.id)),
-                    &json,
-                )?;
-                built.push(target);
-            }
-            Err(found) => diagnostics.extend(found),
+        (None, _) => {}
+    };
+    let report = crate::build::build(project, args, options, &progress)?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    printer.diagnostics(&report.diagnostics);
+    if bar.is_none() {
+        for (_, status, pdf) in &report.results {
+            let word = match status {
+                Status::Built => "built",
+                Status::Fresh => "fresh",
+                Status::Failed => "FAILED",
+            };
+            printer.status(&format!("{word:>8} {}", shown_path(&report.project, pdf)));
         }
     }
-    printer.diagnostics(&diagnostics);
-    for target in &built {
-        printer.status(&format!(
-            "   built {}",
-            shown_path(&session.project, target)
-        ));
-    }
-    let tally = Tally::of(&diagnostics);
-    let failed = session.checked.len() - built.len();
+    let tally = Tally::of(&report.diagnostics);
+    let failed = report.count(Status::Failed);
     printer.status(&format!(
-        "built {}, failed {} ({} error{}, {} warning{})",
-        built.len(),
+        "built {}, fresh {}, failed {} in {:.2} s ({} error{}, {} warning{})",
+        report.count(Status::Built),
+        report.count(Status::Fresh),
         failed,
+        report.elapsed.as_secs_f64(),
         tally.errors,
         plural(tally.errors),
         tally.warnings,
         plural(tally.warnings)
     ));
     Ok(Outcome::from_ok(tally.errors == 0 && failed == 0))
-}
-
-/// A brief's PDF and the markup it was typeset from.
-pub struct Built {
-    pub pdf: Vec<u8>,
-    pub markup: String,
-    pub manifest: audit::Manifest,
-}
-
-/// Renders and typesets one checked dossier.
-pub fn build_one(
-    session: &Session,
-    checked: &crate::check::Checked,
-    typesetter: &typeset::Typesetter,
-) -> Result<Built, Vec<Diagnostic>> {
-    let dossier = checked.dossier.as_ref().ok_or_else(Vec::new)?;
-    let brief = model::brief(checked, &session.sources).ok_or_else(Vec::new)?;
-    let with_dossier = |d: Diagnostic| d.dossier(checked.input.id.clone());
-    let template = render::load(&session.project.templates, dossier.template()).map_err(|e| {
-        vec![with_dossier(
-            Diagnostic::new(crate::diag::Rule::UnknownTemplate, format!("{e:#}"))
-                .in_file(checked.input.file.display.clone()),
-        )]
-    })?;
-    let markup = render::render(&template, &brief).map_err(|d| vec![with_dossier(*d)])?;
-    let date = typeset::datetime(dossier.date.get_ref().0).ok_or_else(Vec::new)?;
-    let manifest = audit::manifest(session, checked, &template).ok_or_else(Vec::new)?;
-    let manifest_bytes = manifest.to_bytes();
-    let pdf = typesetter
-        .pdf(&typeset::Job {
-            markup: &markup,
-            date,
-            ident: &manifest.options.ident,
-            template: &template,
-            manifest: Some(&manifest_bytes),
-        })
-        .map_err(|found| found.into_iter().map(with_dossier).collect::<Vec<_>>())?;
-    Ok(Built {
-        pdf,
-        markup,
-        manifest,
-    })
 }
 
 fn shown_path(project: &Project, path: &std::path::Path) -> String {

@@ -19,6 +19,7 @@
 
 pub mod audit;
 pub mod batch;
+pub mod build;
 pub mod check;
 pub mod cli;
 pub mod diag;

@@ -234,7 +234,7 @@ fn recheck_and_rebuild(project: &Project, manifest: &Manifest, pdf: &[u8]) -> Ve
         return items;
     }
     let typesetter = crate::typeset::Typesetter::new(&session.project.templates);
-    match crate::commands::build_one(&session, checked, &typesetter) {
+    match crate::build::build_one(&session, checked, &typesetter) {
         Ok(built) => {
             if built.manifest.claims != manifest.claims {
                 items.push(

@@ -1,0 +1,373 @@
+//! `clerk build` as a batch: shards, freshness, parallel typesetting with
+//! one shared typst library and font store, and the outputs of each brief
+//! (PDF, provenance, optional markup) written atomically.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Manifest};
+use crate::check::{Checked, Parsed};
+use crate::diag::{Diagnostic, Rule};
+use crate::output::write_atomic;
+use crate::project::{Prepared, Project, Session};
+use crate::sources::sha256_hex;
+use crate::{model, render, typeset};
+
+/// What a build was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Output folder (default: `<root>/output`).
+    pub out: Option<PathBuf>,
+    /// Rebuild even fresh briefs.
+    pub force: bool,
+    /// Also write `<id>.typ`.
+    pub emit_typ: bool,
+    /// Build only shard `k` of `n` (1-based).
+    pub shard: Option<Shard>,
+}
+
+/// One of `n` deterministic parts of the dossiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (k, n) = text
+            .split_once('/')
+            .ok_or_else(|| format!("expected K/N such as 2/8, found `{text}`"))?;
+        let index: usize = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{k}` is not a number"))?;
+        let count: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{n}` is not a number"))?;
+        if count == 0 || index == 0 || index > count {
+            return Err(format!(
+                "shard `{text}` is out of range: K runs from 1 to N"
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// Whether dossier `id` belongs to this shard. A dossier's shard depends
+    /// only on its id, so adding dossiers never moves the others.
+    pub fn contains(&self, id: &str) -> bool {
+        let digest = sha256_hex(id.as_bytes());
+        let value = u64::from_str_radix(&digest[..16], 16).unwrap_or(0);
+        (value % self.count as u64) as usize == self.index - 1
+    }
+}
+
+/// How one dossier ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Built,
+    Fresh,
+    Failed,
+}
+
+/// The result of a build.
+#[derive(Debug)]
+pub struct Report {
+    pub project: Project,
+    pub out: PathBuf,
+    /// Each dossier of the selection (in its shard): id, status, PDF path.
+    pub results: Vec<(String, Status, PathBuf)>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    pub fn count(&self, status: Status) -> usize {
+        self.results.iter().filter(|(_, s, _)| *s == status).count()
+    }
+}
+
+/// Builds the dossiers named by `args` (all when empty). `progress` is
+/// told the total, then called once per finished dossier.
+pub fn build(
+    project: Project,
+    args: &[String],
+    options: &Options,
+    progress: &(dyn Fn(Event<'_>) + Sync),
+) -> anyhow::Result<Report> {
+    let started = Instant::now();
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| project.output.clone());
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create the output folder `{}`", out.display()))?;
+    let mut prepared = Prepared::new(project, args)?;
+    if let Some(shard) = options.shard {
+        prepared.parsed.retain(|p| shard.contains(&p.input.id));
+    }
+    let template_files = audit::template_files(&prepared.project.root, &prepared.project.templates);
+    let keys: BTreeMap<String, String> = prepared
+        .parsed
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.input.id.clone(),
+                input_key(&prepared, p, &template_files)?,
+            ))
+        })
+        .collect();
+    let fresh: Vec<String> = if options.force {
+        Vec::new()
+    } else {
+        keys.iter()
+            .filter(|(id, key)| is_fresh(&out, id, key))
+            .map(|(id, _)| id.clone())
+            .collect()
+    };
+    progress(Event::Start(prepared.parsed.len()));
+    let session = prepared.check(|p| !fresh.contains(&p.input.id));
+    let mut diagnostics = session.diagnostics();
+    let mut results: Vec<(String, Status, PathBuf)> = fresh
+        .iter()
+        .map(|id| (id.clone(), Status::Fresh, out.join(format!("{id}.pdf"))))
+        .collect();
+    for (id, status, _) in &results {
+        progress(Event::Done(id, *status));
+    }
+
+    let typesetter = typeset::Typesetter::new(&session.project.templates);
+    let buildable: Vec<&Checked> = session
+        .checked
+        .iter()
+        .filter(|c| c.is_buildable())
+        .collect();
+    for checked in session.checked.iter().filter(|c| !c.is_buildable()) {
+        progress(Event::Done(&checked.input.id, Status::Failed));
+        results.push((
+            checked.input.id.clone(),
+            Status::Failed,
+            out.join(format!("{}.pdf", checked.input.id)),
+        ));
+    }
+    let outcomes = crate::batch::map(buildable, |checked| {
+        let id = &checked.input.id;
+        let outcome = build_one(&session, checked, &typesetter).and_then(|built| {
+            write_outputs(&out, id, &built, options, keys.get(id)).map_err(|error| {
+                vec![
+                    Diagnostic::new(
+                        Rule::Template,
+                        format!("cannot write the brief ({error:#})"),
+                    )
+                    .dossier(id.clone()),
+                ]
+            })
+        });
+        let status = if outcome.is_ok() {
+            Status::Built
+        } else {
+            Status::Failed
+        };
+        progress(Event::Done(id, status));
+        (id.clone(), outcome)
+    });
+    for (id, outcome) in outcomes {
+        let pdf = out.join(format!("{id}.pdf"));
+        match outcome {
+            Ok(()) => results.push((id, Status::Built, pdf)),
+            Err(found) => {
+                diagnostics.extend(found);
+                results.push((id, Status::Failed, pdf));
+            }
+        }
+    }
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(Report {
+        project: session.project,
+        out,
+        results,
+        diagnostics,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Progress of a build, for a progress bar or log lines.
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// How many dossiers the build covers.
+    Start(usize),
+    Done(&'a str, Status),
+}
+
+/// A brief's PDF, the markup it was typeset from and its manifest.
+pub struct Built {
+    pub pdf: Vec<u8>,
+    pub markup: String,
+    pub manifest: Manifest,
+}
+
+/// Renders and typesets one checked dossier, in memory.
+pub fn build_one(
+    session: &Session,
+    checked: &Checked,
+    typesetter: &typeset::Typesetter,
+) -> Result<Built, Vec<Diagnostic>> {
+    let id = &checked.input.id;
+    let missing = || {
+        vec![
+            Diagnostic::new(Rule::Template, "internal: the dossier is not buildable")
+                .dossier(id.clone()),
+        ]
+    };
+    let dossier = checked.dossier.as_ref().ok_or_else(missing)?;
+    let brief = model::brief(checked, &session.sources).ok_or_else(missing)?;
+    let with_dossier = |d: Diagnostic| d.dossier(id.clone());
+    let template = render::load(&session.project.templates, dossier.template()).map_err(|e| {
+        vec![with_dossier(
+            Diagnostic::new(Rule::UnknownTemplate, format!("{e:#}"))
+                .in_file(checked.input.file.display.clone()),
+        )]
+    })?;
+    let markup = render::render(&template, &brief).map_err(|d| vec![with_dossier(*d)])?;
+    let date = typeset::datetime(dossier.date.get_ref().0).ok_or_else(missing)?;
+    let manifest = audit::manifest(session, checked, &template).ok_or_else(missing)?;
+    let manifest_bytes = manifest.to_bytes();
+    let pdf = typesetter
+        .pdf(&typeset::Job {
+            markup: &markup,
+            date,
+            ident: &manifest.options.ident,
+            template: &template,
+            manifest: Some(&manifest_bytes),
+        })
+        .map_err(|found| found.into_iter().map(with_dossier).collect::<Vec<_>>())?;
+    Ok(Built {
+        pdf,
+        markup,
+        manifest,
+    })
+}
+
+fn write_outputs(
+    out: &Path,
+    id: &str,
+    built: &Built,
+    options: &Options,
+    key: Option<&String>,
+) -> anyhow::Result<()> {
+    if options.emit_typ {
+        write_atomic(&out.join(format!("{id}.typ")), built.markup.as_bytes())?;
+    }
+    let pdf_name = format!("{id}.pdf");
+    write_atomic(&out.join(&pdf_name), &built.pdf)?;
+    let statement = audit::provenance(&built.manifest, &pdf_name, &built.pdf);
+    let mut json = serde_json::to_vec_pretty(&statement)?;
+    json.push(b'\n');
+    write_atomic(&out.join(format!("{id}.provenance.json")), &json)?;
+    if let Some(key) = key {
+        let stamp = Stamp {
+            key: key.clone(),
+            pdf_sha256: sha256_hex(&built.pdf),
+        };
+        let folder = out.join(STAMPS);
+        std::fs::create_dir_all(&folder)?;
+        write_atomic(
+            &folder.join(format!("{id}.json")),
+            &serde_json::to_vec(&stamp)?,
+        )?;
+    }
+    Ok(())
+}
+
+/// Folder under the output folder where freshness stamps live.
+pub const STAMPS: &str = ".clerk";
+
+/// What the last successful build of a brief was made from.
+#[derive(Debug, Serialize, Deserialize)]
+struct Stamp {
+    key: String,
+    pdf_sha256: String,
+}
+
+fn is_fresh(out: &Path, id: &str, key: &str) -> bool {
+    let Ok(bytes) = std::fs::read(out.join(STAMPS).join(format!("{id}.json"))) else {
+        return false;
+    };
+    let Ok(stamp) = serde_json::from_slice::<Stamp>(&bytes) else {
+        return false;
+    };
+    if stamp.key != key || !out.join(format!("{id}.provenance.json")).is_file() {
+        return false;
+    }
+    // A PDF that was deleted or edited since is stale.
+    std::fs::read(out.join(format!("{id}.pdf")))
+        .is_ok_and(|pdf| sha256_hex(&pdf) == stamp.pdf_sha256)
+}
+
+/// A digest of everything that shapes a dossier's PDF: clerk and typst
+/// versions, options, the dossier, the template and every file under
+/// `templates/` (fonts included), and each cited source's record and file.
+/// `None` when an input is missing (such a dossier is never fresh).
+fn input_key(
+    prepared: &Prepared,
+    parsed: &Parsed,
+    template_files: &[audit::FileEntry],
+) -> Option<String> {
+    let dossier = parsed.dossier.as_ref()?;
+    if parsed.diagnostics.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let template = render::load(&prepared.project.templates, dossier.template()).ok()?;
+    let mut sources = Vec::new();
+    for id in crate::check::cited_sources(dossier) {
+        let source = prepared.sources.sources.get(&id)?;
+        let content = source.content.as_ref()?;
+        if source.has_errors() {
+            return None;
+        }
+        sources.push((id, source.record_sha256.clone(), content.sha256.clone()));
+    }
+    let key = serde_json::json!({
+        "clerk": crate::VERSION,
+        "typst": audit::typst_version(),
+        "manifest": audit::MANIFEST_VERSION,
+        "standards": audit::PDF_STANDARDS,
+        "dossier": parsed.input.sha256,
+        "dossier_path": parsed.input.file.display,
+        "template": [template.name, sha256_hex(template.text.as_bytes())],
+        "template_files": template_files,
+        "sources": sources,
+    });
+    Some(sha256_hex(key.to_string().as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_dossiers() {
+        let ids: Vec<String> = (0..200).map(|i| format!("dossier-{i}")).collect();
+        let shards: Vec<Shard> = (1..=3).map(|k| format!("{k}/3").parse().unwrap()).collect();
+        for id in &ids {
+            assert_eq!(shards.iter().filter(|s| s.contains(id)).count(), 1);
+        }
+        let sizes: Vec<usize> = shards
+            .iter()
+            .map(|s| ids.iter().filter(|id| s.contains(id)).count())
+            .collect();
+        assert!(sizes.iter().all(|&n| n > 40), "{sizes:?}");
+        assert!("0/3".parse::<Shard>().is_err());
+        assert!("4/3".parse::<Shard>().is_err());
+        assert!("x".parse::<Shard>().is_err());
+    }
+}

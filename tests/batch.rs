@@ -1,0 +1,113 @@
+//! Batch builds: freshness, `--force`, `--jobs`, `--shard`, `--emit typ`.
+
+mod common;
+
+use common::Project;
+
+/// The basic fixture with `n` more dossiers, copies of `harbour`.
+fn many(n: usize) -> Project {
+    let project = Project::fixture("basic");
+    let harbour = project.read("dossiers/harbour.toml");
+    for i in 0..n {
+        project.write(
+            &format!("dossiers/copy-{i}.toml"),
+            harbour.replace("Harbour contract", &format!("Harbour contract, copy {i}")),
+        );
+    }
+    project
+}
+
+fn build(project: &Project, args: &[&str]) -> String {
+    let mut all = vec!["build"];
+    all.extend_from_slice(args);
+    let (status, _, stderr) = project.run(&all);
+    assert_eq!(status, 0, "{stderr}");
+    stderr
+}
+
+fn closing(stderr: &str) -> &str {
+    stderr.lines().last().unwrap_or_default()
+}
+
+#[test]
+fn unchanged_briefs_are_fresh_until_an_input_or_the_pdf_changes() {
+    let project = many(2);
+    assert!(closing(&build(&project, &[])).starts_with("built 3, fresh 0, failed 0 in "));
+    assert!(closing(&build(&project, &[])).starts_with("built 0, fresh 3, failed 0 in "));
+
+    // An edited record makes every dossier citing its source stale.
+    project.edit("sources/beta.toml", "Compte rendu", "Compte rendu intégral");
+    let stderr = build(&project, &[]);
+    assert!(closing(&stderr).starts_with("built 3, fresh 0"), "{stderr}");
+
+    // An edited dossier, a deleted PDF and an edited PDF make just that one stale.
+    project.edit(
+        "dossiers/copy-0.toml",
+        "Second paragraph.",
+        "Second paragraph, revised.",
+    );
+    std::fs::remove_file(project.path("output/copy-1.pdf")).unwrap();
+    let mut pdf = std::fs::read(project.path("output/harbour.pdf")).unwrap();
+    pdf.push(b'\n');
+    std::fs::write(project.path("output/harbour.pdf"), pdf).unwrap();
+    let stderr = build(&project, &[]);
+    assert!(closing(&stderr).starts_with("built 3, fresh 0"), "{stderr}");
+    assert!(closing(&build(&project, &[])).starts_with("built 0, fresh 3"));
+
+    // A template change makes everything stale; --force rebuilds anyway.
+    project.write(
+        "templates/brief.typ.hbs",
+        project
+            .run(&["template", "brief"])
+            .1
+            .replace("Summary", "Overview"),
+    );
+    assert!(closing(&build(&project, &[])).starts_with("built 3, fresh 0"));
+    assert!(closing(&build(&project, &["--force"])).starts_with("built 3, fresh 0"));
+}
+
+#[test]
+fn output_is_byte_identical_whatever_the_number_of_jobs() {
+    let one = many(5);
+    let two = many(5);
+    build(&one, &["--jobs", "1"]);
+    build(&two, &["--jobs", "2"]);
+    for id in ["harbour", "copy-0", "copy-1", "copy-2", "copy-3", "copy-4"] {
+        let a = std::fs::read(one.path(&format!("output/{id}.pdf"))).unwrap();
+        let b = std::fs::read(two.path(&format!("output/{id}.pdf"))).unwrap();
+        assert!(a == b, "{id}.pdf differs between --jobs 1 and --jobs 2");
+    }
+}
+
+#[test]
+fn shards_split_the_batch_without_overlap() {
+    let project = many(9);
+    build(&project, &["--shard", "1/3"]);
+    let first: Vec<String> = pdfs(&project);
+    build(&project, &["--shard", "2/3"]);
+    build(&project, &["--shard", "3/3"]);
+    let all = pdfs(&project);
+    assert_eq!(all.len(), 10, "{all:?}");
+    assert!(!first.is_empty() && first.len() < 10, "{first:?}");
+    let (status, _, stderr) = project.run(&["build", "--shard", "4/3"]);
+    assert_eq!(status, 2, "{stderr}");
+}
+
+fn pdfs(project: &Project) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(project.path("output"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pdf"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn emit_typ_writes_the_markup() {
+    let project = Project::fixture("basic");
+    build(&project, &["--emit", "typ"]);
+    let markup = project.read("output/harbour.typ");
+    assert!(markup.contains("#set document("), "{markup}");
+    assert!(markup.contains("Harbour contract"), "{markup}");
+}
