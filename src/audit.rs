@@ -85,6 +85,9 @@ pub struct QuoteEntry {
     pub source: String,
     pub line: usize,
     pub paragraph: usize,
+    /// The page, for a PDF source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
     /// Byte offsets of the match in the normalised source text.
     pub normalised_start: usize,
     pub normalised_end: usize,
@@ -145,6 +148,7 @@ pub fn manifest(session: &Session, checked: &Checked, template: &Template) -> Op
                         source: evidence.source.get_ref().clone(),
                         line: found.locator.line,
                         paragraph: found.locator.paragraph,
+                        page: found.locator.page,
                         normalised_start: found.normalised.start,
                         normalised_end: found.normalised.end,
                     })

@@ -18,7 +18,7 @@ use crate::sources::sha256_hex;
 use crate::{model, render, typeset};
 
 /// What a build was asked to do.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Output folder (default: `<root>/output`).
     pub out: Option<PathBuf>,
@@ -28,6 +28,20 @@ pub struct Options {
     pub emit_typ: bool,
     /// Build only shard `k` of `n` (1-based).
     pub shard: Option<Shard>,
+    /// Longest one brief may take to typeset.
+    pub typeset_timeout: std::time::Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            out: None,
+            force: false,
+            emit_typ: false,
+            shard: None,
+            typeset_timeout: typeset::DEFAULT_TIMEOUT,
+        }
+    }
 }
 
 /// One of `n` deterministic parts of the dossiers.
@@ -111,6 +125,12 @@ pub fn build(
         .unwrap_or_else(|| project.output.clone());
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create the output folder `{}`", out.display()))?;
+    let _lock = crate::output::lock_folder(&out, || {
+        eprintln!(
+            "waiting for another clerk build writing to `{}`",
+            out.display()
+        )
+    })?;
     let mut prepared = Prepared::new(project, args)?;
     if let Some(shard) = options.shard {
         prepared.parsed.retain(|p| shard.contains(&p.input.id));
@@ -145,7 +165,7 @@ pub fn build(
         progress(Event::Done(id, *status));
     }
 
-    let typesetter = typeset::Typesetter::new(&session.project.templates);
+    let typesetter = typeset::Typesetter::new(&session.project.templates, options.typeset_timeout);
     let buildable: Vec<&Checked> = session
         .checked
         .iter()

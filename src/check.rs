@@ -230,7 +230,9 @@ pub fn check(
                     )),
                 );
             }
-            let Some(text) = source.text() else {
+            // An over-long quote is already a `syntax` error: not searched.
+            let too_long = evidence.quote.get_ref().chars().count() > spec::MAX_QUOTE_CHARS;
+            let Some(text) = source.text().filter(|_| !too_long) else {
                 claim_matches.push(None);
                 continue;
             };
@@ -435,15 +437,12 @@ fn quote_not_found(
         .at(file.site(evidence.quote.span()))
         .claim(claim)
         .source(&source.id);
-    if let (Some(near), Some(text), Some(content)) = (&miss.nearest, source.text(), &source.content)
-    {
+    if let (Some(near), Some(text)) = (&miss.nearest, source.text()) {
         let locator = text.lines.locate(near.raw.start);
         d = d.note(format!(
-            "closest passage ({:.0}% similar), {} line {}, ¶{}: \"{}\"",
+            "closest passage ({:.0}% similar), {}: \"{}\"",
             near.similarity * 100.0,
-            content.display,
-            locator.line,
-            locator.paragraph,
+            source.describe(&locator),
             shorten(&near.text, 240)
         ));
         if miss.pieces > 1 {
@@ -463,7 +462,10 @@ fn shorten(text: &str, max_chars: usize) -> String {
 }
 
 /// The candidate closest to `name`, if close enough to be a likely typo.
-fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .map(|c| (strsim(name, c), c))
         .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))

@@ -25,6 +25,10 @@ pub struct Cli {
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,
 
+    /// Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error
+    #[arg(long, global = true, value_name = "SIZE", default_value = "256MiB", value_parser = crate::sources::parse_size)]
+    pub max_source_size: u64,
+
     /// When to colour human output
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -66,6 +70,10 @@ pub enum Command {
         #[arg(long)]
         force: bool,
 
+        /// Give up on a brief whose typesetting takes longer than this many seconds
+        #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+        typeset_timeout: u64,
+
         /// Build only part K of N of the dossiers (e.g. `2/8`), to spread a batch over CI machines
         #[arg(long, value_name = "K/N")]
         shard: Option<crate::build::Shard>,
@@ -95,6 +103,25 @@ pub enum Command {
         /// The PDFs to verify (they may have been moved or renamed)
         #[arg(value_name = "PDF", required = true)]
         pdfs: Vec<PathBuf>,
+    },
+
+    /// Print the text a source's quotes are held to, with line, paragraph and page numbers
+    ///
+    /// For a text file, its lines; for an HTML page, the text a reader sees,
+    /// one paragraph per block; for a PDF, its text layer page by page.
+    /// Each line is prefixed with its line number, its paragraph (¶) and, for
+    /// a PDF, its page. With --normalised, the text as quotes are compared
+    /// with it (quotation marks dropped, apostrophes, dashes and white space
+    /// folded, line-end hyphens of a PDF taken out: such a line runs on into
+    /// the next with no space).
+    Text {
+        /// The source's id (its record's file stem)
+        #[arg(value_name = "SOURCE-ID")]
+        source: String,
+
+        /// Print the normalised text instead of the text as read
+        #[arg(long)]
+        normalised: bool,
     },
 
     /// Print a built-in template, to start a project's own

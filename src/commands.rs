@@ -40,26 +40,34 @@ impl Outcome {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     crate::batch::set_jobs(cli.jobs.unwrap_or(0));
     let printer = Printer::new(cli.format, cli.color);
+    let open = || -> anyhow::Result<Project> {
+        let mut project = Project::open(&cli.root)?;
+        project.max_source_size = cli.max_source_size;
+        Ok(project)
+    };
     match cli.command {
-        Command::Check { dossiers } => check(&printer, &cli.root, &dossiers),
+        Command::Check { dossiers } => check(&printer, open()?, &dossiers),
         Command::Build {
             dossiers,
             out,
             emit,
             force,
             shard,
+            typeset_timeout,
         } => {
             let options = crate::build::Options {
                 out,
                 force,
+                typeset_timeout: std::time::Duration::from_secs(typeset_timeout),
                 emit_typ: emit.contains(&crate::cli::Emit::Typ),
                 shard,
             };
-            build(&printer, &cli.root, &dossiers, &options)
+            build(&printer, open()?, &dossiers, &options)
         }
-        Command::Pin { dossier, sources } => pin(&printer, &cli.root, &dossier, &sources),
+        Command::Pin { dossier, sources } => pin(&printer, open()?, &dossier, &sources),
         Command::Template { name } => template(&name),
-        Command::Verify { pdfs } => verify(&printer, &cli.root, &pdfs),
+        Command::Text { source, normalised } => text(&printer, open()?, &source, normalised),
+        Command::Verify { pdfs } => verify(&printer, open()?, &pdfs),
     }
 }
 
@@ -121,8 +129,8 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn check(printer: &Printer, root: &std::path::Path, args: &[String]) -> anyhow::Result<Outcome> {
-    let session = Session::check(Project::open(root)?, args)?;
+fn check(printer: &Printer, project: Project, args: &[String]) -> anyhow::Result<Outcome> {
+    let session = Session::check(project, args)?;
     let diagnostics = session.diagnostics();
     printer.diagnostics(&diagnostics);
     let tally = Tally::of(&diagnostics);
@@ -132,12 +140,11 @@ fn check(printer: &Printer, root: &std::path::Path, args: &[String]) -> anyhow::
 
 fn build(
     printer: &Printer,
-    root: &std::path::Path,
+    project: Project,
     args: &[String],
     options: &crate::build::Options,
 ) -> anyhow::Result<Outcome> {
     use crate::build::{Event, Status};
-    let project = Project::open(root)?;
     let bar = (printer.format == Format::Human && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -197,11 +204,10 @@ fn shown_path(project: &Project, path: &std::path::Path) -> String {
 
 fn pin(
     printer: &Printer,
-    root: &std::path::Path,
+    project: Project,
     dossier: &str,
     only: &[String],
 ) -> anyhow::Result<Outcome> {
-    let project = Project::open(root)?;
     let report = crate::pin::pin(&project, dossier, only)?;
     printer.diagnostics(&report.diagnostics);
     for repin in &report.repins {
@@ -225,9 +231,9 @@ fn pin(
         let changed = repin.old.as_deref() != Some(repin.new.as_str());
         for (claim, outcome) in &repin.quotes {
             match outcome {
-                Ok(line) if changed => printer.status(&format!(
-                    "      ok claim `{claim}`: quote found on line {line}"
-                )),
+                Ok(place) if changed => {
+                    printer.status(&format!("      ok claim `{claim}`: quote found at {place}"))
+                }
                 Ok(_) => {}
                 Err(why) => printer.status(&format!(
                     "  NO MATCH claim `{claim}`: quote no longer in `{}` ({why})",
@@ -251,8 +257,7 @@ fn pin(
     Ok(Outcome::from_ok(report.is_clean()))
 }
 
-fn verify(printer: &Printer, root: &std::path::Path, pdfs: &[PathBuf]) -> anyhow::Result<Outcome> {
-    let project = Project::open(root)?;
+fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Result<Outcome> {
     let mut all = true;
     for pdf in pdfs {
         let report = crate::verify::verify(&project, pdf)?;
@@ -323,5 +328,41 @@ fn template(name: &str) -> anyhow::Result<Outcome> {
         )
     })?;
     print!("{text}");
+    Ok(Outcome::Success)
+}
+
+/// `clerk text`: the text a source's quotes are held to, with locators.
+fn text(
+    printer: &Printer,
+    project: Project,
+    id: &str,
+    normalised: bool,
+) -> anyhow::Result<Outcome> {
+    let layout = project.layout();
+    let mut index = crate::sources::SourceIndex::scan(&layout);
+    let Some(known) = index.sources.get(id) else {
+        let mut message = format!("no source `{id}` (no record `sources/**/{id}.toml`)");
+        if let Some(close) = crate::check::closest(id, index.sources.keys().map(String::as_str)) {
+            message.push_str(&format!("\nhelp: did you mean `{close}`?"));
+        }
+        anyhow::bail!(message);
+    };
+    let display = known.record_file.display.clone();
+    let wanted = std::collections::BTreeSet::from([id.to_string()]);
+    index.load(&layout, Some(&wanted));
+    index.decode(Some(&wanted));
+    let source = &index.sources[id];
+    let Some(text) = source.text() else {
+        let mut problems = source.problems.clone();
+        crate::diag::sort(&mut problems);
+        printer.diagnostics(&problems);
+        printer.status(&format!("no text for source `{id}` ({display})"));
+        return Ok(Outcome::Failure);
+    };
+    let mut out = std::io::stdout().lock();
+    let listing = crate::sources::listing(text, normalised);
+    for line in listing {
+        writeln!(out, "{line}")?;
+    }
     Ok(Outcome::Success)
 }

@@ -5,7 +5,8 @@
 //! # Stages
 //! Data flows one way:
 //! - [`spec`]: parse dossiers and source records, keeping spans.
-//! - [`sources`]: find records, resolve and hash source files, read text.
+//! - [`sources`]: find records, resolve and hash source files, read text
+//!   (through [`documents`] for HTML and PDF).
 //! - [`check`]: apply every rule of the format, producing [`diag`]nostics
 //!   and the quote matches.
 //! - [`model`]: the brief as data: sections, numbered citations, references
@@ -23,6 +24,7 @@ pub mod build;
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod documents;
 pub mod model;
 pub mod output;
 pub mod pin;

@@ -106,7 +106,9 @@ pub struct QuoteView {
     pub reference_anchor: String,
     pub line: usize,
     pub paragraph: usize,
-    /// The citation as printed: `[1, ¶4]`.
+    /// The page of a PDF source in which the quote starts (1-based).
+    pub page: Option<usize>,
+    /// The citation as printed: `[1, ¶4]`, or `[1, p. 14]` for a PDF.
     pub citation: String,
 }
 
@@ -207,7 +209,8 @@ pub fn brief(checked: &Checked, sources: &SourceIndex) -> Option<Brief> {
                     reference_anchor: format!("ref-{number}"),
                     line: found.locator.line,
                     paragraph: found.locator.paragraph,
-                    citation: format!("[{number}, ¶{}]", found.locator.paragraph),
+                    page: found.locator.page,
+                    citation: format!("[{number}, {}]", found.locator.cited()),
                 });
             }
             let link = |c: &crate::spec::Claim| ClaimLink {

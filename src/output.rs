@@ -30,6 +30,60 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The lock file that keeps two builds from writing one output folder at
+/// once, held until the returned guard is dropped.
+pub const LOCK: &str = ".clerk-lock";
+
+/// An exclusive lock on an output folder.
+#[derive(Debug)]
+pub struct FolderLock {
+    _file: std::fs::File,
+}
+
+/// Locks `folder` for writing, waiting for another clerk that holds it
+/// (`waiting` is called once if so), then removes the temporary files a
+/// killed build left behind: under the lock, none belongs to a live writer.
+pub fn lock_folder(folder: &Path, waiting: impl FnOnce()) -> anyhow::Result<FolderLock> {
+    let path = folder.join(LOCK);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file `{}`", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting();
+            file.lock()
+                .with_context(|| format!("cannot lock `{}`", path.display()))?;
+        }
+        Err(std::fs::TryLockError::Error(error)) => {
+            return Err(error).with_context(|| format!("cannot lock `{}`", path.display()));
+        }
+    }
+    remove_stale_temporaries(folder);
+    Ok(FolderLock { _file: file })
+}
+
+/// Removes clerk's temporary files directly under `folder` and its
+/// freshness-stamp folder.
+fn remove_stale_temporaries(folder: &Path) {
+    for dir in [folder.to_path_buf(), folder.join(crate::build::STAMPS)] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let is_temporary = entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX);
+            // `file_type` does not follow links: a link named like a
+            // temporary file is removed, never what it points to.
+            if is_temporary && entry.file_type().is_ok_and(|t| !t.is_dir()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
 /// Temporary files are private (0600); a brief is an ordinary file, so it
 /// keeps the old file's mode, or gets the usual 0644.
 #[cfg(unix)]
@@ -56,5 +110,23 @@ mod tests {
         write_atomic(&target, b"two").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn locking_removes_stale_temporaries_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".clerk-tmp-abc"), b"half a pdf").unwrap();
+        std::fs::write(dir.path().join("keep.pdf"), b"pdf").unwrap();
+        let lock = lock_folder(dir.path(), || panic!("nobody else holds it")).unwrap();
+        assert!(!dir.path().join(".clerk-tmp-abc").exists());
+        assert!(dir.path().join("keep.pdf").exists());
+        // A second lock on the same folder waits.
+        let file = std::fs::File::open(dir.path().join(LOCK)).unwrap();
+        assert!(matches!(
+            file.try_lock(),
+            Err(std::fs::TryLockError::WouldBlock)
+        ));
+        drop(lock);
+        assert!(file.try_lock().is_ok());
     }
 }

@@ -17,8 +17,8 @@ pub struct Repin {
     pub source: String,
     pub old: Option<String>,
     pub new: String,
-    /// Quotes citing the source: `(claim id, Ok(line) | Err(closest passage))`.
-    pub quotes: Vec<(String, Result<usize, String>)>,
+    /// Quotes citing the source: `(claim id, Ok(where found) | Err(closest passage))`.
+    pub quotes: Vec<(String, Result<String, String>)>,
 }
 
 /// The result of pinning a dossier.
@@ -150,13 +150,13 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
                         continue;
                     }
                     let outcome = match quote::find(&text.normalised, evidence.quote.get_ref()) {
-                        Ok(found) => Ok(text.lines.locate(found.raw.start).line),
+                        Ok(found) => Ok(source.describe(&text.lines.locate(found.raw.start))),
                         Err(miss) => Err(miss.nearest.map_or_else(
                             || "the source has no text".to_string(),
                             |near| {
                                 format!(
-                                    "closest passage on line {} ({:.0}% similar)",
-                                    text.lines.locate(near.raw.start).line,
+                                    "closest passage at {} ({:.0}% similar)",
+                                    source.describe(&text.lines.locate(near.raw.start)),
                                     near.similarity * 100.0
                                 )
                             },

@@ -20,6 +20,8 @@ pub struct Project {
     pub sources: PathBuf,
     pub templates: PathBuf,
     pub output: PathBuf,
+    /// Largest source file read, in bytes.
+    pub max_source_size: u64,
 }
 
 impl Project {
@@ -38,6 +40,7 @@ impl Project {
             sources: root.join("sources"),
             templates: root.join("templates"),
             output: root.join("output"),
+            max_source_size: sources::MAX_SOURCE_SIZE,
             dossiers,
             root,
         })
@@ -47,6 +50,7 @@ impl Project {
         Layout {
             root: &self.root,
             sources: &self.sources,
+            max_source_size: self.max_source_size,
         }
     }
 
@@ -99,7 +103,7 @@ impl Project {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let display = self.display(path);
-        let bytes = std::fs::read(path).map_err(|error| {
+        let bytes = sources::read_limited(path, crate::spec::MAX_SPEC_SIZE).map_err(|error| {
             Box::new(
                 Diagnostic::new(Rule::Syntax, format!("cannot read dossier ({error})"))
                     .in_file(display.clone())

@@ -30,15 +30,34 @@ pub struct Normalised {
     /// `(normalised byte, raw byte)`, sorted by both.
     anchors: Vec<(usize, usize)>,
     raw_len: usize,
+    /// Normalised offsets where a line-end hyphen was taken out (documents
+    /// only; sorted). A quote's `-` may stand there or not.
+    soft_hyphens: Vec<usize>,
+    /// Whether line-end hyphens are soft, so quotes are read the same way.
+    document: bool,
 }
 
 impl Normalised {
     /// Normalises `raw` (steps 1 to 5 of FORMAT.md).
     pub fn new(raw: &str) -> Self {
+        Self::build(raw, false)
+    }
+
+    /// Normalises text extracted from a laid-out document (a PDF), where a
+    /// hyphen at the end of a line may be the typesetter's ("inter-⏎ference")
+    /// or the author's ("cross-⏎reference"): the hyphen and the line break
+    /// are taken out, and [`find`] lets a quote's `-` stand there or not, so
+    /// both "interference" and "cross-reference" match.
+    pub fn document(raw: &str) -> Self {
+        Self::build(raw, true)
+    }
+
+    fn build(raw: &str, document: bool) -> Self {
         let mut builder = Builder {
             text: String::with_capacity(raw.len()),
             anchors: Vec::new(),
             pending_space: None,
+            soft_hyphens: Vec::new(),
         };
         let mut cluster_start = 0;
         let mut chars = raw.char_indices().peekable();
@@ -54,6 +73,18 @@ impl Normalised {
                 chars.next();
             }
             let cluster = &raw[start..end];
+            if document
+                && matches!(c, '-' | '\u{2010}' | '\u{ad}')
+                && builder.ends_in_word()
+                && let Some(skip) = line_end_break(&raw[end..])
+            {
+                builder.soft_hyphen();
+                while chars.peek().is_some_and(|&(i, _)| i < end + skip) {
+                    chars.next();
+                }
+                cluster_start = end + skip;
+                continue;
+            }
             if cluster.len() == 1 {
                 builder.push(c, start);
             } else if !is_double_quote(c) {
@@ -68,7 +99,65 @@ impl Normalised {
             text: builder.text,
             anchors: builder.anchors,
             raw_len: raw.len(),
+            soft_hyphens: builder.soft_hyphens,
+            document,
         }
+    }
+
+    /// Normalises a quote the way this text was normalised.
+    fn quote(&self, quote: &str) -> Normalised {
+        Self::build(quote, self.document)
+    }
+
+    /// The first occurrence of `piece` starting between `from` and
+    /// `last_start` (normalised byte offsets), as a normalised range.
+    fn find_piece(&self, piece: &str, from: usize, last_start: usize) -> Option<Range<usize>> {
+        let text = self.text.as_str();
+        let last_start = last_start.min(text.len());
+        if from > last_start {
+            return None;
+        }
+        // Soft hyphens only ever make a match shorter than the piece, so no
+        // match reaches past this window.
+        let window_end = ceil_char_boundary(text, (last_start + piece.len()).min(text.len()));
+        let window = &text[from..window_end];
+        // Every character of the piece before its first `-` must be in the
+        // text as it is: find those fast, then walk the rest.
+        let anchor = match self.soft_hyphens.is_empty() {
+            true => piece,
+            false => &piece[..piece.find('-').unwrap_or(piece.len())],
+        };
+        let mut at = 0;
+        while at <= window.len()
+            && let Some(offset) = window[at..].find(anchor)
+        {
+            let start = from + at + offset;
+            if start > last_start {
+                return None;
+            }
+            if anchor.len() == piece.len() {
+                return Some(start..start + piece.len());
+            }
+            if let Some(end) = self.walk(piece, start) {
+                return Some(start..end);
+            }
+            at += offset + next_char_len(window, at + offset);
+        }
+        None
+    }
+
+    /// Matches `piece` at `start`, letting a `-` of the piece stand where a
+    /// soft hyphen was taken out; returns the end of the match.
+    fn walk(&self, piece: &str, start: usize) -> Option<usize> {
+        let mut at = start;
+        for c in piece.chars() {
+            if self.text[at..].starts_with(c) {
+                at += c.len_utf8();
+            } else if c != '-' || self.soft_hyphens.binary_search(&at).is_err() {
+                return None;
+            }
+        }
+        Some(at)
     }
 
     /// The normalised text.
@@ -97,14 +186,37 @@ impl Normalised {
     }
 }
 
+/// The length of the white space after a hyphen, when it holds a line break
+/// and a letter follows: the hyphen ends a line inside a word.
+fn line_end_break(after: &str) -> Option<usize> {
+    let space = after.len() - after.trim_start().len();
+    let next = after[space..].chars().next()?;
+    (after[..space].contains('\n') && next.is_alphabetic()).then_some(space)
+}
+
 struct Builder {
     text: String,
     anchors: Vec<(usize, usize)>,
     /// A run of white space seen but not yet written: its raw offset.
     pending_space: Option<usize>,
+    soft_hyphens: Vec<usize>,
 }
 
 impl Builder {
+    /// Whether the text so far ends in a letter or digit (no space pending).
+    fn ends_in_word(&self) -> bool {
+        self.pending_space.is_none()
+            && self
+                .text
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+    }
+
+    fn soft_hyphen(&mut self) {
+        self.soft_hyphens.push(self.text.len());
+    }
+
     fn push(&mut self, c: char, raw: usize) {
         if c.is_whitespace() {
             self.pending_space.get_or_insert(raw);
@@ -211,7 +323,7 @@ pub fn pieces(normalised_quote: &str) -> Vec<&str> {
 /// Finds the first occurrence of `quote` (raw, as written in the dossier) in
 /// `source`, honouring elisions.
 pub fn find(source: &Normalised, quote: &str) -> Result<Match, Miss> {
-    let quote = Normalised::new(quote);
+    let quote = source.quote(quote);
     let pieces = pieces(quote.as_str());
     if pieces.is_empty() {
         return Err(Miss {
@@ -222,23 +334,22 @@ pub fn find(source: &Normalised, quote: &str) -> Result<Match, Miss> {
         });
     }
     let mut search = Search {
-        text: source.as_str(),
+        source,
         pieces: &pieces,
         dead: std::collections::HashSet::new(),
         deepest: 0,
     };
+    let text = source.as_str();
     let mut from = 0;
-    while let Some(offset) = search.text[from..].find(pieces[0]) {
-        let start = from + offset;
-        let end = start + pieces[0].len();
-        if let Some(last_end) = search.place(1, end) {
-            let normalised = start..last_end;
+    while let Some(first) = source.find_piece(pieces[0], from, text.len()) {
+        if let Some(last_end) = search.place(1, first.end) {
+            let normalised = first.start..last_end;
             return Ok(Match {
                 raw: source.raw_range(normalised.clone()),
                 normalised,
             });
         }
-        from = start + next_char_len(search.text, start);
+        from = first.start + next_char_len(text, first.start);
     }
     let failing = search.deepest;
     Err(Miss {
@@ -250,7 +361,7 @@ pub fn find(source: &Normalised, quote: &str) -> Result<Match, Miss> {
 }
 
 struct Search<'a> {
-    text: &'a str,
+    source: &'a Normalised,
     pieces: &'a [&'a str],
     /// `(piece, previous end)` pairs already known to lead nowhere, so
     /// repeated text cannot make the search exponential.
@@ -269,18 +380,14 @@ impl Search<'_> {
             return None;
         }
         let piece = self.pieces[index];
-        let window_end = advance_chars(self.text, previous_end, MAX_ELISION_GAP);
-        let window = &self.text[previous_end..(window_end + piece.len()).min(self.text.len())];
-        let mut from = 0;
-        while let Some(offset) = window[from..].find(piece) {
-            let start = previous_end + from + offset;
-            if start > window_end {
-                break;
-            }
-            if let Some(end) = self.place(index + 1, start + piece.len()) {
+        let text = self.source.as_str();
+        let last_start = advance_chars(text, previous_end, MAX_ELISION_GAP);
+        let mut from = previous_end;
+        while let Some(found) = self.source.find_piece(piece, from, last_start) {
+            if let Some(end) = self.place(index + 1, found.end) {
                 return Some(end);
             }
-            from += offset + next_char_len(window, from + offset);
+            from = found.start + next_char_len(text, found.start);
         }
         self.deepest = self.deepest.max(index);
         self.dead.insert((index, previous_end));
@@ -341,19 +448,35 @@ fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// Line and paragraph numbers of a text, for locators.
+/// Line, paragraph and page numbers of a text, for locators.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
     /// Paragraph of each line (0 for a blank line).
     paragraphs: Vec<u32>,
+    /// Byte offsets where each page starts, for text extracted from a PDF.
+    page_starts: Option<Vec<usize>>,
 }
 
-/// Where a passage starts in its source: 1-based line and paragraph.
+/// Where a passage starts in its source: 1-based line and paragraph, and
+/// page for a paged document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Locator {
     pub line: usize,
     pub paragraph: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+}
+
+impl Locator {
+    /// The locator as a citation prints it after the reference number:
+    /// `p. 14` for a paged document, `¶4` otherwise.
+    pub fn cited(&self) -> String {
+        match self.page {
+            Some(page) => format!("p. {page}"),
+            None => format!("¶{}", self.paragraph),
+        }
+    }
 }
 
 impl LineIndex {
@@ -380,7 +503,39 @@ impl LineIndex {
         LineIndex {
             line_starts,
             paragraphs,
+            page_starts: None,
         }
+    }
+
+    /// Indexes a paged text whose pages start at the byte offsets
+    /// `page_starts` (the first is 0).
+    pub fn with_pages(text: &str, page_starts: Vec<usize>) -> Self {
+        LineIndex {
+            page_starts: Some(page_starts),
+            ..LineIndex::new(text)
+        }
+    }
+
+    /// The 1-based page that holds the byte offset `at`, for paged text.
+    pub fn page(&self, at: usize) -> Option<usize> {
+        let starts = self.page_starts.as_ref()?;
+        Some(starts.partition_point(|&s| s <= at).max(1))
+    }
+
+    /// The byte offset where 1-based line `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts[line - 1]
+    }
+
+    /// The number of lines.
+    pub fn lines(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The paragraph of 1-based line `line`, `None` for a blank line.
+    pub fn paragraph_of_line(&self, line: usize) -> Option<usize> {
+        let paragraph = self.paragraphs[line - 1];
+        (paragraph != 0).then_some(paragraph as usize)
     }
 
     /// The locator of the raw byte offset `at`.
@@ -397,6 +552,7 @@ impl LineIndex {
         Locator {
             line,
             paragraph: paragraph.max(1),
+            page: self.page(at),
         }
     }
 
@@ -505,7 +661,8 @@ mod tests {
             index.locate(at),
             Locator {
                 line: 4,
-                paragraph: 1
+                paragraph: 1,
+                page: None
             }
         );
         let at = text.find("third").unwrap();
@@ -513,8 +670,76 @@ mod tests {
             index.locate(at),
             Locator {
                 line: 9,
-                paragraph: 3
+                paragraph: 3,
+                page: None
             }
+        );
+    }
+
+    #[test]
+    fn pages_locate_offsets() {
+        let text = "page one\n\npage two\nmore\n\npage three";
+        let starts = vec![
+            0,
+            text.find("page two").unwrap(),
+            text.find("page three").unwrap(),
+        ];
+        let index = LineIndex::with_pages(text, starts);
+        assert_eq!(index.locate(text.find("more").unwrap()).page, Some(2));
+        assert_eq!(index.locate(0).page, Some(1));
+        assert_eq!(index.locate(text.len() - 1).page, Some(3));
+        assert_eq!(index.locate(text.find("more").unwrap()).cited(), "p. 2");
+    }
+
+    #[test]
+    fn document_hyphens_at_line_ends_are_optional() {
+        // Typeset text: "re-ports" is hyphenated by the typesetter,
+        // "cross-references" by its author; both break at a line end.
+        let raw = "the many cross-\nreferences between parliamentary re-\nports, which";
+        let doc = Normalised::document(raw);
+        assert_eq!(
+            doc.as_str(),
+            "the many crossreferences between parliamentary reports, which"
+        );
+        let m = find(&doc, "cross-references between parliamentary reports").unwrap();
+        assert_eq!(
+            &raw[m.raw],
+            "cross-\nreferences between parliamentary re-\nports"
+        );
+        assert!(find(&doc, "parliamentary reports").is_ok());
+        assert!(find(&doc, "parliamentary re-ports").is_ok());
+        // A quote copied from a viewer keeps the break: read the same way.
+        assert!(find(&doc, "parliamentary re-\nports, which").is_ok());
+        // Elsewhere a hyphen is no wildcard.
+        assert!(find(&doc, "the-many").is_err());
+        assert!(find(&doc, "between parliamentary-reports").is_err());
+        // A dash after a space is no hyphenation.
+        let dash = Normalised::document("yes -\nno");
+        assert_eq!(dash.as_str(), "yes - no");
+        // Plain text keeps its hyphens as written.
+        assert_eq!(
+            Normalised::new(raw).as_str(),
+            "the many cross- references between parliamentary re- ports, which"
+        );
+    }
+
+    #[test]
+    fn document_hyphens_work_inside_elisions() {
+        let raw = "The commit-\ntee finds that [x] the effect-\niveness of counter-\nmeasures";
+        let doc = Normalised::document(raw);
+        assert!(
+            find(
+                &doc,
+                "The committee finds […] the effectiveness of counter-measures"
+            )
+            .is_ok()
+        );
+        assert!(find(&doc, "committee […] countermeasures").is_ok());
+        let quote = "committee […] effectiveness";
+        let m = find(&doc, quote).unwrap();
+        assert_eq!(
+            &raw[m.raw],
+            "commit-\ntee finds that [x] the effect-\niveness"
         );
     }
 

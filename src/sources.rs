@@ -15,7 +15,8 @@ use crate::diag::{Diagnostic, Rule, TextFile};
 use crate::quote::{LineIndex, Normalised};
 use crate::spec::{self, Record};
 
-/// Largest source file clerk reads, in bytes (256 MiB).
+/// Largest source file clerk reads by default, in bytes (256 MiB);
+/// `--max-source-size` changes it.
 pub const MAX_SOURCE_SIZE: u64 = 256 * 1024 * 1024;
 
 /// Deepest folder nesting under `sources/` that is walked.
@@ -78,9 +79,26 @@ pub struct Content {
 pub enum SourceFormat {
     /// `.txt` and `.md`: UTF-8 text.
     Text,
+    /// `.html` and `.htm`: the text a reader sees in the body.
+    Html,
+    /// `.pdf`: the text layer, page by page.
+    Pdf,
 }
 
-/// The text of a source, normalised and indexed for locators.
+impl SourceFormat {
+    /// The format of a file with this (lower-case) extension.
+    pub fn from_extension(extension: &str) -> Option<SourceFormat> {
+        match extension {
+            "txt" | "md" => Some(SourceFormat::Text),
+            "html" | "htm" => Some(SourceFormat::Html),
+            "pdf" => Some(SourceFormat::Pdf),
+            _ => None,
+        }
+    }
+}
+
+/// The text of a source, normalised and indexed for locators. For HTML and
+/// PDF sources, `raw` is the extracted text.
 #[derive(Debug)]
 pub struct SourceText {
     pub raw: String,
@@ -89,6 +107,7 @@ pub struct SourceText {
 }
 
 impl SourceText {
+    /// The text of a text file (or of an HTML page's extracted text).
     pub fn new(raw: String) -> Self {
         let normalised = Normalised::new(&raw);
         let lines = LineIndex::new(&raw);
@@ -98,6 +117,49 @@ impl SourceText {
             lines,
         }
     }
+
+    /// The text of a paged document, whose line-end hyphens are soft.
+    pub fn paged(raw: String, page_starts: Vec<usize>) -> Self {
+        let normalised = Normalised::document(&raw);
+        let lines = LineIndex::with_pages(&raw, page_starts);
+        SourceText {
+            raw,
+            normalised,
+            lines,
+        }
+    }
+
+    /// The text decoded from a source file's bytes, or the problem with it.
+    pub fn decode(format: SourceFormat, bytes: Vec<u8>) -> Result<SourceText, Unreadable> {
+        let text = match format {
+            SourceFormat::Text => {
+                SourceText::new(decode_utf8(bytes).map_err(Unreadable::Encoding)?)
+            }
+            SourceFormat::Html => {
+                let page = decode_utf8(bytes).map_err(Unreadable::Encoding)?;
+                SourceText::new(crate::documents::html(&page).text)
+            }
+            SourceFormat::Pdf => {
+                let extracted = crate::documents::pdf(&bytes).map_err(Unreadable::Pdf)?;
+                SourceText::paged(extracted.text, extracted.page_starts.unwrap_or_default())
+            }
+        };
+        if text.normalised.as_str().is_empty() && format != SourceFormat::Text {
+            return Err(Unreadable::Empty(format));
+        }
+        Ok(text)
+    }
+}
+
+/// Why a source file gives no text to match against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Not UTF-8: the offset of the first bad byte.
+    Encoding(usize),
+    /// A PDF that is encrypted or damaged.
+    Pdf(crate::documents::PdfError),
+    /// An HTML page or PDF with no text.
+    Empty(SourceFormat),
 }
 
 impl Source {
@@ -109,6 +171,20 @@ impl Source {
     /// The source's text, if it has one.
     pub fn text(&self) -> Option<&SourceText> {
         self.content.as_ref()?.text.as_ref()
+    }
+
+    /// Where `locator` points in this source, for messages: the line for a
+    /// text file, the paragraph of an HTML page's text, the page of a PDF.
+    pub fn describe(&self, locator: &crate::quote::Locator) -> String {
+        let Some(content) = &self.content else {
+            return format!("line {}", locator.line);
+        };
+        let display = &content.display;
+        match (content.format, locator.page) {
+            (Some(SourceFormat::Pdf), Some(page)) => format!("{display} page {page}"),
+            (Some(SourceFormat::Html), _) => format!("{display} ¶{}", locator.paragraph),
+            _ => format!("{display} line {}, ¶{}", locator.line, locator.paragraph),
+        }
     }
 
     /// The language of the source (record's `language`).
@@ -125,6 +201,8 @@ impl Source {
 pub struct Layout<'a> {
     pub root: &'a Path,
     pub sources: &'a Path,
+    /// Largest source file read, in bytes.
+    pub max_source_size: u64,
 }
 
 impl SourceIndex {
@@ -181,7 +259,7 @@ impl SourceIndex {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let bytes = match read_limited(path, 16 * 1024 * 1024) {
+        let bytes = match read_limited(path, spec::MAX_SPEC_SIZE) {
             Ok(bytes) => bytes,
             Err(error) => {
                 self.orphans.push(
@@ -304,33 +382,49 @@ fn decode_source(source: &mut Source) {
     let Some(content) = source.content.as_mut() else {
         return;
     };
-    let Some(bytes) = content.pending.take() else {
+    let (Some(bytes), Some(format)) = (content.pending.take(), content.format) else {
         return;
     };
-    match content.format {
-        Some(SourceFormat::Text) => {
-            match decode_utf8(bytes) {
-                Ok(text) => content.text = Some(SourceText::new(text)),
-                Err(offset) => {
-                    let mut problem = Diagnostic::new(
-                    Rule::BadEncoding,
-                    format!(
-                        "`{}` is not valid UTF-8 (invalid byte at offset {offset})",
-                        content.display
-                    ),
-                )
-                .source(source.id.clone())
-                .help("convert it to UTF-8 (for example `iconv -f latin1 -t utf-8`) and pin it again");
-                    problem = match &source.record {
-                        Some(record) => problem.at(source.record_file.site(record.file.span())),
-                        None => problem.in_file(source.record_file.display.clone()),
-                    };
-                    source.problems.push(problem);
-                }
-            }
+    let problem = match SourceText::decode(format, bytes) {
+        Ok(text) => {
+            content.text = Some(text);
+            return;
         }
-        None => {}
-    }
+        Err(Unreadable::Encoding(offset)) => Diagnostic::new(
+            Rule::BadEncoding,
+            format!(
+                "`{}` is not valid UTF-8 (invalid byte at offset {offset})",
+                content.display
+            ),
+        )
+        .help("convert it to UTF-8 (for example `iconv -f latin1 -t utf-8`) and pin it again"),
+        Err(Unreadable::Pdf(error @ crate::documents::PdfError::Encrypted)) => Diagnostic::new(
+            Rule::EmptyText,
+            format!("cannot read the text of `{}` ({error})", content.display),
+        )
+        .help("save a decrypted copy (for example `qpdf --decrypt in.pdf out.pdf`) and pin that"),
+        Err(Unreadable::Pdf(error)) => Diagnostic::new(
+            Rule::EmptyText,
+            format!("cannot read the text of `{}` ({error})", content.display),
+        )
+        .help("check the file opens in a PDF viewer; download it again if it does not"),
+        Err(Unreadable::Empty(SourceFormat::Pdf)) => Diagnostic::new(
+            Rule::EmptyText,
+            format!("`{}` has no text layer (a scan, or pages of images)", content.display),
+        )
+        .help("clerk does no OCR: run OCR on it (for example `ocrmypdf in.pdf out.pdf`), then pin and quote the result"),
+        Err(Unreadable::Empty(_)) => Diagnostic::new(
+            Rule::EmptyText,
+            format!("`{}` has no visible text in its body", content.display),
+        )
+        .help("save the page as it is shown (its text may be loaded by scripts), or use a text copy"),
+    };
+    let problem = problem.source(source.id.clone());
+    let problem = match &source.record {
+        Some(record) => problem.at(source.record_file.site(record.file.span())),
+        None => problem.in_file(source.record_file.display.clone()),
+    };
+    source.problems.push(problem);
 }
 
 fn load_source(layout: &Layout<'_>, source: &mut Source) {
@@ -438,22 +532,25 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
         );
         return;
     }
-    if metadata.len() > MAX_SOURCE_SIZE {
-        source.problems.push(problem(
-            Rule::MissingFile,
-            format!(
-                "`{display}` is {} MiB, above the limit of {} MiB",
-                metadata.len() / (1024 * 1024),
-                MAX_SOURCE_SIZE / (1024 * 1024)
-            ),
-        ));
+    if metadata.len() > layout.max_source_size {
+        source.problems.push(
+            problem(
+                Rule::MissingFile,
+                format!(
+                    "`{display}` is {}, above the limit of {}",
+                    human_size(metadata.len()),
+                    human_size(layout.max_source_size)
+                ),
+            )
+            .help("raise the limit with `--max-source-size`, for example `--max-source-size 1GiB`"),
+        );
         return;
     }
     let extension = canonical
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let bytes = match read_limited(&canonical, MAX_SOURCE_SIZE) {
+    let bytes = match read_limited(&canonical, layout.max_source_size) {
         Ok(bytes) => bytes,
         Err(error) => {
             source.problems.push(problem(
@@ -465,9 +562,10 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
     };
     let sha256 = sha256_hex(&bytes);
     let len = bytes.len() as u64;
-    let format = match extension.as_str() {
-        "txt" | "md" => Some(SourceFormat::Text),
-        other => {
+    let format = match SourceFormat::from_extension(&extension) {
+        Some(format) => Some(format),
+        None => {
+            let other = extension.as_str();
             let shown = if other.is_empty() {
                 "no extension".to_string()
             } else {
@@ -478,7 +576,7 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
                     Rule::UnsupportedFormat,
                     format!("clerk cannot read source files with {shown} (`{display}`)"),
                 )
-                .help("text sources are `.txt` or `.md` in UTF-8"),
+                .help("clerk reads `.txt` and `.md` (UTF-8 text), `.html`/`.htm` and `.pdf`: save or convert the document to one of these"),
             );
             None
         }
@@ -494,16 +592,142 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
     });
 }
 
-/// Reads a whole file, refusing more than `limit` bytes (the file may grow
-/// between the size check and the read).
-fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    let file = fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes)?;
+/// The text of a source as `clerk text` prints it: one row per line of the
+/// text, each with its line number, paragraph (blank for a blank line) and,
+/// for a PDF, page; `normalised` shows each line as quotes are compared with
+/// it (so a line-end hyphen joined to the next line is gone).
+pub fn listing(text: &SourceText, normalised: bool) -> Vec<String> {
+    let lines = &text.lines;
+    let paged = lines.page(0).is_some();
+    let mut rows = Vec::with_capacity(lines.lines() + 1);
+    let header = if paged {
+        "page  line     ¶ | text"
+    } else {
+        "line     ¶ | text"
+    };
+    rows.push(header.to_string());
+    let shown: Vec<String> = if normalised {
+        normalised_lines(text)
+    } else {
+        (1..=lines.lines())
+            .map(|line| {
+                let range = lines.line_range(&text.raw, line);
+                text.raw[range].to_string()
+            })
+            .collect()
+    };
+    for (index, content) in shown.iter().enumerate() {
+        let line = index + 1;
+        let paragraph = lines
+            .paragraph_of_line(line)
+            .map_or(String::new(), |p| p.to_string());
+        let row = if paged {
+            let page = lines.page(lines.line_start(line)).unwrap_or(1);
+            format!("{page:>4} {line:>5} {paragraph:>5} | {content}")
+        } else {
+            format!("{line:>4} {paragraph:>5} | {content}")
+        };
+        rows.push(row.trim_end().to_string());
+    }
+    rows
+}
+
+/// The normalised text cut at the raw text's line breaks: entry `i` holds
+/// what line `i + 1` contributes.
+fn normalised_lines(text: &SourceText) -> Vec<String> {
+    let lines = &text.lines;
+    let mut shown = vec![String::new(); lines.lines()];
+    // Raw offsets only grow along the normalised text: move a line cursor.
+    let mut line = 1;
+    for (at, c) in text.normalised.as_str().char_indices() {
+        let raw = text.normalised.raw_offset(at);
+        while line < lines.lines() && lines.line_start(line + 1) <= raw {
+            line += 1;
+        }
+        shown[line - 1].push(c);
+    }
+    shown.iter().map(|l| l.trim().to_string()).collect()
+}
+
+/// Reads a whole regular file, refusing more than `limit` bytes. The file
+/// is opened without blocking and checked through the open handle, so a
+/// pipe or device swapped in after an earlier check cannot hang the read;
+/// a file that changes while it is read is refused, so the bytes hashed are
+/// the bytes of one moment.
+pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let before = file.metadata()?;
+    if !before.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file: a folder, pipe, socket or device",
+        ));
+    }
+    if before.len() > limit {
+        return Err(std::io::Error::other(format!(
+            "{}, above the limit of {}",
+            human_size(before.len()),
+            human_size(limit)
+        )));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(before.len()).unwrap_or(0));
+    (&file).take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Err(std::io::Error::other(format!("larger than {limit} bytes")));
+        return Err(std::io::Error::other(format!(
+            "it grew above the limit of {} while being read",
+            human_size(limit)
+        )));
+    }
+    let after = file.metadata()?;
+    if after.len() != bytes.len() as u64 || after.modified().ok() != before.modified().ok() {
+        return Err(std::io::Error::other(
+            "it changed while clerk was reading it; run clerk again once it is complete",
+        ));
     }
     Ok(bytes)
+}
+
+/// A byte count for people: `12 MiB`, `300 KiB`, `17 bytes`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            let value = bytes as f64 / size as f64;
+            return if value.fract() == 0.0 {
+                format!("{value:.0} {unit}")
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// Parses a size such as `256MiB`, `10M`, `1.5GiB`, `4096` (bytes); `K`,
+/// `M` and `G` are binary units, as in `KiB`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (try `256MiB`)"))?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => return Err(format!("unknown size unit `{other}` (use KiB, MiB or GiB)")),
+    };
+    Ok((number * scale as f64) as u64)
 }
 
 /// Decodes UTF-8, dropping a leading BOM; on failure, the offending offset.
@@ -563,6 +787,33 @@ mod tests {
     fn bom_is_dropped_and_bad_bytes_located() {
         assert_eq!(decode_utf8(b"\xef\xbb\xbfhi".to_vec()).unwrap(), "hi");
         assert_eq!(decode_utf8(b"ab\xffcd".to_vec()).unwrap_err(), 2);
+    }
+
+    #[test]
+    fn sizes_parse_and_print() {
+        assert_eq!(parse_size("256MiB"), Ok(256 << 20));
+        assert_eq!(parse_size("10M"), Ok(10 << 20));
+        assert_eq!(parse_size("1.5 GiB"), Ok(3 << 29));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+        assert_eq!(human_size(256 << 20), "256 MiB");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(17), "17 bytes");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let error = read_limited(&fifo, 1024).unwrap_err();
+        assert!(error.to_string().contains("not a regular file"), "{error}");
     }
 
     #[test]

@@ -236,10 +236,34 @@ pub fn validate_record(record: &Record, file: &TextFile) -> Vec<Diagnostic> {
     found
 }
 
+/// Longest quote, in characters: a brief quotes passages, not documents,
+/// and the near-miss search stays fast below it.
+pub const MAX_QUOTE_CHARS: usize = 10_000;
+
+/// Most claims in one dossier.
+pub const MAX_CLAIMS: usize = 10_000;
+
+/// Largest dossier or record file, in bytes.
+pub const MAX_SPEC_SIZE: u64 = 16 * 1024 * 1024;
+
 /// Checks the values of a dossier that serde cannot: ids, pins, language,
-/// and the at-least-one-evidence rule.
+/// the at-least-one-evidence rule and the limits.
 pub fn validate_dossier(dossier: &Dossier, file: &TextFile) -> Vec<Diagnostic> {
     let mut found = Vec::new();
+    if let Some(first_extra) = dossier.claims.get(MAX_CLAIMS) {
+        found.push(
+            Diagnostic::new(
+                Rule::Syntax,
+                format!(
+                    "{} claims in one dossier, above the limit of {MAX_CLAIMS}",
+                    dossier.claims.len()
+                ),
+            )
+            .at(file.site(first_extra.id.span()))
+            .label("the first claim over the limit")
+            .help("split the dossier into several briefs"),
+        );
+    }
     if let Some(language) = &dossier.language {
         check_language(language, file, &mut found);
     }
@@ -274,6 +298,20 @@ pub fn validate_dossier(dossier: &Dossier, file: &TextFile) -> Vec<Diagnostic> {
         }
         for evidence in claim.evidence.get_ref() {
             check_id(&evidence.source, "source", file, &mut found);
+            let length = evidence.quote.get_ref().chars().count();
+            if length > MAX_QUOTE_CHARS {
+                found.push(
+                    Diagnostic::new(
+                        Rule::Syntax,
+                        format!("quote of {length} characters is longer than the limit of {MAX_QUOTE_CHARS}"),
+                    )
+                    .at(file.site(evidence.quote.span()))
+                    .claim(claim.id.get_ref())
+                    .source(evidence.source.get_ref())
+                    .help("quote the passage that supports the claim, eliding the rest with `[…]`"),
+                );
+                continue;
+            }
             if crate::quote::pieces(
                 crate::quote::Normalised::new(evidence.quote.get_ref()).as_str(),
             )

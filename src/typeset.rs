@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
 
 use typst::diag::{FileError, FileResult, PackageError, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Smart};
@@ -36,8 +37,21 @@ fn project_file(path: &str) -> FileId {
     .intern()
 }
 
+/// How long one brief may take to typeset by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Stack for the typesetting thread: typst recurses deeply on nested
+/// markup, more than a default thread's 2 MiB allow.
+const TYPESET_STACK: usize = 256 * 1024 * 1024;
+
 /// What every compilation of a run shares: the standard library and fonts.
 pub struct Typesetter {
+    shared: Arc<Shared>,
+    /// Longest a brief may take; a runaway template is stopped waiting for.
+    timeout: Duration,
+}
+
+struct Shared {
     library: LazyHash<Library>,
     fonts: FontStore,
     /// `templates/`, the only folder a template may read from.
@@ -47,7 +61,7 @@ pub struct Typesetter {
 impl Typesetter {
     /// Sets up the library and the embedded fonts, plus any fonts under
     /// `<templates>/fonts/`.
-    pub fn new(templates: &Path) -> Self {
+    pub fn new(templates: &Path, timeout: Duration) -> Self {
         let mut fonts = FontStore::new();
         fonts.extend(typst_kit::fonts::embedded());
         let project_fonts = templates.join("fonts");
@@ -79,9 +93,12 @@ impl Typesetter {
             }
         }
         Typesetter {
-            library: LazyHash::new(Library::default()),
-            fonts,
-            root: std::fs::canonicalize(templates).ok(),
+            shared: Arc::new(Shared {
+                library: LazyHash::new(Library::default()),
+                fonts,
+                root: std::fs::canonicalize(templates).ok(),
+            }),
+            timeout,
         }
     }
 
@@ -98,29 +115,66 @@ impl Typesetter {
             ));
         }
         let world = BriefWorld {
-            typesetter: self,
+            shared: Arc::clone(&self.shared),
             main: Source::new(*MAIN_ID, markup),
             manifest: job.manifest.map(|m| Bytes::new(m.to_vec())),
             today: job.date,
             files: Mutex::new(HashMap::new()),
         };
-        let warned = typst::compile::<PagedDocument>(&world);
-        let result = warned.output.and_then(|document| {
-            let options = PdfOptions {
-                ident: Smart::Custom(job.ident.to_string()),
-                creator: Smart::Custom(Some(format!("clerk {}", crate::VERSION))),
-                timestamp: Some(Timestamp::new_utc(job.date)),
-                page_ranges: None,
-                standards: PdfStandards::new(&[PdfStandard::A_3b, PdfStandard::Ua_1])
-                    .expect("PDF/A-3b and PDF/UA-1 combine"),
-                tagged: true,
-                pretty: false,
-            };
-            typst_pdf::pdf(&document, &options)
-        });
-        // Free typst's memoised results so a batch's memory stays flat.
-        typst::comemo::evict(0);
-        result.map_err(|errors| errors.iter().map(|e| world.diagnostic(e, job)).collect())
+        let options = PdfOptions {
+            ident: Smart::Custom(job.ident.to_string()),
+            creator: Smart::Custom(Some(format!("clerk {}", crate::VERSION))),
+            timestamp: Some(Timestamp::new_utc(job.date)),
+            page_ranges: None,
+            standards: PdfStandards::new(&[PdfStandard::A_3b, PdfStandard::Ua_1])
+                .expect("PDF/A-3b and PDF/UA-1 combine"),
+            tagged: true,
+            pretty: false,
+        };
+        // Typst cannot be interrupted: compile on a thread of its own and
+        // stop waiting for it after the time limit. A runaway thread is
+        // left to the end of the process; the build goes on without it.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("typeset".into())
+            .stack_size(TYPESET_STACK)
+            .spawn(move || {
+                let warned = typst::compile::<PagedDocument>(&world);
+                let result = warned
+                    .output
+                    .and_then(|document| typst_pdf::pdf(&document, &options));
+                // Free typst's memoised results so a batch's memory stays flat.
+                typst::comemo::evict(0);
+                let _ = sender.send((result, world));
+            });
+        let timed_out = || {
+            vec![
+                Diagnostic::new(
+                    Rule::Template,
+                    format!(
+                        "typesetting did not finish within {} s (does the template loop, recurse or make too many pages?)",
+                        self.timeout.as_secs()
+                    ),
+                )
+                .in_file(job.template.display.clone())
+                .help("check the template; for a brief that is really this long, raise the limit with `--typeset-timeout`"),
+            ]
+        };
+        if let Err(error) = spawned {
+            return Err(vec![
+                Diagnostic::new(
+                    Rule::Template,
+                    format!("cannot start typesetting ({error})"),
+                )
+                .in_file(job.template.display.clone()),
+            ]);
+        }
+        match receiver.recv_timeout(self.timeout) {
+            Ok((result, world)) => {
+                result.map_err(|errors| errors.iter().map(|e| world.diagnostic(e, job)).collect())
+            }
+            Err(_) => Err(timed_out()),
+        }
     }
 }
 
@@ -141,15 +195,18 @@ pub fn datetime(date: chrono::NaiveDate) -> Option<Datetime> {
     Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
 }
 
-struct BriefWorld<'a> {
-    typesetter: &'a Typesetter,
+/// Largest file a template may read (an image, a font, a data file).
+const MAX_TEMPLATE_FILE: u64 = 64 * 1024 * 1024;
+
+struct BriefWorld {
+    shared: Arc<Shared>,
     main: Source,
     manifest: Option<Bytes>,
     today: Datetime,
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
 }
 
-impl BriefWorld<'_> {
+impl BriefWorld {
     /// Reads a file under `templates/`, refusing anything that resolves
     /// outside it (through `..` or a symbolic link).
     fn read(&self, id: FileId) -> FileResult<Bytes> {
@@ -170,7 +227,7 @@ impl BriefWorld<'_> {
     }
 
     fn read_uncached(&self, id: FileId) -> FileResult<Bytes> {
-        let root = self.typesetter.root.as_ref().ok_or_else(|| {
+        let root = self.shared.root.as_ref().ok_or_else(|| {
             FileError::Other(Some(
                 "this project has no templates/ folder to read files from".into(),
             ))
@@ -187,7 +244,7 @@ impl BriefWorld<'_> {
         if !metadata.is_file() {
             return Err(FileError::Other(Some("not a regular file".into())));
         }
-        std::fs::read(&canonical)
+        crate::sources::read_limited(&canonical, MAX_TEMPLATE_FILE)
             .map(Bytes::new)
             .map_err(|e| FileError::from_io(e, &path))
     }
@@ -308,13 +365,13 @@ fn literal_pieces(line: &str) -> Vec<&str> {
         .collect()
 }
 
-impl World for BriefWorld<'_> {
+impl World for BriefWorld {
     fn library(&self) -> &LazyHash<Library> {
-        &self.typesetter.library
+        &self.shared.library
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        self.typesetter.fonts.book()
+        self.shared.fonts.book()
     }
 
     fn main(&self) -> FileId {
@@ -343,7 +400,7 @@ impl World for BriefWorld<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.typesetter.fonts.font(index)
+        self.shared.fonts.font(index)
     }
 
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {

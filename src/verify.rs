@@ -233,7 +233,10 @@ fn recheck_and_rebuild(project: &Project, manifest: &Manifest, pdf: &[u8]) -> Ve
         );
         return items;
     }
-    let typesetter = crate::typeset::Typesetter::new(&session.project.templates);
+    let typesetter = crate::typeset::Typesetter::new(
+        &session.project.templates,
+        crate::typeset::DEFAULT_TIMEOUT,
+    );
     match crate::build::build_one(&session, checked, &typesetter) {
         Ok(built) => {
             if built.manifest.claims != manifest.claims {

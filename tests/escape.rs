@@ -18,7 +18,10 @@ fn typeset(text: &str) -> String {
         "#set document(title: \"t\")\n#set text(font: \"Libertinus Serif\", lang: \"en\")\nSTART {} END\n",
         escape_markup(text)
     );
-    let typesetter = Typesetter::new(std::path::Path::new("/nonexistent-templates"));
+    let typesetter = Typesetter::new(
+        std::path::Path::new("/nonexistent-templates"),
+        clerk::typeset::DEFAULT_TIMEOUT,
+    );
     let pdf = typesetter
         .pdf(&Job {
             markup: &markup,

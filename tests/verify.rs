@@ -193,16 +193,19 @@ fn typeset_with_manifest(manifest: Option<&[u8]>) -> Vec<u8> {
         text: String::new(),
         path: None,
     };
-    clerk::typeset::Typesetter::new(std::path::Path::new("/nonexistent"))
-        .pdf(&clerk::typeset::Job {
-            markup: "#set document(title: \"x\")\n#set text(lang: \"en\")\nHello",
-            date: clerk::typeset::datetime(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap())
-                .unwrap(),
-            ident: "x",
-            template: &template,
-            manifest,
-        })
-        .unwrap()
+    clerk::typeset::Typesetter::new(
+        std::path::Path::new("/nonexistent"),
+        clerk::typeset::DEFAULT_TIMEOUT,
+    )
+    .pdf(&clerk::typeset::Job {
+        markup: "#set document(title: \"x\")\n#set text(lang: \"en\")\nHello",
+        date: clerk::typeset::datetime(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap())
+            .unwrap(),
+        ident: "x",
+        template: &template,
+        manifest,
+    })
+    .unwrap()
 }
 
 #[test]

@@ -21,7 +21,7 @@ static TYPESETTER: OnceLock<Typesetter> = OnceLock::new();
 static ANY_CHAR: OnceLock<bool> = OnceLock::new();
 
 fn typesetter() -> &'static Typesetter {
-    TYPESETTER.get_or_init(|| Typesetter::new(std::path::Path::new("/nonexistent-templates")))
+    TYPESETTER.get_or_init(|| Typesetter::new(std::path::Path::new("/nonexistent-templates"), clerk::typeset::DEFAULT_TIMEOUT))
 }
 
 fn any_char() -> bool {

@@ -5,7 +5,8 @@
 //! boundaries, with start <= end; every normalised range lies inside the
 //! normalised text on char boundaries; `raw_offset` of every char boundary of
 //! the normalised text is <= raw.len() and on a raw char boundary; locators
-//! give a line between 1 and the number of lines.
+//! give a line between 1 and the number of lines. Sources are read both as
+//! text and as a laid-out document (soft line-end hyphens).
 #![no_main]
 
 use std::ops::Range;
@@ -16,6 +17,8 @@ use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]
 struct Input {
+    /// Read the source as a document (a PDF's text) rather than plain text.
+    document: bool,
     source: String,
     quote: String,
 }
@@ -43,7 +46,11 @@ fn assert_located(index: &LineIndex, lines: usize, at: usize, input: &Input) {
 
 fuzz_target!(|input: Input| {
     let raw = input.source.as_str();
-    let normalised = Normalised::new(raw);
+    let normalised = if input.document {
+        Normalised::document(raw)
+    } else {
+        Normalised::new(raw)
+    };
     let text = normalised.as_str();
 
     for (n, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
