@@ -437,6 +437,11 @@ fn quote_not_found(
         .at(file.site(evidence.quote.span()))
         .claim(claim)
         .source(&source.id);
+    if miss.gave_up {
+        return d
+            .note("the pieces between `[…]` occur so often that clerk stopped searching before placing them all")
+            .help("quote more words around each `[…]`, so that each piece is distinctive");
+    }
     if let (Some(near), Some(text)) = (&miss.nearest, source.text()) {
         let locator = text.lines.locate(near.raw.start);
         d = d.note(format!(

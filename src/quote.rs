@@ -298,6 +298,9 @@ pub struct Miss {
     pub pieces: usize,
     /// The closest passage of the source, if the source has any text.
     pub nearest: Option<NearMiss>,
+    /// The search stopped at its budget: the pieces are too short or too
+    /// common to place.
+    pub gave_up: bool,
 }
 
 /// The passage of a source closest to a piece of quote.
@@ -331,17 +334,35 @@ pub fn find(source: &Normalised, quote: &str) -> Result<Match, Miss> {
             piece_index: 0,
             pieces: 0,
             nearest: None,
+            gave_up: false,
         });
+    }
+    let text = source.as_str();
+    let miss = |failing: usize, gave_up: bool| Miss {
+        piece: pieces[failing].to_string(),
+        piece_index: failing,
+        pieces: pieces.len(),
+        nearest: nearest(source, pieces[failing]),
+        gave_up,
+    };
+    // The pieces must at least occur in order, gaps aside: a cheap check
+    // that names a missing piece at once.
+    let mut at = 0;
+    for (index, piece) in pieces.iter().enumerate() {
+        match source.find_piece(piece, at, text.len()) {
+            Some(found) => at = found.end,
+            None => return Err(miss(index, false)),
+        }
     }
     let mut search = Search {
         source,
         pieces: &pieces,
         dead: std::collections::HashSet::new(),
         deepest: 0,
+        budget: SEARCH_BUDGET,
     };
-    let text = source.as_str();
     let mut from = 0;
-    while let Some(first) = source.find_piece(pieces[0], from, text.len()) {
+    while let Some(first) = search.find(0, from, text.len()) {
         if let Some(last_end) = search.place(1, first.end) {
             let normalised = first.start..last_end;
             return Ok(Match {
@@ -351,14 +372,14 @@ pub fn find(source: &Normalised, quote: &str) -> Result<Match, Miss> {
         }
         from = first.start + next_char_len(text, first.start);
     }
-    let failing = search.deepest;
-    Err(Miss {
-        piece: pieces[failing].to_string(),
-        piece_index: failing,
-        pieces: pieces.len(),
-        nearest: nearest(source, pieces[failing]),
-    })
+    Err(miss(search.deepest, search.budget == 0))
 }
+
+/// Most piece searches one quote may cost. Text in which every piece of a
+/// many-piece quote occurs everywhere, but the whole never within the gaps,
+/// would otherwise cost time growing with the source times the pieces; past
+/// the budget the quote is reported as not placed.
+const SEARCH_BUDGET: usize = 100_000;
 
 struct Search<'a> {
     source: &'a Normalised,
@@ -368,9 +389,17 @@ struct Search<'a> {
     dead: std::collections::HashSet<(usize, usize)>,
     /// The furthest piece that could not be placed, for the diagnostic.
     deepest: usize,
+    /// Piece searches left.
+    budget: usize,
 }
 
 impl Search<'_> {
+    /// Searches piece `index`, if the budget allows.
+    fn find(&mut self, index: usize, from: usize, last_start: usize) -> Option<Range<usize>> {
+        self.budget = self.budget.checked_sub(1)?;
+        self.source.find_piece(self.pieces[index], from, last_start)
+    }
+
     /// Places pieces `index..` after `previous_end`; returns the last end.
     fn place(&mut self, index: usize, previous_end: usize) -> Option<usize> {
         if index == self.pieces.len() {
@@ -379,11 +408,10 @@ impl Search<'_> {
         if self.dead.contains(&(index, previous_end)) {
             return None;
         }
-        let piece = self.pieces[index];
         let text = self.source.as_str();
         let last_start = advance_chars(text, previous_end, MAX_ELISION_GAP);
         let mut from = previous_end;
-        while let Some(found) = self.source.find_piece(piece, from, last_start) {
+        while let Some(found) = self.find(index, from, last_start) {
             if let Some(end) = self.place(index + 1, found.end) {
                 return Some(end);
             }
@@ -408,30 +436,62 @@ fn advance_chars(text: &str, from: usize, count: usize) -> usize {
 }
 
 /// Finds the passage of `source` closest to `piece` by edit distance, with
-/// Myers' bit-parallel algorithm (linear in the source length).
+/// Myers' bit-parallel algorithm (linear in the source length). A long
+/// piece is first located by three short anchors (from its start, middle
+/// and end), then measured in full around each place they point to, so the
+/// cost stays linear in the source rather than in source times piece.
 pub fn nearest(source: &Normalised, piece: &str) -> Option<NearMiss> {
     let text = source.as_str().as_bytes();
+    let piece_bytes = piece.as_bytes();
     if text.is_empty() || piece.is_empty() {
         return None;
     }
-    let forward = Myers::<u64>::new(piece.as_bytes());
-    let (last, distance) = forward.find_best_end(text);
-    let end = last + 1;
-    // Walk back over a window twice the piece's length with the reversed
-    // pattern to find where the best passage starts.
-    let window_start = end.saturating_sub(piece.len() * 2 + 8);
-    let reversed_piece: Vec<u8> = piece.bytes().rev().collect();
-    let reversed_text: Vec<u8> = text[window_start..end].iter().rev().copied().collect();
-    let backward = Myers::<u64>::new(reversed_piece);
-    let (back_last, _) = backward.find_best_end(&reversed_text);
-    let start = floor_char_boundary(source.as_str(), end - (back_last + 1));
-    let end = ceil_char_boundary(source.as_str(), end);
+    let (start, end, distance) = if piece_bytes.len() <= 4 * ANCHOR_LEN {
+        closest_passage(text, piece_bytes, 0..text.len())
+    } else {
+        let len = piece_bytes.len();
+        let slack = len / 4 + 64;
+        [0, (len - ANCHOR_LEN) / 2, len - ANCHOR_LEN]
+            .into_iter()
+            .map(|anchor_at| {
+                let anchor = &piece_bytes[anchor_at..anchor_at + ANCHOR_LEN];
+                let (last, _) = Myers::<u64>::new(anchor).find_best_end(text);
+                // Where the piece would start, were the anchor in place there.
+                let guess = (last + 1).saturating_sub(anchor_at + ANCHOR_LEN);
+                let window = guess.saturating_sub(slack)..(guess + len + slack).min(text.len());
+                closest_passage(text, piece_bytes, window)
+            })
+            .min_by_key(|&(start, _, distance)| (distance, start))
+            .expect("three anchors")
+    };
+    let text = source.as_str();
+    let start = floor_char_boundary(text, start);
+    let end = ceil_char_boundary(text, end.max(start));
     let similarity = 1.0 - (distance as f64 / piece.len().max(1) as f64);
     Some(NearMiss {
         raw: source.raw_range(start..end),
-        text: source.as_str()[start..end].to_string(),
+        text: text[start..end].to_string(),
         similarity: similarity.clamp(0.0, 1.0),
     })
+}
+
+/// Bytes of a long piece used to locate it.
+const ANCHOR_LEN: usize = 128;
+
+/// The passage of `text[window]` closest to `piece`: its byte range in
+/// `text` and its edit distance.
+fn closest_passage(text: &[u8], piece: &[u8], window: Range<usize>) -> (usize, usize, usize) {
+    let forward = Myers::<u64>::new(piece);
+    let (last, distance) = forward.find_best_end(&text[window.clone()]);
+    let end = window.start + last + 1;
+    // Walk back over a window twice the piece's length with the reversed
+    // pattern to find where the best passage starts.
+    let back_start = end.saturating_sub(piece.len() * 2 + 8).max(window.start);
+    let reversed_piece: Vec<u8> = piece.iter().rev().copied().collect();
+    let reversed_text: Vec<u8> = text[back_start..end].iter().rev().copied().collect();
+    let (back_last, _) = Myers::<u64>::new(reversed_piece).find_best_end(&reversed_text);
+    let start = end.saturating_sub(back_last + 1).max(back_start);
+    (start, end, distance as usize)
 }
 
 fn floor_char_boundary(text: &str, mut at: usize) -> usize {
