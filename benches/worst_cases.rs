@@ -22,7 +22,11 @@ fn slowest(runs: usize, mut f: impl FnMut() -> bool) -> (Duration, bool) {
 }
 
 fn report(name: &str, target: Duration, (took, found): (Duration, bool)) {
-    let verdict = if took <= target { "ok" } else { "SLOWER THAN TARGET" };
+    let verdict = if took <= target {
+        "ok"
+    } else {
+        "SLOWER THAN TARGET"
+    };
     println!(
         "{name:<58} {:>9.1} ms  (target {:>5} ms, {}) {verdict}",
         took.as_secs_f64() * 1000.0,
@@ -108,7 +112,11 @@ fn main() {
         "document text: hyphen-heavy 5 MB, quote absent",
         Duration::from_secs(1),
         slowest(runs, || {
-            find(&normalised, "recommends strengthening cross-references today").is_ok()
+            find(
+                &normalised,
+                "recommends strengthening cross-references today",
+            )
+            .is_ok()
         }),
     );
 }

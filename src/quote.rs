@@ -491,7 +491,7 @@ fn closest_passage(text: &[u8], piece: &[u8], window: Range<usize>) -> (usize, u
     let reversed_text: Vec<u8> = text[back_start..end].iter().rev().copied().collect();
     let (back_last, _) = Myers::<u64>::new(reversed_piece).find_best_end(&reversed_text);
     let start = end.saturating_sub(back_last + 1).max(back_start);
-    (start, end, distance as usize)
+    (start, end, distance)
 }
 
 fn floor_char_boundary(text: &str, mut at: usize) -> usize {

@@ -37,8 +37,14 @@ fn templates_read_only_under_templates() {
         std::os::unix::fs::symlink(outside.path(), project.path("templates/link.txt")).unwrap();
         let (status, _, stderr) = project.run(&["build"]);
         assert_eq!(status, 1, "{markup} was allowed: {stderr}");
-        assert!(stderr.contains("error[template]: typst error"), "{markup}: {stderr}");
-        assert!(stderr.contains("templates/brief.typ.hbs"), "{markup}: {stderr}");
+        assert!(
+            stderr.contains("error[template]: typst error"),
+            "{markup}: {stderr}"
+        );
+        assert!(
+            stderr.contains("templates/brief.typ.hbs"),
+            "{markup}: {stderr}"
+        );
         assert!(!stderr.contains("secret"), "{markup}: {stderr}");
         assert!(!project.path("output/harbour.pdf").exists(), "{markup}");
     }
@@ -62,7 +68,10 @@ fn package_imports_are_refused_without_network() {
     let started = Instant::now();
     let (status, _, stderr) = project.run(&["build"]);
     assert_eq!(status, 1, "{stderr}");
-    assert!(stderr.contains("package imports are not available"), "{stderr}");
+    assert!(
+        stderr.contains("package imports are not available"),
+        "{stderr}"
+    );
     // Refused at once, not after a network timeout.
     assert!(started.elapsed() < Duration::from_secs(20));
 }
@@ -93,7 +102,10 @@ fn a_runaway_brief_does_not_stop_the_others() {
     let dossier = project.read("dossiers/harbour.toml");
     project.write(
         "dossiers/loop.toml",
-        dossier.replace("title = \"Harbour contract\"", "title = \"Loop\"\ntemplate = \"pages\""),
+        dossier.replace(
+            "title = \"Harbour contract\"",
+            "title = \"Loop\"\ntemplate = \"pages\"",
+        ),
     );
     project.write(
         "templates/pages.typ.hbs",
@@ -132,7 +144,10 @@ fn quote_and_claim_limits() {
     project.write("dossiers/harbour.toml", dossier);
     let (status, _, stderr) = project.run(&["check", "--format", "json"]);
     assert_eq!(status, 1);
-    assert!(stderr.is_empty() || !stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.is_empty() || !stderr.contains("panicked"),
+        "{stderr}"
+    );
     let (_, stdout, _) = project.run(&["check", "--format", "json"]);
     assert!(
         stdout.contains("10003 claims in one dossier, above the limit of 10000"),
@@ -161,7 +176,10 @@ fn a_source_that_changes_while_read_is_caught() {
     let project = basic();
     // A large source still being written, as a download in progress.
     let path = project.path("sources/beta.txt");
-    let mut file = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
     file.write_all(&vec![b'a'; 96 << 20]).unwrap();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let writer = {
@@ -304,7 +322,9 @@ fn a_build_killed_at_any_moment_loses_no_pdf() {
     let new = outputs(&edited);
 
     for delay_ms in [5, 20, 40, 70, 100, 150, 250] {
-        let mut child = clerk_process(&project, &["build", "--force"]).spawn().unwrap();
+        let mut child = clerk_process(&project, &["build", "--force"])
+            .spawn()
+            .unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
@@ -319,7 +339,11 @@ fn a_build_killed_at_any_moment_loses_no_pdf() {
     let (status, _, stderr) = project.run(&["build"]);
     assert_eq!(status, 0, "{stderr}");
     assert_eq!(outputs(&project), new);
-    assert!(temporaries(&project).is_empty(), "{:?}", temporaries(&project));
+    assert!(
+        temporaries(&project).is_empty(),
+        "{:?}",
+        temporaries(&project)
+    );
 }
 
 #[test]
@@ -330,8 +354,12 @@ fn two_builds_at_once_never_mix_or_corrupt() {
     assert_eq!(status, 0);
     let expected = outputs(&reference);
     for _ in 0..3 {
-        let first = clerk_process(&project, &["build", "--force"]).spawn().unwrap();
-        let second = clerk_process(&project, &["build", "--force"]).spawn().unwrap();
+        let first = clerk_process(&project, &["build", "--force"])
+            .spawn()
+            .unwrap();
+        let second = clerk_process(&project, &["build", "--force"])
+            .spawn()
+            .unwrap();
         for mut child in [first, second] {
             assert!(child.wait().unwrap().success());
         }
