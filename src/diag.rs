@@ -132,6 +132,8 @@ impl TextFile {
             .find('\n')
             .map_or(self.text.len(), |i| start + i);
         let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        // A span may start on the `\r` of a CRLF, past the line's text.
+        let start = start.min(line_start + line_text.len());
         let end = floor_boundary(
             &self.text,
             span.end.clamp(start, line_start + line_text.len()),
@@ -374,6 +376,15 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_span_on_a_carriage_return_stays_on_its_line() {
+        let file = super::TextFile::new("f.toml", "a = 1\r\nb\r");
+        let site = file.site(5..7);
+        assert_eq!((site.line, site.highlight), (1, 5..5));
+        let site = file.site(9..10);
+        assert_eq!((site.line, site.line_text.as_str()), (2, "b"));
+    }
+
     use super::*;
 
     #[test]

@@ -147,13 +147,15 @@ impl Normalised {
     }
 
     /// Matches `piece` at `start`, letting a `-` of the piece stand where a
-    /// soft hyphen was taken out; returns the end of the match.
+    /// soft hyphen was taken out; returns the end of the match. The first
+    /// character must be in the text itself, so a match never starts at a
+    /// hyphen that is not there.
     fn walk(&self, piece: &str, start: usize) -> Option<usize> {
         let mut at = start;
-        for c in piece.chars() {
+        for (index, c) in piece.chars().enumerate() {
             if self.text[at..].starts_with(c) {
                 at += c.len_utf8();
-            } else if c != '-' || self.soft_hyphens.binary_search(&at).is_err() {
+            } else if index == 0 || c != '-' || self.soft_hyphens.binary_search(&at).is_err() {
                 return None;
             }
         }
@@ -181,7 +183,24 @@ impl Normalised {
     /// Maps a normalised byte range to the raw byte range it covers.
     pub fn raw_range(&self, normalised: Range<usize>) -> Range<usize> {
         let start = self.raw_offset(normalised.start);
-        let end = self.raw_offset(normalised.end).max(start);
+        let mut end = self.raw_offset(normalised.end).max(start);
+        // The last character may be one of several that one raw character
+        // folds into (`ﬁ` gives `fi`): the range then ends after that raw
+        // character, at the next one the normalised text comes from.
+        if let Some((last, _)) = self.text[..normalised.end].char_indices().next_back()
+            && last >= normalised.start
+        {
+            let last_raw = self.raw_offset(last);
+            let mut at = normalised.end;
+            while end <= last_raw {
+                end = if at >= self.text.len() {
+                    self.raw_len
+                } else {
+                    self.raw_offset(at)
+                };
+                at += next_char_len(&self.text, at);
+            }
+        }
         start..end
     }
 }
@@ -734,6 +753,15 @@ mod tests {
                 page: None
             }
         );
+    }
+
+    #[test]
+    fn a_match_inside_a_ligature_covers_the_ligature() {
+        let source = Normalised::new("ﬁﬁ x");
+        let m = find(&source, "f").unwrap();
+        assert_eq!(m.raw, 0.."ﬁ".len());
+        let m = find(&source, "ifi").unwrap();
+        assert_eq!(m.raw, 0.."ﬁﬁ".len());
     }
 
     #[test]
