@@ -1,8 +1,8 @@
-//! Worst cases of quote matching, measured: the near-miss search and the
-//! elision search on inputs built to be slow. Run with
-//! `cargo bench --bench worst_cases`; the targets (SECURITY.md, issue
-//! "hardening") are under 2 s each on a 2-core machine, and a 300-character
-//! quote against a 5 MB source under 1 s.
+//! Worst cases of reading sources, measured: the near-miss search and the
+//! elision search on inputs built to be slow, and text extraction from a
+//! 300-page PDF. Run with `cargo bench --bench worst_cases`; the targets
+//! (SECURITY.md) are under 2 s each on a 2-core machine, a 300-character
+//! quote against a 5 MB source under 1 s, and the 300-page PDF under 2 s.
 //!
 //! A plain harness: each case runs a few times and reports the slowest.
 
@@ -102,6 +102,16 @@ fn main() {
         slowest(runs, || find(&normalised, &quote).is_ok()),
     );
 
+    // A 300-page PDF, typeset here by clerk's own typst, read back.
+    let pdf = three_hundred_pages(&seed);
+    report(
+        &format!("PDF text extraction: 300 pages, {} KB", pdf.len() / 1024),
+        Duration::from_secs(2),
+        slowest(runs, || {
+            clerk::documents::pdf(&pdf).is_ok_and(|text| text.page_starts.map(|p| p.len()) == Some(300))
+        }),
+    );
+
     // A PDF-like text: hyphenated line ends everywhere.
     let mut pdf_text = String::new();
     while pdf_text.len() < 5 << 20 {
@@ -119,4 +129,35 @@ fn main() {
             .is_ok()
         }),
     );
+}
+
+/// A justified, hyphenated 300-page document made of `prose`.
+fn three_hundred_pages(prose: &str) -> Vec<u8> {
+    let paragraph: String = prose
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | ','))
+        .take(1_800)
+        .collect();
+    let markup = format!(
+        "#set document(title: \"Bench\")\n#set text(lang: \"en\", hyphenate: true)\n#set par(justify: true)\n#for i in range(300) {{ [{paragraph}] ; pagebreak(weak: true) }}\n"
+    );
+    let template = clerk::render::Template {
+        name: "bench".into(),
+        display: "<bench>".into(),
+        text: String::new(),
+        path: None,
+    };
+    clerk::typeset::Typesetter::new(
+        std::path::Path::new("/nonexistent"),
+        clerk::typeset::DEFAULT_TIMEOUT,
+    )
+    .pdf(&clerk::typeset::Job {
+        markup: &markup,
+        date: clerk::typeset::datetime(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap())
+            .unwrap(),
+        ident: "bench",
+        template: &template,
+        manifest: None,
+    })
+    .expect("the benchmark document compiles")
 }
