@@ -8,7 +8,7 @@ Corpus mode (the default) writes OUT_DIR/dossiers/ and OUT_DIR/sources/:
 
 * a *pool* of source files (``src-NNNNN.txt`` with ``src-NNNNN.toml``
   records), each 5-500 KB (log-uniform), whose text is recombined from the
-  seed texts in /work/shared/seeds/ (whole paragraphs shuffled, and new
+  seed texts in the example's sources/ (whole paragraphs shuffled, and new
   paragraphs made of sentences drawn from several paragraphs of the same
   language), paragraphs separated by blank lines.  Sources are generated
   until their total reaches ``--source-mb`` (default: 1 MB per dossier; at
@@ -49,9 +49,11 @@ import shutil
 import sys
 from pathlib import Path
 
-SEED_DIR = Path("/work/shared/seeds")
-# Which seed texts are in which language (by file-name prefix).
-SEED_LANG = {"000": "fr", "001": "fr", "002": "en", "003": "en", "004": "en"}
+# The bundled example's text sources: the seed texts, byte for byte.
+SEED_DIR = Path(__file__).resolve().parent.parent / "sources"
+# Which seed texts are in which language (by file-name prefix): the two
+# Assemblée nationale texts are French, the rest English.
+SEED_LANG = {"an-": "fr"}
 
 # Characters a quote must not contain: the normalisation removes double
 # quotation marks (so a quote with them would still match, but we want the

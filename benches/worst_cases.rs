@@ -108,7 +108,8 @@ fn main() {
         &format!("PDF text extraction: 300 pages, {} KB", pdf.len() / 1024),
         Duration::from_secs(2),
         slowest(runs, || {
-            clerk::documents::pdf(&pdf).is_ok_and(|text| text.page_starts.map(|p| p.len()) == Some(300))
+            clerk::documents::pdf(&pdf)
+                .is_ok_and(|text| text.page_starts.map(|p| p.len()) == Some(300))
         }),
     );
 

@@ -187,14 +187,18 @@ pub fn template_files(root: &Path, templates: &Path) -> Vec<FileEntry> {
     if !templates.is_dir() {
         return Vec::new();
     }
+    // Links are followed: typst reads through them, so what they point to
+    // shapes the PDF.
     walkdir::WalkDir::new(templates)
+        .follow_links(true)
         .max_depth(crate::sources::MAX_DEPTH)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
-            let bytes = std::fs::read(e.path()).ok()?;
+            let bytes =
+                crate::sources::read_limited(e.path(), crate::sources::MAX_SOURCE_SIZE).ok()?;
             Some(FileEntry {
                 path: crate::sources::display_path(root, e.path()),
                 sha256: sha256_hex(&bytes),

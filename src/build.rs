@@ -151,16 +151,25 @@ pub fn build(
     } else {
         keys.iter()
             .filter(|(id, key)| is_fresh(&out, id, key))
+            // `--emit typ` asks for markup a fresh brief may not have yet.
+            .filter(|(id, _)| !options.emit_typ || out.join(format!("{id}.typ")).is_file())
             .map(|(id, _)| id.clone())
             .collect()
     };
     progress(Event::Start(prepared.parsed.len()));
+    let unreadable = std::mem::take(&mut prepared.unreadable);
     let session = prepared.check(|p| !fresh.contains(&p.input.id));
     let mut diagnostics = session.diagnostics();
     let mut results: Vec<(String, Status, PathBuf)> = fresh
         .iter()
         .map(|id| (id.clone(), Status::Fresh, out.join(format!("{id}.pdf"))))
         .collect();
+    // A dossier file that cannot be read fails like one with errors.
+    results.extend(
+        unreadable
+            .into_iter()
+            .map(|id| (id.clone(), Status::Failed, out.join(format!("{id}.pdf")))),
+    );
     for (id, status, _) in &results {
         progress(Event::Done(id, *status));
     }

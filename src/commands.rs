@@ -156,29 +156,33 @@ fn build(
         );
         bar
     });
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| project.output.clone());
+    let shown_out = shown_path(&project, &out);
+    // Without a terminal (a CI log), one line per brief as it finishes.
     let progress = |event: Event<'_>| match (&bar, event) {
         (Some(bar), Event::Start(total)) => bar.set_length(total as u64),
         (Some(bar), Event::Done(id, _)) => {
             bar.set_message(id.to_string());
             bar.inc(1);
         }
-        (None, _) => {}
+        (None, Event::Done(id, status)) => {
+            let word = match status {
+                Status::Built => "built",
+                Status::Fresh => "fresh",
+                Status::Failed => "FAILED",
+            };
+            printer.status(&format!("{word:>8} {shown_out}/{id}.pdf"));
+        }
+        (None, Event::Start(_)) => {}
     };
     let report = crate::build::build(project, args, options, &progress)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     printer.diagnostics(&report.diagnostics);
-    if bar.is_none() {
-        for (_, status, pdf) in &report.results {
-            let word = match status {
-                Status::Built => "built",
-                Status::Fresh => "fresh",
-                Status::Failed => "FAILED",
-            };
-            printer.status(&format!("{word:>8} {}", shown_path(&report.project, pdf)));
-        }
-    }
     let tally = Tally::of(&report.diagnostics);
     let failed = report.count(Status::Failed);
     printer.status(&format!(
@@ -259,13 +263,25 @@ fn pin(
 
 fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Result<Outcome> {
     let mut all = true;
+    let mut unreadable = 0;
     for pdf in pdfs {
-        let report = crate::verify::verify(&project, pdf)?;
+        let report = match crate::verify::verify(&project, pdf) {
+            Ok(report) => report,
+            Err(error) => {
+                // Report it and go on with the others; exit 2 at the end.
+                eprintln!("error: {error:#}");
+                unreadable += 1;
+                continue;
+            }
+        };
         all &= report.verified;
         match printer.format {
             Format::Json => println!("{}", serde_json::to_string(&report)?),
             Format::Human => print_report(&report),
         }
+    }
+    if unreadable > 0 {
+        anyhow::bail!("could not read {unreadable} of the {} PDFs", pdfs.len());
     }
     Ok(Outcome::from_ok(all))
 }
@@ -294,7 +310,9 @@ fn print_report(report: &crate::verify::Report) {
                     println!("           recorded sha256:{old}");
                     println!("           found    sha256:{new}");
                 }
-                (Some(old), None) => println!("           recorded sha256:{old}, file not found"),
+                (Some(old), None) if item.status == Status::Missing => {
+                    println!("           recorded sha256:{old}, file not found")
+                }
                 _ => {}
             }
         }

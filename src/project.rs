@@ -149,6 +149,8 @@ pub struct Prepared {
     pub sources: SourceIndex,
     pub parsed: Vec<check::Parsed>,
     pub general: Vec<Diagnostic>,
+    /// Ids of selected dossiers whose files could not be read.
+    pub unreadable: Vec<String>,
     /// Sources the selection relies on (`None`: every source).
     wanted: Option<BTreeSet<String>>,
 }
@@ -159,11 +161,15 @@ impl Prepared {
     pub fn new(project: Project, args: &[String]) -> anyhow::Result<Prepared> {
         let paths = project.select(args)?;
         let mut general = Vec::new();
+        let mut unreadable = Vec::new();
         let mut parsed = Vec::new();
         for path in &paths {
             match project.read_dossier(path) {
                 Ok(file) => parsed.push(check::parse(file)),
-                Err(d) => general.push(*d),
+                Err(d) => {
+                    unreadable.extend(d.dossier.clone());
+                    general.push(*d);
+                }
             }
         }
         let mut sources = SourceIndex::scan(&project.layout());
@@ -182,6 +188,7 @@ impl Prepared {
             sources,
             parsed,
             general,
+            unreadable,
             wanted,
         })
     }

@@ -47,14 +47,31 @@ impl Item {
         }
     }
 
+    /// Adds a detail, in front of any the item already has.
     fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        let detail = detail.into();
+        self.detail = Some(match self.detail.take() {
+            Some(known) => format!("{detail}: {known}"),
+            None => detail,
+        });
         self
     }
 
     /// Compares a recorded digest with a file's current one.
-    fn file(what: &str, root: &Path, path: &str, recorded: &str) -> Self {
-        match std::fs::read(root.join(path)) {
+    fn file(what: &str, project: &Project, path: &str, recorded: &str) -> Self {
+        let bytes = match read_in_project(project, path) {
+            Ok(bytes) => Ok(bytes),
+            Err(Unreachable::Outside) => {
+                return Item {
+                    recorded: Some(recorded.to_string()),
+                    ..Item::new(Status::Failed, what, path).detail(
+                        "the manifest names a path outside the project; a manifest made by clerk never does",
+                    )
+                };
+            }
+            Err(Unreachable::Unreadable) => Err(()),
+        };
+        match bytes {
             Ok(bytes) => {
                 let found = sha256_hex(&bytes);
                 let status = if found == recorded {
@@ -74,6 +91,34 @@ impl Item {
             },
         }
     }
+}
+
+enum Unreachable {
+    /// The path leaves the project (absolute, `..`, or a link out).
+    Outside,
+    /// Missing, not a regular file, or too large.
+    Unreadable,
+}
+
+/// Reads a file the manifest names, which must lie inside the project: a
+/// tampered manifest cannot make `verify` read elsewhere, or read a device.
+fn read_in_project(project: &Project, path: &str) -> Result<Vec<u8>, Unreachable> {
+    let relative = Path::new(path);
+    if !relative.components().all(|c| {
+        matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    }) {
+        return Err(Unreachable::Outside);
+    }
+    let joined = project.root.join(relative);
+    let canonical = std::fs::canonicalize(&joined).map_err(|_| Unreachable::Unreadable)?;
+    if !canonical.starts_with(&project.root) {
+        return Err(Unreachable::Outside);
+    }
+    crate::sources::read_limited(&canonical, project.max_source_size)
+        .map_err(|_| Unreachable::Unreadable)
 }
 
 /// The verification of one PDF.
@@ -106,16 +151,31 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Report> {
     };
     report.dossier = Some(manifest.dossier.id.clone());
     let root = &project.root;
+    // A brief renamed for mailing keeps any name, but one named after
+    // another dossier of the project is the wrong brief.
+    if let Some(stem) = pdf_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        && stem != manifest.dossier.id
+        && project.dossiers.join(format!("{stem}.toml")).is_file()
+    {
+        report.items.push(
+            Item::new(Status::Changed, "pdf", pdf_path.display().to_string()).detail(format!(
+                "named after dossier `{stem}`, but it is the brief of dossier `{}`",
+                manifest.dossier.id
+            )),
+        );
+    }
     let mut items = vec![Item::file(
         "dossier",
-        root,
+        project,
         &manifest.dossier.path,
         &manifest.dossier.sha256,
     )];
     match &manifest.template.path {
         Some(path) => items.push(Item::file(
             "template",
-            root,
+            project,
             path,
             &manifest.template.sha256,
         )),
@@ -154,7 +214,12 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Report> {
     }
     let current_files = crate::audit::template_files(root, &project.templates);
     for file in &manifest.template.files {
-        items.push(Item::file("template file", root, &file.path, &file.sha256));
+        items.push(Item::file(
+            "template file",
+            project,
+            &file.path,
+            &file.sha256,
+        ));
     }
     for file in &current_files {
         if !manifest.template.files.iter().any(|f| f.path == file.path) {
@@ -167,12 +232,17 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Report> {
     }
     for source in &manifest.sources {
         items.push(
-            Item::file("source", root, &source.path, &source.sha256)
+            Item::file("source", project, &source.path, &source.sha256)
                 .detail(format!("source `{}`", source.id)),
         );
         items.push(
-            Item::file("record", root, &source.record.path, &source.record.sha256)
-                .detail(format!("record of source `{}`", source.id)),
+            Item::file(
+                "record",
+                project,
+                &source.record.path,
+                &source.record.sha256,
+            )
+            .detail(format!("record of source `{}`", source.id)),
         );
     }
     if manifest.clerk_version != crate::VERSION
@@ -190,17 +260,17 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Report> {
         );
     }
     items.extend(recheck_and_rebuild(project, &manifest, &pdf));
-    report.verified = items.iter().all(|i| i.status == Status::Ok);
-    report.items = items;
+    report.items.extend(items);
+    report.verified = report.items.iter().all(|i| i.status == Status::Ok);
     Ok(report)
 }
 
 /// Re-checks the dossier's quotes and rebuilds the PDF in memory.
 fn recheck_and_rebuild(project: &Project, manifest: &Manifest, pdf: &[u8]) -> Vec<Item> {
-    let spec = project.root.join(&manifest.dossier.path);
-    if !spec.is_file() {
+    if read_in_project(project, &manifest.dossier.path).is_err() {
         return Vec::new();
     }
+    let spec = project.root.join(&manifest.dossier.path);
     let session = match Session::check(project.clone(), &[spec.display().to_string()]) {
         Ok(session) => session,
         Err(error) => {

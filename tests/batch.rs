@@ -111,3 +111,29 @@ fn emit_typ_writes_the_markup() {
     assert!(markup.contains("#set document("), "{markup}");
     assert!(markup.contains("Harbour contract"), "{markup}");
 }
+
+#[test]
+fn emit_typ_rebuilds_a_fresh_brief_that_has_no_markup_yet() {
+    let project = Project::fixture("basic");
+    build(&project, &[]);
+    let stderr = build(&project, &["--emit", "typ"]);
+    assert!(closing(&stderr).starts_with("built 1, fresh 0"), "{stderr}");
+    assert!(project.path("output/harbour.typ").is_file());
+    let stderr = build(&project, &["--emit", "typ"]);
+    assert!(closing(&stderr).starts_with("built 0, fresh 1"), "{stderr}");
+}
+
+#[test]
+fn plain_output_names_each_brief_and_counts_unreadable_dossiers() {
+    let project = many(1);
+    project.write("dossiers/broken.toml", b"title = \"\xff\"\n");
+    let (status, _, stderr) = project.run(&["build"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("   built output/harbour.pdf"), "{stderr}");
+    assert!(stderr.contains("   built output/copy-0.pdf"), "{stderr}");
+    assert!(stderr.contains("  FAILED output/broken.pdf"), "{stderr}");
+    assert!(
+        closing(&stderr).starts_with("built 2, fresh 0, failed 1 in "),
+        "{stderr}"
+    );
+}

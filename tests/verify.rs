@@ -289,3 +289,90 @@ fn pdf_structure_and_attachment_are_sound() {
         assert!(String::from_utf8_lossy(&shown.stdout).contains("\"manifest_version\": 1"));
     }
 }
+
+#[test]
+fn a_brief_named_after_another_dossier_fails() {
+    let project = built();
+    project.write(
+        "dossiers/other.toml",
+        project
+            .read("dossiers/harbour.toml")
+            .replace("Harbour contract", "Another brief"),
+    );
+    let (status, _, stderr) = project.run(&["build", "other"]);
+    assert_eq!(status, 0, "{stderr}");
+    std::fs::copy(
+        project.path("output/other.pdf"),
+        project.path("output/harbour.pdf"),
+    )
+    .unwrap();
+    let (status, out) = verify(&project, &project.path("output/harbour.pdf"));
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        out.contains("named after dossier `harbour`, but it is the brief of dossier `other`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_manifest_cannot_send_verify_outside_the_project() {
+    let project = built();
+    let pdf = std::fs::read(project.path("output/harbour.pdf")).unwrap();
+    let manifest = clerk::verify::attachment(&pdf, "clerk-manifest.json")
+        .unwrap()
+        .unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    manifest["sources"][0]["path"] = outside.path().display().to_string().into();
+    manifest["sources"][1]["path"] = "../../../etc/hostname".into();
+    let crafted = project.path("crafted.pdf");
+    std::fs::write(
+        &crafted,
+        typeset_with_manifest(Some(&serde_json::to_vec(&manifest).unwrap())),
+    )
+    .unwrap();
+    let (status, out) = verify(&project, &crafted);
+    assert_eq!(status, 1, "{out}");
+    assert_eq!(
+        out.matches("the manifest names a path outside the project")
+            .count(),
+        2,
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unreadable_pdf_does_not_stop_the_others() {
+    let project = built();
+    let (status, stdout, stderr) = project.run(&[
+        "verify",
+        project.path("output/missing.pdf").to_str().unwrap(),
+        project.path("output/harbour.pdf").to_str().unwrap(),
+    ]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("missing.pdf"), "{stderr}");
+    assert!(stdout.contains("verified"), "{stdout}");
+}
+
+#[test]
+fn a_linked_template_file_is_an_input() {
+    let project = Project::fixture("basic");
+    project.write(
+        "templates/brief.typ.hbs",
+        "#set document(title: \"t\")\n#set text(lang: \"en\")\n#read(\"motto.txt\")\n",
+    );
+    project.write("templates/mottos/a.txt", "First motto");
+    project.write("templates/mottos/b.txt", "Second motto");
+    std::os::unix::fs::symlink("mottos/a.txt", project.path("templates/motto.txt")).unwrap();
+    let (status, _, stderr) = project.run(&["build"]);
+    assert_eq!(status, 0, "{stderr}");
+    std::fs::remove_file(project.path("templates/motto.txt")).unwrap();
+    std::os::unix::fs::symlink("mottos/b.txt", project.path("templates/motto.txt")).unwrap();
+    let (status, out) = verify(&project, &project.path("output/harbour.pdf"));
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("templates/motto.txt"), "{out}");
+    let (_, _, stderr) = project.run(&["build"]);
+    assert!(stderr.contains("built 1, fresh 0"), "{stderr}");
+    let text = common::pdf_text(&std::fs::read(project.path("output/harbour.pdf")).unwrap());
+    assert!(text.contains("Second motto"), "{text}");
+}
