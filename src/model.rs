@@ -157,6 +157,9 @@ pub struct Labels {
     pub accessed: String,
     pub fingerprint: String,
     pub built_with: String,
+    /// Headings of the integrity table.
+    pub source: String,
+    pub sha256: String,
 }
 
 /// Builds the context of a dossier that checked without errors.
@@ -461,6 +464,8 @@ fn labels(french: bool) -> Labels {
         accessed: pick("accessed", "consulté le"),
         fingerprint: pick("fingerprint", "empreinte"),
         built_with: pick("Built with clerk", "Produit avec clerk"),
+        source: pick("Source", "Source"),
+        sha256: pick("SHA-256", "SHA-256"),
     }
 }
 

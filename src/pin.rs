@@ -58,6 +58,7 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
     };
     report.dossier = input.id.clone();
     report.file = input.file.display.clone();
+    let original_uses_crlf = input.file.text.contains("\r\n");
     let mut document: DocumentMut = match input.file.text.parse() {
         Ok(document) => document,
         Err(error) => {
@@ -174,7 +175,12 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
         });
     }
     if changed {
-        crate::output::write_atomic(&path, document.to_string().as_bytes())?;
+        let mut rewritten = document.to_string();
+        // toml_edit writes LF between lines it lays out: keep a CRLF file CRLF.
+        if original_uses_crlf {
+            rewritten = rewritten.replace("\r\n", "\n").replace('\n', "\r\n");
+        }
+        crate::output::write_atomic(&path, rewritten.as_bytes())?;
     }
     Ok(report)
 }

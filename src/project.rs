@@ -196,13 +196,17 @@ impl Prepared {
     /// Checks the dossiers `keep` selects, decoding only the sources they
     /// cite; the others are dropped from the session.
     pub fn check(mut self, keep: impl Fn(&check::Parsed) -> bool) -> Session {
-        let (kept, _): (Vec<_>, Vec<_>) = self.parsed.into_iter().partition(|p| keep(p));
+        let (kept, dropped): (Vec<_>, Vec<_>) = self.parsed.into_iter().partition(|p| keep(p));
         let needed: BTreeSet<String> = kept
             .iter()
             .filter_map(|p| p.dossier.as_ref())
             .flat_map(check::cited_sources)
             .collect();
-        self.sources.decode(Some(&needed));
+        // Checking the whole project checks every source's text, cited or
+        // not; a selection, or a build skipping fresh briefs, only what it
+        // needs.
+        let everything = self.wanted.is_none() && dropped.is_empty();
+        self.sources.decode((!everything).then_some(&needed));
         let mut general = self.general;
         general.extend(self.sources.diagnostics(self.wanted.as_ref()));
         let templates = self.project.templates.clone();

@@ -3,7 +3,8 @@
 //!
 //! Every `{{field}}` is escaped for Typst markup, so dossier text always
 //! prints as itself. Only the deliberately named `raw-markup` helper (and
-//! Handlebars' triple-stash `{{{…}}}`) insert markup unescaped.
+//! nothing else: the triple-stash `{{{…}}}` is refused) inserts markup
+//! unescaped.
 
 use std::path::{Path, PathBuf};
 
@@ -78,9 +79,23 @@ pub fn load(templates: &Path, name: &str) -> anyhow::Result<Template> {
 
 /// Renders `brief` through `template` into Typst markup.
 pub fn render(template: &Template, brief: &Brief) -> Result<String, Box<Diagnostic>> {
-    let registry = registry();
     let file = TextFile::new(template.display.clone(), template.text.clone());
-    let mut registry = registry;
+    // Only the named `raw-markup` helper may insert unescaped text.
+    if let Some(at) = ["{{{", "{{&", "{{~{{", "{{~&"]
+        .iter()
+        .filter_map(|form| template.text.find(form))
+        .min()
+    {
+        return Err(Box::new(
+            Diagnostic::new(
+                Rule::Template,
+                "the template inserts a field unescaped (`{{{…}}}` or `{{&…}}`)",
+            )
+            .at(file.site(at..at + 3))
+            .help("write `{{field}}` to print text as itself, or `{{raw-markup field}}` to insert trusted Typst markup on purpose"),
+        ));
+    }
+    let mut registry = registry();
     registry
         .register_template_string(&template.name, &template.text)
         .map_err(|error| {

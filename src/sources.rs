@@ -213,10 +213,44 @@ impl SourceIndex {
         if !layout.sources.is_dir() {
             return index;
         }
+        let inside =
+            fs::canonicalize(layout.sources).unwrap_or_else(|_| layout.sources.to_path_buf());
+        let mut escapes = Vec::new();
+        // Links are followed only while they stay inside `sources/`: a link
+        // to `/` must not make clerk walk the whole machine.
         let walker = walkdir::WalkDir::new(layout.sources)
             .follow_links(true)
             .max_depth(MAX_DEPTH)
-            .sort_by_file_name();
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                if !entry.path_is_symlink() {
+                    return true;
+                }
+                let is_record = entry.path().extension().is_some_and(|e| e == "toml");
+                match fs::canonicalize(entry.path()) {
+                    Ok(target) if target.starts_with(&inside) => true,
+                    // A linked source file is judged when a record names it.
+                    Ok(_) if !entry.file_type().is_dir() && !is_record => true,
+                    Ok(target) => {
+                        escapes.push(
+                            Diagnostic::new(
+                                Rule::PathEscape,
+                                format!(
+                                    "a symbolic link under `sources/` leads outside it (to `{}`); it is not followed",
+                                    target.display()
+                                ),
+                            )
+                            .in_file(display_path(layout.root, entry.path()))
+                            .help("copy what it points to into `sources/` instead of linking to it"),
+                        );
+                        false
+                    }
+                    // A dangling link: nothing to walk; a record that names
+                    // it reports `missing-file`.
+                    Err(_) => !is_record && !entry.file_type().is_dir(),
+                }
+            });
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -250,6 +284,7 @@ impl SourceIndex {
             }
             index.add_record(layout, path);
         }
+        index.orphans.extend(escapes);
         index
     }
 

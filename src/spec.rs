@@ -188,7 +188,8 @@ pub fn parse_pin(pin: &str) -> Option<&str> {
 pub fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or_default();
-    (2..=8).contains(&primary.len())
+    // ISO 639 codes: what typst's `lang` (and any reader) understands.
+    (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_alphabetic())
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
@@ -268,6 +269,7 @@ pub fn validate_dossier(dossier: &Dossier, file: &TextFile) -> Vec<Diagnostic> {
         check_language(language, file, &mut found);
     }
     check_non_empty(&dossier.title, "title", file, &mut found);
+    check_non_empty(&dossier.summary, "summary", file, &mut found);
     for (id, pin) in &dossier.sources {
         check_id(id, "source", file, &mut found);
         if parse_pin(pin.get_ref()).is_none() {
@@ -282,6 +284,13 @@ pub fn validate_dossier(dossier: &Dossier, file: &TextFile) -> Vec<Diagnostic> {
     }
     for claim in &dossier.claims {
         check_id(&claim.id, "claim", file, &mut found);
+        for (value, key) in [(&claim.by, "by"), (&claim.statement, "statement")] {
+            let before = found.len();
+            check_non_empty(value, key, file, &mut found);
+            for d in &mut found[before..] {
+                d.claim = Some(claim.id.get_ref().clone());
+            }
+        }
         for target in &claim.responds_to {
             check_id(target, "claim", file, &mut found);
         }

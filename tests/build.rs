@@ -190,3 +190,43 @@ fn template_command_prints_the_builtin() {
     assert_eq!(status, 2);
     assert!(stderr.contains("no built-in template `fancy`"), "{stderr}");
 }
+
+#[test]
+fn unescaped_insertion_is_refused() {
+    for markup in ["{{{title}}}", "{{&title}}"] {
+        let project = Project::fixture("basic");
+        project.write(
+            "templates/brief.typ.hbs",
+            format!("#set document(title: \"t\")\n{markup}\n"),
+        );
+        let (status, _, stderr) = project.run(&["build"]);
+        assert_eq!(status, 1, "{markup}: {stderr}");
+        assert!(stderr.contains("inserts a field unescaped"), "{stderr}");
+        assert!(stderr.contains("templates/brief.typ.hbs:2:1"), "{stderr}");
+        assert!(stderr.contains("raw-markup"), "{stderr}");
+    }
+}
+
+#[test]
+fn pdf_metadata_outline_and_tags() {
+    let project = Project::fixture("basic");
+    let pdf = built(&project);
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    let catalog = document.catalog().unwrap();
+    assert_eq!(
+        catalog.get(b"Lang").unwrap().as_str().unwrap(),
+        b"en",
+        "document language"
+    );
+    assert!(catalog.get(b"StructTreeRoot").is_ok(), "tagged PDF");
+    assert!(catalog.get(b"Outlines").is_ok(), "bookmarks");
+    let raw = String::from_utf8_lossy(&pdf);
+    // XMP metadata: title, creation date = the dossier's date, PDF/A and UA.
+    assert!(raw.contains("Harbour contract"), "title");
+    assert!(raw.contains("2025-02-01"), "creation date");
+    assert!(raw.contains("<pdfaid:part>3</pdfaid:part>"), "PDF/A-3");
+    assert!(raw.contains("<pdfuaid:part>1</pdfuaid:part>"), "PDF/UA-1");
+    assert!(raw.contains("Test Unit"), "author");
+    let text = common::pdf_text(&pdf);
+    assert!(text.contains("OFFICIAL"), "searchable marking: {text}");
+}

@@ -518,3 +518,81 @@ fn help_reads_well() {
     }
     assert!(help.contains("--root <DIR>"), "{help}");
 }
+
+#[test]
+fn a_link_out_of_sources_is_not_walked() {
+    let project = basic();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("stray.toml"),
+        "file = \"x.txt\"\ntitle = \"T\"\npublisher = \"P\"\nkind = \"other\"\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), project.path("sources/elsewhere")).unwrap();
+    std::os::unix::fs::symlink("/", project.path("sources/root")).unwrap();
+    let (status, _, stderr) = project.run(&["check"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("error[path-escape]"), "{stderr}");
+    assert!(stderr.contains("sources/elsewhere"), "{stderr}");
+    assert!(stderr.contains("sources/root"), "{stderr}");
+    // The record outside is not taken as a source.
+    assert!(!stderr.contains("stray"), "{stderr}");
+}
+
+#[test]
+fn uncited_sources_are_checked_too() {
+    let project = basic();
+    project.write("sources/latin.txt", b"caf\xe9\n");
+    project.write(
+        "sources/latin.toml",
+        "file = \"latin.txt\"\ntitle = \"T\"\npublisher = \"P\"\nkind = \"other\"\n",
+    );
+    let (status, _, stderr) = project.run(&["check"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("error[bad-encoding]"), "{stderr}");
+}
+
+#[test]
+fn language_tags_are_iso_639_codes() {
+    let project = basic();
+    project.edit(
+        "sources/beta.toml",
+        "language = \"fr\"",
+        "language = \"francais\"",
+    );
+    let (status, _, stderr) = project.run(&["check"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("error[syntax]"), "{stderr}");
+    assert!(stderr.contains("francais"), "{stderr}");
+}
+
+#[test]
+fn empty_statement_and_summary_are_errors() {
+    let project = basic();
+    project.edit(
+        "dossiers/harbour.toml",
+        "statement = \"The company denies the allegations.\"",
+        "statement = \"  \"",
+    );
+    let (status, _, stderr) = project.run(&["check"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("`statement` is empty"), "{stderr}");
+    assert!(stderr.contains("claim `ceo-denial`"), "{stderr}");
+}
+
+#[test]
+fn pin_keeps_crlf_line_endings() {
+    let project = basic();
+    let crlf = project.read("dossiers/harbour.toml").replace('\n', "\r\n");
+    project.write("dossiers/harbour.toml", &crlf);
+    project.write(
+        "sources/beta.txt",
+        "Le contrat a été attribué conformément à la loi.\nAjout.\n",
+    );
+    let (status, _, stderr) = project.run(&["pin", "harbour"]);
+    assert_eq!(status, 0, "{stderr}");
+    let after = project.read("dossiers/harbour.toml");
+    assert_eq!(after.matches("\r\n").count(), crlf.matches("\r\n").count());
+    assert_eq!(after.matches('\n').count(), after.matches("\r\n").count());
+    assert_ne!(after, crlf);
+}
