@@ -146,20 +146,23 @@ pub fn build(
             ))
         })
         .collect();
-    let fresh: Vec<String> = if options.force {
-        Vec::new()
+    // Fresh briefs, with the warnings of the build that made them.
+    let stamped: BTreeMap<String, Vec<Diagnostic>> = if options.force {
+        BTreeMap::new()
     } else {
         keys.iter()
-            .filter(|(id, key)| is_fresh(&out, id, key))
             // `--emit typ` asks for markup a fresh brief may not have yet.
             .filter(|(id, _)| !options.emit_typ || out.join(format!("{id}.typ")).is_file())
-            .map(|(id, _)| id.clone())
+            .filter_map(|(id, key)| Some((id.clone(), fresh_warnings(&out, id, key)?)))
             .collect()
     };
+    let fresh: Vec<String> = stamped.keys().cloned().collect();
     progress(Event::Start(prepared.parsed.len()));
     let unreadable = std::mem::take(&mut prepared.unreadable);
     let session = prepared.check(|p| !fresh.contains(&p.input.id));
     let mut diagnostics = session.diagnostics();
+    diagnostics.extend(stamped.into_values().flatten());
+    crate::diag::sort(&mut diagnostics);
     let mut results: Vec<(String, Status, PathBuf)> = fresh
         .iter()
         .map(|id| (id.clone(), Status::Fresh, out.join(format!("{id}.pdf"))))
@@ -191,7 +194,15 @@ pub fn build(
     let outcomes = crate::batch::map(buildable, |checked| {
         let id = &checked.input.id;
         let outcome = build_one(&session, checked, &typesetter).and_then(|built| {
-            write_outputs(&out, id, &built, options, keys.get(id)).map_err(|error| {
+            write_outputs(
+                &out,
+                id,
+                &built,
+                options,
+                keys.get(id),
+                &checked.diagnostics,
+            )
+            .map_err(|error| {
                 vec![
                     Diagnostic::new(
                         Rule::Template,
@@ -292,6 +303,7 @@ fn write_outputs(
     built: &Built,
     options: &Options,
     key: Option<&String>,
+    found: &[Diagnostic],
 ) -> anyhow::Result<()> {
     if options.emit_typ {
         write_atomic(&out.join(format!("{id}.typ")), built.markup.as_bytes())?;
@@ -306,6 +318,7 @@ fn write_outputs(
         let stamp = Stamp {
             key: key.clone(),
             pdf_sha256: sha256_hex(&built.pdf),
+            warnings: found.iter().filter(|d| !d.is_error()).cloned().collect(),
         };
         let folder = out.join(STAMPS);
         std::fs::create_dir_all(&folder)?;
@@ -325,21 +338,22 @@ pub const STAMPS: &str = ".clerk";
 struct Stamp {
     key: String,
     pdf_sha256: String,
+    /// The dossier's warnings at that build, replayed while it stays fresh
+    /// (as Cargo replays a cached crate's warnings).
+    #[serde(default)]
+    warnings: Vec<Diagnostic>,
 }
 
-fn is_fresh(out: &Path, id: &str, key: &str) -> bool {
-    let Ok(bytes) = std::fs::read(out.join(STAMPS).join(format!("{id}.json"))) else {
-        return false;
-    };
-    let Ok(stamp) = serde_json::from_slice::<Stamp>(&bytes) else {
-        return false;
-    };
+/// The warnings stamped with a brief that is fresh (`None` when stale).
+fn fresh_warnings(out: &Path, id: &str, key: &str) -> Option<Vec<Diagnostic>> {
+    let bytes = std::fs::read(out.join(STAMPS).join(format!("{id}.json"))).ok()?;
+    let stamp = serde_json::from_slice::<Stamp>(&bytes).ok()?;
     if stamp.key != key || !out.join(format!("{id}.provenance.json")).is_file() {
-        return false;
+        return None;
     }
     // A PDF that was deleted or edited since is stale.
-    std::fs::read(out.join(format!("{id}.pdf")))
-        .is_ok_and(|pdf| sha256_hex(&pdf) == stamp.pdf_sha256)
+    let pdf = std::fs::read(out.join(format!("{id}.pdf"))).ok()?;
+    (sha256_hex(&pdf) == stamp.pdf_sha256).then_some(stamp.warnings)
 }
 
 /// A digest of everything that shapes a dossier's PDF: clerk and typst

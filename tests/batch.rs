@@ -137,3 +137,29 @@ fn plain_output_names_each_brief_and_counts_unreadable_dossiers() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_fresh_brief_replays_its_warnings() {
+    let project = Project::fixture("basic");
+    // Nobody answers the allegation any more: a `no-response` warning.
+    for _ in 0..2 {
+        project.edit(
+            "dossiers/harbour.toml",
+            "responds-to = [\"rigged-tender\"]\n",
+            "",
+        );
+    }
+    let first = build(&project, &[]);
+    assert!(first.contains("warning[no-response]"), "{first}");
+    assert!(
+        closing(&first).ends_with("(0 errors, 1 warning)"),
+        "{first}"
+    );
+    let again = build(&project, &[]);
+    assert!(closing(&again).starts_with("built 0, fresh 1"), "{again}");
+    assert!(again.contains("warning[no-response]"), "{again}");
+    assert!(
+        closing(&again).ends_with("(0 errors, 1 warning)"),
+        "{again}"
+    );
+}
