@@ -83,7 +83,7 @@ pub fn parse(input: DossierFile) -> Parsed {
                 Rule::BadId,
                 format!("invalid dossier id `{}` (the file name)", input.id),
             )
-            .in_file(input.file.display.clone())
+            .at(input.file.whole())
             .help(format!(
                 "rename the file to `dossiers/{}.toml`; ids match `[a-z0-9][a-z0-9-]*`",
                 spec::suggest_id(&input.id)
@@ -372,7 +372,7 @@ pub fn check(
                     Rule::EmptySection,
                     format!("the dossier has no claim of kind `{}`", kind.name()),
                 )
-                .in_file(file.display.clone())
+                .at(file.site(dossier.title.span()))
                 .help("the brief will say that this section is empty"),
             );
         }

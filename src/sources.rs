@@ -328,7 +328,7 @@ impl SourceIndex {
                     Rule::BadId,
                     format!("invalid source id `{id}` (the record's file name)"),
                 )
-                .in_file(display.clone())
+                .at(record_file.whole())
                 .help(format!(
                     "rename the record to `{}.toml`; ids match `[a-z0-9][a-z0-9-]*`",
                     spec::suggest_id(&id)
@@ -354,7 +354,7 @@ impl SourceIndex {
                     Rule::DuplicateId,
                     format!("two source records have the id `{id}`"),
                 )
-                .in_file(display.clone())
+                .at(record_file.whole())
                 .source(id.clone())
                 .note(format!("first record: `{}`", first.record_file.display))
                 .help("source ids are file stems and must be unique across `sources/`: rename one record"),
