@@ -95,8 +95,8 @@ pub fn parse(input: DossierFile) -> Parsed {
             found.extend(spec::validate_dossier(&dossier, &input.file));
             Some(dossier)
         }
-        Err(error) => {
-            found.push(*error);
+        Err(errors) => {
+            found.extend(errors);
             None
         }
     };

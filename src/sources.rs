@@ -340,8 +340,8 @@ impl SourceIndex {
                 problems.extend(spec::validate_record(&record, &record_file));
                 Some(record)
             }
-            Err(error) => {
-                problems.push(*error);
+            Err(errors) => {
+                problems.extend(errors);
                 None
             }
         };

@@ -194,20 +194,286 @@ pub fn is_language_tag(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-/// Parses a file's text as `T`, turning a TOML or shape error into a
-/// `syntax` diagnostic with its line and column.
-pub fn parse<T: for<'de> Deserialize<'de>>(file: &TextFile) -> Result<T, Box<Diagnostic>> {
+/// The keys a file of type `T` may hold, for reporting every shape
+/// problem in one run (serde stops at the first).
+pub trait Shaped {
+    const FIELDS: &'static [Field];
+}
+
+impl Shaped for Dossier {
+    const FIELDS: &'static [Field] = DOSSIER;
+}
+
+impl Shaped for Record {
+    const FIELDS: &'static [Field] = RECORD;
+}
+
+/// Parses a file's text as `T`. On failure, every TOML syntax error,
+/// unknown key, missing key and wrong value is a `syntax` diagnostic with
+/// its line and column.
+pub fn parse<T: for<'de> Deserialize<'de> + Shaped>(file: &TextFile) -> Result<T, Vec<Diagnostic>> {
     toml::from_str(&file.text).map_err(|error| {
+        let all = shape_problems(file, T::FIELDS);
+        if !all.is_empty() {
+            return all;
+        }
         let site = match error.span() {
             Some(span) => file.site(span),
             None => file.whole(),
         };
-        Box::new(
+        vec![
             Diagnostic::new(Rule::Syntax, first_line(error.message()))
                 .at(site)
                 .help(syntax_help(error.message())),
-        )
+        ]
     })
+}
+
+/// One key of a dossier or record table.
+#[derive(Debug)]
+pub struct Field {
+    name: &'static str,
+    value: Expect,
+    required: bool,
+}
+
+#[derive(Debug)]
+enum Expect {
+    Text,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    /// A TOML local date.
+    Date,
+    TextList,
+    /// A table of strings (`[sources]`).
+    TextTable,
+    /// An array of tables with these keys.
+    Tables(&'static [Field]),
+}
+
+const fn field(name: &'static str, value: Expect, required: bool) -> Field {
+    Field {
+        name,
+        value,
+        required,
+    }
+}
+
+const RECORD: &[Field] = &[
+    field("file", Expect::Text, true),
+    field("title", Expect::Text, true),
+    field("publisher", Expect::Text, true),
+    field(
+        "kind",
+        Expect::OneOf(&[
+            "parliamentary",
+            "government",
+            "press",
+            "ngo",
+            "social",
+            "forum",
+            "other",
+        ]),
+        true,
+    ),
+    field("author", Expect::Text, false),
+    field("published", Expect::Date, false),
+    field("accessed", Expect::Date, false),
+    field("language", Expect::Text, false),
+    field("url", Expect::Text, false),
+];
+
+const EVIDENCE: &[Field] = &[
+    field("source", Expect::Text, true),
+    field("quote", Expect::Text, true),
+];
+
+const CLAIM: &[Field] = &[
+    field("id", Expect::Text, true),
+    field(
+        "kind",
+        Expect::OneOf(&["allegation", "denial", "official-position"]),
+        true,
+    ),
+    field("by", Expect::Text, true),
+    field("date", Expect::Date, false),
+    field("statement", Expect::Text, true),
+    field("responds-to", Expect::TextList, false),
+    field("note", Expect::Text, false),
+    field("evidence", Expect::Tables(EVIDENCE), true),
+];
+
+const DOSSIER: &[Field] = &[
+    field("title", Expect::Text, true),
+    field("subtitle", Expect::Text, false),
+    field("date", Expect::Date, true),
+    field("authors", Expect::TextList, false),
+    field("marking", Expect::Text, false),
+    field("language", Expect::Text, false),
+    field("template", Expect::Text, false),
+    field("summary", Expect::Text, true),
+    field("sources", Expect::TextTable, true),
+    field("claims", Expect::Tables(CLAIM), false),
+];
+
+/// Every TOML syntax error, or (for valid TOML) every unknown key, missing
+/// key and value of the wrong type, against `fields`.
+fn shape_problems(file: &TextFile, fields: &[Field]) -> Vec<Diagnostic> {
+    let (document, errors) = toml::de::DeTable::parse_recoverable(&file.text);
+    if !errors.is_empty() {
+        return errors
+            .iter()
+            .map(|error| {
+                let site = error.span().map_or_else(|| file.whole(), |s| file.site(s));
+                Diagnostic::new(Rule::Syntax, first_line(error.message()))
+                    .at(site)
+                    .help("see docs/format.md for the expected form")
+            })
+            .collect();
+    }
+    let mut found = Vec::new();
+    let span = document.span();
+    check_table(
+        file,
+        document.get_ref(),
+        span.start..span.start,
+        fields,
+        None,
+        &mut found,
+    );
+    found
+}
+
+fn check_table(
+    file: &TextFile,
+    table: &toml::de::DeTable<'_>,
+    at: std::ops::Range<usize>,
+    fields: &[Field],
+    claim: Option<&str>,
+    found: &mut Vec<Diagnostic>,
+) {
+    let problem = |span: std::ops::Range<usize>, message: String, help: String| {
+        let d = Diagnostic::new(Rule::Syntax, message)
+            .at(file.site(span))
+            .help(help);
+        match claim {
+            Some(id) => d.claim(id),
+            None => d,
+        }
+    };
+    let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    for (key, value) in table.iter() {
+        let name: &str = key.get_ref();
+        let Some(field) = fields.iter().find(|f| f.name == name) else {
+            found.push(problem(
+                key.span(),
+                format!("unknown field `{name}`, expected one of {}", list(&names)),
+                syntax_help("unknown field"),
+            ));
+            continue;
+        };
+        check_value(file, field, value, found, &problem);
+    }
+    for field in fields.iter().filter(|f| f.required) {
+        if !table
+            .iter()
+            .any(|(key, _)| AsRef::<str>::as_ref(key.get_ref()) == field.name)
+        {
+            found.push(problem(
+                at.clone(),
+                format!("missing field `{}`", field.name),
+                syntax_help("missing field"),
+            ));
+        }
+    }
+}
+
+fn check_value(
+    file: &TextFile,
+    field: &Field,
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    found: &mut Vec<Diagnostic>,
+    problem: &impl Fn(std::ops::Range<usize>, String, String) -> Diagnostic,
+) {
+    use toml::de::DeValue;
+    let wrong = |expected: &str| {
+        problem(
+            value.span(),
+            format!("invalid type for `{}`: expected {expected}", field.name),
+            "see docs/format.md for the expected form".to_string(),
+        )
+    };
+    match (&field.value, value.get_ref()) {
+        (Expect::Text, DeValue::String(_)) => {}
+        (Expect::OneOf(allowed), DeValue::String(text)) => {
+            if !allowed.contains(&text.as_ref()) {
+                found.push(problem(
+                    value.span(),
+                    format!(
+                        "unknown {} `{text}`, expected one of {}",
+                        field.name,
+                        list(allowed)
+                    ),
+                    "see docs/format.md for the expected form".to_string(),
+                ));
+            }
+        }
+        (Expect::Date, DeValue::Datetime(date))
+            if date.date.is_some() && date.time.is_none() && date.offset.is_none() => {}
+        (Expect::Date, _) => found.push(wrong("a TOML local date such as 2025-04-01")),
+        (Expect::TextList, DeValue::Array(items)) => {
+            if items
+                .iter()
+                .any(|i| !matches!(i.get_ref(), DeValue::String(_)))
+            {
+                found.push(wrong("a list of strings"));
+            }
+        }
+        (Expect::TextTable, DeValue::Table(table)) => {
+            if table
+                .iter()
+                .any(|(_, v)| !matches!(v.get_ref(), DeValue::String(_)))
+            {
+                found.push(wrong("a table of strings"));
+            }
+        }
+        (Expect::Tables(fields), DeValue::Array(items)) => {
+            for item in items.iter() {
+                match item.get_ref() {
+                    DeValue::Table(table) => {
+                        let id = table.iter().find_map(|(k, v)| match v.get_ref() {
+                            DeValue::String(id) if AsRef::<str>::as_ref(k.get_ref()) == "id" => {
+                                Some(id.to_string())
+                            }
+                            _ => None,
+                        });
+                        let span = item.span();
+                        check_table(
+                            file,
+                            table,
+                            span.start..span.start,
+                            fields,
+                            id.as_deref(),
+                            found,
+                        );
+                    }
+                    _ => found.push(wrong("an array of tables")),
+                }
+            }
+        }
+        (Expect::Text, _) | (Expect::OneOf(_), _) => found.push(wrong("a string")),
+        (Expect::TextList, _) => found.push(wrong("a list of strings")),
+        (Expect::TextTable, _) => found.push(wrong("a table of strings")),
+        (Expect::Tables(_), _) => found.push(wrong("an array of tables")),
+    }
+}
+
+fn list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn first_line(message: &str) -> String {
@@ -425,7 +691,7 @@ mod tests {
             "sources/x.toml",
             "file = \"x.txt\"\ntitle = \"t\"\npublisher = \"p\"\nkind = \"press\"\ntitel = \"oops\"\n",
         );
-        let error = parse::<Record>(&file).unwrap_err();
+        let error = parse::<Record>(&file).unwrap_err().remove(0);
         assert_eq!(error.rule, Rule::Syntax);
         assert_eq!(error.site.as_ref().unwrap().line, 5);
         assert!(error.message.contains("titel"), "{}", error.message);
@@ -434,7 +700,7 @@ mod tests {
             "sources/x.toml",
             "file = \"x.txt\"\ntitle = \"t\"\npublisher = \"p\"\nkind = \"press\"\npublished = 2024-05-17T10:00:00Z\n",
         );
-        let error = parse::<Record>(&file).unwrap_err();
+        let error = parse::<Record>(&file).unwrap_err().remove(0);
         assert_eq!(error.site.as_ref().unwrap().line, 5);
         assert!(error.message.contains("local date"), "{}", error.message);
     }

@@ -596,3 +596,51 @@ fn pin_keeps_crlf_line_endings() {
     assert_eq!(after.matches('\n').count(), after.matches("\r\n").count());
     assert_ne!(after, crlf);
 }
+
+#[test]
+fn every_shape_problem_of_a_file_is_reported_at_once() {
+    let project = basic();
+    project.edit(
+        "dossiers/harbour.toml",
+        "date = 2025-02-01",
+        "date = \"2025-02-01\"",
+    );
+    project.edit("dossiers/harbour.toml", "marking = ", "markng = ");
+    project.edit(
+        "dossiers/harbour.toml",
+        "statement = \"The company denies",
+        "statment = \"The company denies",
+    );
+    project.edit(
+        "dossiers/harbour.toml",
+        "kind = \"denial\"",
+        "kind = \"denail\"",
+    );
+    let stderr = check_fails(&project, 1);
+    for expected in [
+        "invalid type for `date`: expected a TOML local date",
+        "harbour.toml:4:8",
+        "unknown field `markng`",
+        "harbour.toml:6:1",
+        "unknown field `statment`",
+        "missing field `statement`",
+        "unknown kind `denail`",
+        "claim `ceo-denial`",
+    ] {
+        assert!(stderr.contains(expected), "`{expected}` missing:\n{stderr}");
+    }
+    assert_eq!(stderr.matches("error[syntax]").count(), 5, "{stderr}");
+}
+
+#[test]
+fn every_toml_syntax_error_is_reported() {
+    let project = basic();
+    project.write(
+        "dossiers/harbour.toml",
+        "title = \"x\"\ndate = 2025-01-01\nsummary = \"s\"\n[sources]\n= bad\nfoo = [\n",
+    );
+    let stderr = check_fails(&project, 1);
+    assert!(stderr.contains("harbour.toml:5:1"), "{stderr}");
+    assert!(stderr.contains("harbour.toml:6:"), "{stderr}");
+    assert!(stderr.matches("error[syntax]").count() >= 3, "{stderr}");
+}

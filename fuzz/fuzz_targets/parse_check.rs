@@ -35,14 +35,14 @@ fuzz_target!(|data: &[u8]| {
             let found = spec::validate_dossier(&dossier, &file);
             check_sites(&found, &file);
         }
-        Err(error) => check_sites(std::slice::from_ref(&*error), &file),
+        Err(errors) => check_sites(&errors, &file),
     }
     match spec::parse::<Record>(&file) {
         Ok(record) => {
             let found = spec::validate_record(&record, &file);
             check_sites(&found, &file);
         }
-        Err(error) => check_sites(std::slice::from_ref(&*error), &file),
+        Err(errors) => check_sites(&errors, &file),
     }
 
     // The id comes from the file name; derive an odd one from the text too.
