@@ -275,7 +275,11 @@ fn pdf_structure_and_attachment_are_sound() {
     assert!(raw.contains("/AFRelationship/Source"), "relationship");
     assert!(raw.contains("clerk manifest"), "description");
     assert!(manifest["sources"].as_array().is_some_and(|s| s.len() == 3));
-    assert!(manifest["claims"][0]["quotes"][0]["normalised_end"].as_u64().is_some());
+    assert!(
+        manifest["claims"][0]["quotes"][0]["normalised_end"]
+            .as_u64()
+            .is_some()
+    );
     // qpdf checks the structure independently where installed; CI installs
     // it (.ci/run), so there its absence is a failure.
     let qpdf = std::process::Command::new("qpdf")
