@@ -217,11 +217,11 @@ impl Manifest {
 }
 
 /// An in-toto Statement (v1) with a SLSA provenance (v1) predicate for a
-/// built PDF.
+/// built PDF. Dependencies are named by their path in the project, with no
+/// `uri`: a relative `file:` URI is not a valid one (RFC 8089).
 pub fn provenance(manifest: &Manifest, pdf_name: &str, pdf: &[u8]) -> serde_json::Value {
     let mut dependencies = vec![serde_json::json!({
         "name": manifest.dossier.path,
-        "uri": format!("file:{}", manifest.dossier.path),
         "digest": { "sha256": manifest.dossier.sha256 },
     })];
     let template_name = manifest
@@ -231,14 +231,12 @@ pub fn provenance(manifest: &Manifest, pdf_name: &str, pdf: &[u8]) -> serde_json
         .unwrap_or_else(|| format!("builtin:{}", manifest.template.name));
     dependencies.push(serde_json::json!({
         "name": template_name,
-        "uri": format!("file:{template_name}"),
         "digest": { "sha256": manifest.template.sha256 },
     }));
     for file in &manifest.template.files {
         if Some(&file.path) != manifest.template.path.as_ref() {
             dependencies.push(serde_json::json!({
                 "name": file.path,
-                "uri": format!("file:{}", file.path),
                 "digest": { "sha256": file.sha256 },
             }));
         }
@@ -246,13 +244,11 @@ pub fn provenance(manifest: &Manifest, pdf_name: &str, pdf: &[u8]) -> serde_json
     for source in &manifest.sources {
         dependencies.push(serde_json::json!({
             "name": source.path,
-            "uri": format!("file:{}", source.path),
             "digest": { "sha256": source.sha256 },
             "annotations": { "source_id": source.id },
         }));
         dependencies.push(serde_json::json!({
             "name": source.record.path,
-            "uri": format!("file:{}", source.record.path),
             "digest": { "sha256": source.record.sha256 },
             "annotations": { "source_id": source.id, "role": "record" },
         }));
