@@ -131,10 +131,30 @@ pub fn build(
             out.display()
         )
     })?;
-    let mut prepared = Prepared::new(project, args)?;
-    if let Some(shard) = options.shard {
-        prepared.parsed.retain(|p| shard.contains(&p.input.id));
+    // A shard names its dossiers up front, so only the sources they cite
+    // are read and hashed.
+    let selection: Vec<String> = match options.shard {
+        Some(shard) => project
+            .select(args)?
+            .iter()
+            .filter(|path| {
+                path.file_stem()
+                    .is_some_and(|stem| shard.contains(&stem.to_string_lossy()))
+            })
+            .map(|path| path.display().to_string())
+            .collect(),
+        None => args.to_vec(),
+    };
+    if options.shard.is_some() && selection.is_empty() {
+        return Ok(Report {
+            project,
+            out,
+            results: Vec::new(),
+            diagnostics: Vec::new(),
+            elapsed: started.elapsed(),
+        });
     }
+    let mut prepared = Prepared::new(project, &selection)?;
     let template_files = audit::template_files(&prepared.project.root, &prepared.project.templates);
     let keys: BTreeMap<String, String> = prepared
         .parsed

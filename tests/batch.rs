@@ -163,3 +163,39 @@ fn a_fresh_brief_replays_its_warnings() {
         "{again}"
     );
 }
+
+#[test]
+fn a_shard_reads_only_the_sources_its_dossiers_cite() {
+    let project = Project::fixture("basic");
+    let harbour = project.read("dossiers/harbour.toml");
+    project.write(
+        "dossiers/other.toml",
+        harbour.replace("[sources]\n", "[sources]\nbroken = \"sha256:0000000000000000000000000000000000000000000000000000000000000000\"\n"),
+    );
+    project.write("sources/broken.txt", b"caf\xe9\n");
+    project.write(
+        "sources/broken.toml",
+        "file = \"broken.txt\"\ntitle = \"T\"\npublisher = \"P\"\nkind = \"other\"\n",
+    );
+    let shard_of = |id: &str| {
+        (1..=2)
+            .find(|&index| clerk::build::Shard { index, count: 2 }.contains(id))
+            .unwrap()
+    };
+    if shard_of("other") == shard_of("harbour") {
+        // Both in one shard: the other shard is empty and reads nothing.
+        let empty = 3 - shard_of("other");
+        let (status, _, stderr) = project.run(&["build", "--shard", &format!("{empty}/2")]);
+        assert_eq!(status, 0, "{stderr}");
+        assert!(!stderr.contains("bad-encoding"), "{stderr}");
+        return;
+    }
+    let harbour_shard = format!("{}/2", shard_of("harbour"));
+    let (status, _, stderr) = project.run(&["build", "--shard", &harbour_shard]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(!stderr.contains("bad-encoding"), "{stderr}");
+    let other_shard = format!("{}/2", shard_of("other"));
+    let (status, _, stderr) = project.run(&["build", "--shard", &other_shard]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("error[bad-encoding]"), "{stderr}");
+}
