@@ -214,23 +214,23 @@ pub fn build(
     let outcomes = crate::batch::map(buildable, |checked| {
         let id = &checked.input.id;
         let outcome = build_one(&session, checked, &typesetter).and_then(|built| {
-            write_outputs(
-                &out,
-                id,
-                &built,
-                options,
-                keys.get(id),
-                &checked.diagnostics,
-            )
-            .map_err(|error| {
-                vec![
-                    Diagnostic::new(
-                        Rule::Template,
-                        format!("cannot write the brief ({error:#})"),
-                    )
-                    .dossier(id.clone()),
-                ]
-            })
+            let found: Vec<Diagnostic> = checked
+                .diagnostics
+                .iter()
+                .chain(&built.warnings)
+                .cloned()
+                .collect();
+            write_outputs(&out, id, &built, options, keys.get(id), &found)
+                .map(|()| built.warnings)
+                .map_err(|error| {
+                    vec![
+                        Diagnostic::new(
+                            Rule::Template,
+                            format!("cannot write the brief ({error:#})"),
+                        )
+                        .dossier(id.clone()),
+                    ]
+                })
         });
         let status = if outcome.is_ok() {
             Status::Built
@@ -243,7 +243,10 @@ pub fn build(
     for (id, outcome) in outcomes {
         let pdf = out.join(format!("{id}.pdf"));
         match outcome {
-            Ok(()) => results.push((id, Status::Built, pdf)),
+            Ok(warnings) => {
+                diagnostics.extend(warnings);
+                results.push((id, Status::Built, pdf));
+            }
             Err(found) => {
                 diagnostics.extend(found);
                 results.push((id, Status::Failed, pdf));
@@ -271,6 +274,8 @@ pub enum Event<'a> {
 /// A brief's PDF, the markup it was typeset from and its manifest.
 pub struct Built {
     pub pdf: Vec<u8>,
+    /// Typst's warnings about the template.
+    pub warnings: Vec<Diagnostic>,
     pub markup: String,
     pub manifest: Manifest,
 }
@@ -301,8 +306,8 @@ pub fn build_one(
     let date = typeset::datetime(dossier.date.get_ref().0).ok_or_else(missing)?;
     let manifest = audit::manifest(session, checked, &template).ok_or_else(missing)?;
     let manifest_bytes = manifest.to_bytes();
-    let pdf = typesetter
-        .pdf(&typeset::Job {
+    let (pdf, warnings) = typesetter
+        .pdf_warned(&typeset::Job {
             markup: &markup,
             date,
             ident: &manifest.options.ident,
@@ -312,6 +317,7 @@ pub fn build_one(
         .map_err(|found| found.into_iter().map(with_dossier).collect::<Vec<_>>())?;
     Ok(Built {
         pdf,
+        warnings: warnings.into_iter().map(with_dossier).collect(),
         markup,
         manifest,
     })

@@ -106,6 +106,12 @@ impl Typesetter {
     ///
     /// `ident` seeds the PDF's document id; derive it from the inputs.
     pub fn pdf(&self, job: &Job<'_>) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        self.pdf_warned(job).map(|(pdf, _)| pdf)
+    }
+
+    /// Like [`Typesetter::pdf`], with typst's warnings (an unknown font, a
+    /// label used twice) as `warning[template]` diagnostics.
+    pub fn pdf_warned(&self, job: &Job<'_>) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut markup = job.markup.to_string();
         if job.manifest.is_some() {
             // Every brief carries its manifest, whatever the template does.
@@ -145,7 +151,7 @@ impl Typesetter {
                     .and_then(|document| typst_pdf::pdf(&document, &options));
                 // Free typst's memoised results so a batch's memory stays flat.
                 typst::comemo::evict(0);
-                let _ = sender.send((result, world));
+                let _ = sender.send((result, warned.warnings, world));
             });
         let timed_out = || {
             vec![
@@ -170,8 +176,13 @@ impl Typesetter {
             ]);
         }
         match receiver.recv_timeout(self.timeout) {
-            Ok((result, world)) => {
-                result.map_err(|errors| errors.iter().map(|e| world.diagnostic(e, job)).collect())
+            Ok((result, warnings, world)) => {
+                let diagnose = |found: &[SourceDiagnostic]| -> Vec<Diagnostic> {
+                    found.iter().map(|d| world.diagnostic(d, job)).collect()
+                };
+                result
+                    .map(|pdf| (pdf, diagnose(&warnings)))
+                    .map_err(|errors| diagnose(&errors))
             }
             Err(_) => Err(timed_out()),
         }
@@ -260,6 +271,9 @@ impl BriefWorld {
             format!("typst {level_word}: {}", error.message),
         )
         .in_file(job.template.display.clone());
+        if error.severity == Severity::Warning {
+            d.level = crate::diag::Level::Warning;
+        }
         let span = error.span;
         if let (Some(id), Some(range)) = (span.id(), self.range(span)) {
             if id == *MAIN_ID {

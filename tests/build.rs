@@ -230,3 +230,17 @@ fn pdf_metadata_outline_and_tags() {
     let text = common::pdf_text(&pdf);
     assert!(text.contains("OFFICIAL"), "searchable marking: {text}");
 }
+
+#[test]
+fn typst_warnings_are_reported_against_the_template() {
+    let project = Project::fixture("basic");
+    project.write(
+        "templates/brief.typ.hbs",
+        "#set document(title: \"t\")\n#set text(lang: \"en\", font: \"No Such Font\")\nHello\n",
+    );
+    let (status, _, stderr) = project.run(&["build"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("warning[template]: typst warning: unknown font family"), "{stderr}");
+    assert!(stderr.contains("templates/brief.typ.hbs:2"), "{stderr}");
+    assert!(stderr.contains("(0 errors, 1 warning)"), "{stderr}");
+}
