@@ -131,6 +131,9 @@ pub struct TextFile {
     /// The path as shown to the user (relative to the project root).
     pub display: String,
     pub text: String,
+    /// Where each line starts, computed on the first `site`: a file with
+    /// thousands of findings must not be rescanned for each.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl TextFile {
@@ -138,13 +141,21 @@ impl TextFile {
         TextFile {
             display: display.into(),
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
     /// The site of a byte range of this file (clamped to the text).
     pub fn site(&self, span: Range<usize>) -> Site {
         let start = floor_boundary(&self.text, span.start.min(self.text.len()));
-        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        // 1-based line number: how many lines start at or before `start`.
+        let line = starts.partition_point(|&s| s <= start);
+        let line_start = starts[line - 1];
         let line_end = self.text[start..]
             .find('\n')
             .map_or(self.text.len(), |i| start + i);
@@ -155,7 +166,6 @@ impl TextFile {
             &self.text,
             span.end.clamp(start, line_start + line_text.len()),
         );
-        let line = self.text[..start].matches('\n').count() + 1;
         let column = self.text[line_start..start].chars().count() + 1;
         Site {
             file: self.display.clone(),

@@ -316,13 +316,19 @@ const DOSSIER: &[Field] = &[
     field("claims", Expect::Tables(CLAIM), false),
 ];
 
+/// Most shape problems reported for one file: past this, a file is not a
+/// dossier with typos but something else, and listing every line of it
+/// would only bury the first problems (and cost time on a huge file).
+const MAX_SHAPE_PROBLEMS: usize = 50;
+
 /// Every TOML syntax error, or (for valid TOML) every unknown key, missing
 /// key and value of the wrong type, against `fields`.
 fn shape_problems(file: &TextFile, fields: &[Field]) -> Vec<Diagnostic> {
     let (document, errors) = toml::de::DeTable::parse_recoverable(&file.text);
     if !errors.is_empty() {
-        return errors
+        let mut found: Vec<Diagnostic> = errors
             .iter()
+            .take(MAX_SHAPE_PROBLEMS)
             .map(|error| {
                 let site = error.span().map_or_else(|| file.whole(), |s| file.site(s));
                 Diagnostic::new(Rule::Syntax, first_line(error.message()))
@@ -330,6 +336,15 @@ fn shape_problems(file: &TextFile, fields: &[Field]) -> Vec<Diagnostic> {
                     .help("see docs/format.md for the expected form")
             })
             .collect();
+        if errors.len() > MAX_SHAPE_PROBLEMS
+            && let Some(last) = found.last_mut()
+        {
+            last.notes.push(format!(
+                "{} more syntax errors in this file are not shown",
+                errors.len() - MAX_SHAPE_PROBLEMS
+            ));
+        }
+        return found;
     }
     let mut found = Vec::new();
     let span = document.span();
@@ -363,6 +378,9 @@ fn check_table(
     };
     let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
     for (key, value) in table.iter() {
+        if found.len() >= MAX_SHAPE_PROBLEMS {
+            return;
+        }
         let name: &str = key.get_ref();
         let Some(field) = fields.iter().find(|f| f.name == name) else {
             found.push(problem(
@@ -439,6 +457,9 @@ fn check_value(
         }
         (Expect::Tables(fields), DeValue::Array(items)) => {
             for item in items.iter() {
+                if found.len() >= MAX_SHAPE_PROBLEMS {
+                    return;
+                }
                 match item.get_ref() {
                     DeValue::Table(table) => {
                         let id = table.iter().find_map(|(k, v)| match v.get_ref() {

@@ -240,7 +240,10 @@ fn typst_warnings_are_reported_against_the_template() {
     );
     let (status, _, stderr) = project.run(&["build"]);
     assert_eq!(status, 0, "{stderr}");
-    assert!(stderr.contains("warning[template]: typst warning: unknown font family"), "{stderr}");
+    assert!(
+        stderr.contains("warning[template]: typst warning: unknown font family"),
+        "{stderr}"
+    );
     assert!(stderr.contains("templates/brief.typ.hbs:2"), "{stderr}");
     assert!(stderr.contains("(0 errors, 1 warning)"), "{stderr}");
 }

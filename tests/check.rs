@@ -644,3 +644,18 @@ fn every_toml_syntax_error_is_reported() {
     assert!(stderr.contains("harbour.toml:6:"), "{stderr}");
     assert!(stderr.matches("error[syntax]").count() >= 3, "{stderr}");
 }
+
+#[test]
+fn a_file_of_garbage_gets_a_bounded_report() {
+    let project = basic();
+    let garbage: String = (0..20_000).map(|i| format!("= {i} ]]\n")).collect();
+    project.write("dossiers/harbour.toml", garbage);
+    let (status, stdout, _) = project.run(&["check", "--format", "json"]);
+    assert_eq!(status, 1);
+    let syntax = stdout
+        .lines()
+        .filter(|l| l.contains("\"rule\":\"syntax\""))
+        .count();
+    assert_eq!(syntax, 50, "{}", &stdout[..stdout.len().min(600)]);
+    assert!(stdout.contains("more syntax errors in this file are not shown"));
+}
