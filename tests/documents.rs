@@ -269,3 +269,17 @@ fn extraction_is_deterministic_and_pins_the_raw_file() {
     assert_eq!(status, 1);
     assert!(stderr.contains("error[hash-mismatch]"), "{stderr}");
 }
+
+#[test]
+fn a_pdf_locked_only_against_editing_is_read() {
+    // Encrypted by qpdf with an owner password and no user password.
+    let project = documents();
+    cite(
+        &project,
+        "owner-locked",
+        "owner-locked.pdf",
+        "the official figures offered sufficient justification",
+    );
+    let (status, _, stderr) = project.run(&["check"]);
+    assert_eq!(status, 0, "{stderr}");
+}
