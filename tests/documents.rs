@@ -2,7 +2,8 @@
 //! locators, `clerk text`, and the `empty-text` and `unsupported-format`
 //! rules. The fixtures are real documents: `committee-report.pdf` made by
 //! pdfTeX, `bulletin.pdf` and `scan.pdf` made by typst, `locked.pdf` the
-//! bulletin encrypted by qpdf, and a web page.
+//! bulletin encrypted by qpdf with a user password and `owner-locked.pdf`
+//! with an owner password only, and a web page.
 
 mod common;
 
