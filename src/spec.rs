@@ -570,13 +570,10 @@ pub fn validate_dossier(dossier: &Dossier, file: &TextFile) -> Vec<Diagnostic> {
         }
     }
     for claim in &dossier.claims {
+        let before = found.len();
         check_id(&claim.id, "claim", file, &mut found);
         for (value, key) in [(&claim.by, "by"), (&claim.statement, "statement")] {
-            let before = found.len();
             check_non_empty(value, key, file, &mut found);
-            for d in &mut found[before..] {
-                d.claim = Some(claim.id.get_ref().clone());
-            }
         }
         for target in &claim.responds_to {
             check_id(target, "claim", file, &mut found);
@@ -622,21 +619,29 @@ pub fn validate_dossier(dossier: &Dossier, file: &TextFile) -> Vec<Diagnostic> {
                 );
             }
         }
+        // Everything found inside a claim names it.
+        for d in &mut found[before..] {
+            d.claim.get_or_insert_with(|| claim.id.get_ref().clone());
+        }
     }
     found
 }
 
 fn check_id(id: &Spanned<String>, what: &str, file: &TextFile, found: &mut Vec<Diagnostic>) {
     if !is_valid_id(id.get_ref()) {
-        found.push(
-            Diagnostic::new(Rule::BadId, format!("invalid {what} id `{}`", id.get_ref()))
-                .at(file.site(id.span()))
-                .label("ids match `[a-z0-9][a-z0-9-]*`")
-                .help(format!(
-                    "use lowercase letters, digits and hyphens, for example `{}`",
-                    suggest_id(id.get_ref())
-                )),
-        );
+        let d = Diagnostic::new(Rule::BadId, format!("invalid {what} id `{}`", id.get_ref()))
+            .at(file.site(id.span()))
+            .label("ids match `[a-z0-9][a-z0-9-]*`")
+            .help(format!(
+                "use lowercase letters, digits and hyphens, for example `{}`",
+                suggest_id(id.get_ref())
+            ));
+        // A bad source id names the source; a bad claim id is named by the
+        // claim the caller is checking.
+        found.push(match what {
+            "source" => d.source(id.get_ref()),
+            _ => d,
+        });
     }
 }
 
