@@ -157,12 +157,22 @@ fn a_tampered_or_truncated_pdf_fails() {
         let (status, out) = verify(&project, &tampered);
         assert_eq!(status, 1, "byte {offset}: {out}");
         assert!(out.contains("NOT VERIFIED"), "byte {offset}: {out}");
+        // Either the PDF no longer parses, or it parses and its bytes
+        // differ from the rebuild of unchanged inputs: both say so.
+        assert!(
+            out.contains("the PDF is damaged or truncated")
+                || out.contains(&format!(
+                    "differs from the rebuild at byte {offset} ({len} bytes, rebuild {len} bytes): the inputs match, so the PDF itself was altered after it was built"
+                )),
+            "byte {offset}: {out}"
+        );
     }
     let truncated = project.path("output/truncated.pdf");
     std::fs::write(&truncated, &original[..len / 2]).unwrap();
     let (status, out) = verify(&project, &truncated);
     assert_eq!(status, 1, "{out}");
     assert!(out.contains("NOT VERIFIED"), "{out}");
+    assert!(out.contains("the PDF is damaged or truncated"), "{out}");
 }
 
 #[test]
