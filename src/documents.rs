@@ -54,6 +54,29 @@ const CONTAINERS: &[&str] = &[
     "tfoot", "tr", "figure", "details", "summary", "address", "hgroup", "center",
 ];
 
+/// Decodes an HTML page: UTF-8 (a BOM dropped), unless the page declares
+/// another encoding in a `<meta charset>` (or `http-equiv` content type)
+/// near its start, as pages saved from older sites do. On failure, the
+/// offset of the first byte that is not UTF-8.
+pub fn decode_html(bytes: Vec<u8>) -> Result<String, usize> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
+    let declared = head.find("charset=").and_then(|at| {
+        let label: String = head[at + "charset=".len()..]
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+            .collect();
+        encoding_rs::Encoding::for_label(label.as_bytes())
+    });
+    match declared {
+        Some(encoding) if encoding != encoding_rs::UTF_8 => {
+            let (text, _, _) = encoding.decode(&bytes);
+            Ok(text.into_owned())
+        }
+        _ => crate::sources::decode_utf8(bytes),
+    }
+}
+
 /// The text a reader sees in the body of an HTML page: one paragraph per
 /// block, separated by blank lines, white space inside a block folded.
 pub fn html(source: &str) -> Extracted {
@@ -417,6 +440,18 @@ mod tests {
         assert_eq!(
             text,
             "The title\n\nFirst & foremost, l’Assemblée\u{a0}nationale.\n\nDirect text\n\nnested para\n\ntail\n\none\n\ntwo\n\ncell a\n\ncell b"
+        );
+    }
+
+    #[test]
+    fn html_in_a_declared_legacy_encoding_is_decoded() {
+        let page = b"<html><head><meta charset=\"windows-1252\"></head><body><p>caf\xe9 \x93cr\xe8me\x94</p></body></html>".to_vec();
+        assert_eq!(html(&decode_html(page).unwrap()).text, "café “crème”");
+        // Undeclared, a page must be UTF-8.
+        assert_eq!(decode_html(b"<p>caf\xe9</p>".to_vec()), Err(6));
+        assert_eq!(
+            decode_html("<p>été</p>".as_bytes().to_vec()).unwrap(),
+            "<p>été</p>"
         );
     }
 

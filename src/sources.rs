@@ -136,7 +136,7 @@ impl SourceText {
                 SourceText::new(decode_utf8(bytes).map_err(Unreadable::Encoding)?)
             }
             SourceFormat::Html => {
-                let page = decode_utf8(bytes).map_err(Unreadable::Encoding)?;
+                let page = crate::documents::decode_html(bytes).map_err(Unreadable::Encoding)?;
                 SourceText::new(crate::documents::html(&page).text)
             }
             SourceFormat::Pdf => {
