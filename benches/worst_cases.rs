@@ -142,12 +142,7 @@ fn three_hundred_pages(prose: &str) -> Vec<u8> {
     let markup = format!(
         "#set document(title: \"Bench\")\n#set text(lang: \"en\", hyphenate: true)\n#set par(justify: true)\n#for i in range(300) {{ [{paragraph}] ; pagebreak(weak: true) }}\n"
     );
-    let template = clerk::render::Template {
-        name: "bench".into(),
-        display: "<bench>".into(),
-        text: String::new(),
-        path: None,
-    };
+    let template = clerk::render::Template::inline("bench");
     clerk::typeset::Typesetter::new(
         std::path::Path::new("/nonexistent"),
         clerk::typeset::DEFAULT_TIMEOUT,

@@ -231,7 +231,7 @@ pub fn check(
                 );
             }
             // An over-long quote is already a `syntax` error: not searched.
-            let too_long = evidence.quote.get_ref().chars().count() > spec::MAX_QUOTE_CHARS;
+            let too_long = spec::quote_over_limit(evidence.quote.get_ref()).is_some();
             let Some(text) = source.text().filter(|_| !too_long) else {
                 claim_matches.push(None);
                 continue;

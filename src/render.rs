@@ -32,6 +32,19 @@ pub struct Template {
     pub path: Option<PathBuf>,
 }
 
+impl Template {
+    /// A template with no text or file, for markup rendered elsewhere
+    /// (typesetting Typst directly); errors name it `<name>`.
+    pub fn inline(name: &str) -> Template {
+        Template {
+            name: name.to_string(),
+            display: format!("<{name}>"),
+            text: String::new(),
+            path: None,
+        }
+    }
+}
+
 /// Whether `name` is a project template or a built-in one.
 pub fn template_exists(templates: &Path, name: &str) -> bool {
     crate::spec::is_valid_id(name)

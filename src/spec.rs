@@ -528,6 +528,12 @@ pub fn validate_record(record: &Record, file: &TextFile) -> Vec<Diagnostic> {
 /// and the near-miss search stays fast below it.
 pub const MAX_QUOTE_CHARS: usize = 10_000;
 
+/// The quote's length in characters, when it is over [`MAX_QUOTE_CHARS`].
+pub fn quote_over_limit(quote: &str) -> Option<usize> {
+    let length = quote.chars().count();
+    (length > MAX_QUOTE_CHARS).then_some(length)
+}
+
 /// Most claims in one dossier.
 pub const MAX_CLAIMS: usize = 10_000;
 
@@ -591,8 +597,7 @@ pub fn validate_dossier(dossier: &Dossier, file: &TextFile) -> Vec<Diagnostic> {
         }
         for evidence in claim.evidence.get_ref() {
             check_id(&evidence.source, "source", file, &mut found);
-            let length = evidence.quote.get_ref().chars().count();
-            if length > MAX_QUOTE_CHARS {
+            if let Some(length) = quote_over_limit(evidence.quote.get_ref()) {
                 found.push(
                     Diagnostic::new(
                         Rule::Syntax,

@@ -8,12 +8,7 @@ use clerk::typeset::{Job, Typesetter, datetime};
 use proptest::prelude::*;
 
 fn typeset(text: &str) -> String {
-    let template = Template {
-        name: "test".into(),
-        display: "<test>".into(),
-        text: String::new(),
-        path: None,
-    };
+    let template = Template::inline("test");
     let markup = format!(
         "#set document(title: \"t\")\n#set text(font: \"Libertinus Serif\", lang: \"en\")\nSTART {} END\n",
         escape_markup(text)

@@ -197,12 +197,7 @@ fn a_pdf_of_another_dossier_fails() {
 }
 
 fn typeset_with_manifest(manifest: Option<&[u8]>) -> Vec<u8> {
-    let template = clerk::render::Template {
-        name: "t".into(),
-        display: "<t>".into(),
-        text: String::new(),
-        path: None,
-    };
+    let template = clerk::render::Template::inline("t");
     clerk::typeset::Typesetter::new(
         std::path::Path::new("/nonexistent"),
         clerk::typeset::DEFAULT_TIMEOUT,

@@ -62,12 +62,7 @@ fuzz_target!(|data: &[u8]| {
         .take(MAX_CHARS)
         .collect();
 
-    let template = Template {
-        name: "fuzz".into(),
-        display: "<fuzz>".into(),
-        text: String::new(),
-        path: None,
-    };
+    let template = Template::inline("fuzz");
     let markup = format!(
         "#set document(title: \"t\")\n#set text(lang: \"en\")\nSTART {} END\n",
         escape_markup(&text)
