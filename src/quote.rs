@@ -59,18 +59,21 @@ impl Normalised {
             pending_space: None,
             soft_hyphens: Vec::new(),
         };
-        let mut cluster_start = 0;
-        let mut chars = raw.char_indices().peekable();
-        while let Some((start, c)) = chars.next() {
+        let mut at = 0;
+        while at < raw.len() {
+            let run = plain_ascii_run(&raw.as_bytes()[at..], document);
+            if run > 0 {
+                builder.push_plain(&raw[at..at + run], at);
+                at += run;
+                continue;
+            }
+            let start = at;
+            let c = raw[start..].chars().next().expect("a char boundary");
             // NFKC runs over a starter and the combining marks after it, so
             // each output character can be traced to one raw position.
             let mut end = start + c.len_utf8();
-            while let Some(&(next_start, next)) = chars.peek() {
-                if canonical_combining_class(next) == 0 {
-                    break;
-                }
-                end = next_start + next.len_utf8();
-                chars.next();
+            for next in raw[end..].chars().take_while(|&next| !is_starter(next)) {
+                end += next.len_utf8();
             }
             let cluster = &raw[start..end];
             if document
@@ -79,22 +82,18 @@ impl Normalised {
                 && let Some(skip) = line_end_break(&raw[end..])
             {
                 builder.soft_hyphen();
-                while chars.peek().is_some_and(|&(i, _)| i < end + skip) {
-                    chars.next();
-                }
-                cluster_start = end + skip;
+                at = end + skip;
                 continue;
             }
-            if cluster.len() == 1 {
+            if cluster.len() == c.len_utf8() && is_nfkc_stable(c) {
                 builder.push(c, start);
             } else if !is_double_quote(c) {
                 for folded in cluster.nfkc() {
                     builder.push(folded, start);
                 }
             }
-            cluster_start = end;
+            at = end;
         }
-        debug_assert_eq!(cluster_start, raw.len());
         Normalised {
             text: builder.text,
             anchors: builder.anchors,
@@ -205,6 +204,36 @@ impl Normalised {
     }
 }
 
+/// How many bytes at the start of `bytes` pass through normalisation as
+/// they are: printable ASCII other than `"` (and, in documents, `-`),
+/// short of a last one that combining marks after it would change. Most
+/// source text is such runs, copied whole.
+fn plain_ascii_run(bytes: &[u8], document: bool) -> usize {
+    let run = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_graphic() && b != b'"' && !(document && b == b'-')))
+        .unwrap_or(bytes.len());
+    if bytes.get(run).is_some_and(|&b| !b.is_ascii()) {
+        run.saturating_sub(1)
+    } else {
+        run
+    }
+}
+
+/// Whether `c` starts a new NFKC cluster (canonical combining class 0).
+/// Nothing below U+0300 combines: most text never reaches the table.
+fn is_starter(c: char) -> bool {
+    c < '\u{300}' || canonical_combining_class(c) == 0
+}
+
+/// Whether NFKC leaves `c`, standing alone, as it is, so the common case
+/// skips the decomposition machinery.
+fn is_nfkc_stable(c: char) -> bool {
+    c.is_ascii()
+        || unicode_normalization::is_nfkc_quick(std::iter::once(c))
+            == unicode_normalization::IsNormalized::Yes
+}
+
 /// The length of the white space after a hyphen, when it holds a line break
 /// and a letter follows: the hyphen ends a line inside a word.
 fn line_end_break(after: &str) -> Option<usize> {
@@ -257,7 +286,20 @@ impl Builder {
         }
     }
 
-    fn emit(&mut self, c: char, raw: usize) {
+    /// Writes a run of [`plain_ascii_run`] text that starts at `raw`.
+    fn push_plain(&mut self, run: &str, raw: usize) {
+        if let Some(space) = self.pending_space.take()
+            && !self.text.is_empty()
+        {
+            self.emit(' ', space);
+        }
+        self.anchor(raw);
+        self.text.push_str(run);
+    }
+
+    /// Records where the next normalised character comes from, when the
+    /// offset between the texts changes there.
+    fn anchor(&mut self, raw: usize) {
         let normalised = self.text.len();
         let expected = match self.anchors.last() {
             Some(&(n, r)) => r + (normalised - n),
@@ -266,6 +308,10 @@ impl Builder {
         if expected != raw {
             self.anchors.push((normalised, raw));
         }
+    }
+
+    fn emit(&mut self, c: char, raw: usize) {
+        self.anchor(raw);
         self.text.push(c);
     }
 }

@@ -117,3 +117,85 @@ proptest! {
         }
     }
 }
+
+/// FORMAT.md's normalisation (steps 1 to 5) one character at a time, the
+/// plain way: NFKC per cluster (a starter and its combining marks), double
+/// quotation marks dropped, single quotes, dashes and ellipses folded, white
+/// space collapsed. Returns the text and, per character, the raw offset it
+/// comes from. The fast path for plain ASCII runs must agree with it.
+fn reference_normalisation(raw: &str) -> (String, Vec<usize>) {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::canonical_combining_class;
+    let is_double_quote = |c: char| "\"“”„«»‹›″‟＂".contains(c);
+    let mut text = String::new();
+    let mut origins = Vec::new();
+    let mut pending_space: Option<usize> = None;
+    let chars: Vec<(usize, char)> = raw.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, starter) = chars[i];
+        let mut j = i + 1;
+        while j < chars.len() && canonical_combining_class(chars[j].1) != 0 {
+            j += 1;
+        }
+        let end = chars.get(j).map_or(raw.len(), |&(at, _)| at);
+        i = j;
+        if is_double_quote(starter) {
+            continue;
+        }
+        for c in raw[start..end].nfkc() {
+            if c.is_whitespace() {
+                pending_space.get_or_insert(start);
+                continue;
+            }
+            let folded = match c {
+                c if is_double_quote(c) => "",
+                '‘' | '’' | '‚' | '′' | 'ʼ' | '‛' => "'",
+                '‐' | '‑' | '‒' | '–' | '—' | '−' => "-",
+                '…' => "...",
+                '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => "",
+                _ => {
+                    if let Some(space) = pending_space.take()
+                        && !text.is_empty()
+                    {
+                        text.push(' ');
+                        origins.push(space);
+                    }
+                    text.push(c);
+                    origins.push(start);
+                    continue;
+                }
+            };
+            if folded.is_empty() {
+                continue;
+            }
+            if let Some(space) = pending_space.take()
+                && !text.is_empty()
+            {
+                text.push(' ');
+                origins.push(space);
+            }
+            for f in folded.chars() {
+                text.push(f);
+                origins.push(start);
+            }
+        }
+    }
+    (text, origins)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn normalisation_agrees_with_the_plain_reference(
+        raw in "([a-zA-Z0-9.,;:!?()'\"-]|[ \t\n]|é|e\u{301}|\u{301}|\u{327}|ﬁ|“|”|«|»|’|—|…|\u{a0}|½|²|\u{ad}|\u{200b}|한|\u{1100}\u{1161}){0,60}",
+    ) {
+        let normalised = Normalised::new(&raw);
+        let (expected, origins) = reference_normalisation(&raw);
+        prop_assert_eq!(normalised.as_str(), expected.as_str());
+        for ((at, _), origin) in normalised.as_str().char_indices().zip(&origins) {
+            prop_assert_eq!(normalised.raw_offset(at), *origin, "at normalised byte {}", at);
+        }
+    }
+}
