@@ -2,7 +2,7 @@
 //! one shared typst library and font store, and the outputs of each brief
 //! (PDF, provenance, optional markup) written atomically.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -10,11 +10,12 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Manifest};
-use crate::check::{Checked, Parsed};
+use crate::check::{Checked, DossierFile};
 use crate::diag::{Diagnostic, Rule};
 use crate::output::write_atomic;
 use crate::project::{Prepared, Project, Session};
-use crate::sources::sha256_hex;
+use crate::sources::{SourceIndex, sha256_hex};
+use crate::spec::Dossier;
 use crate::{model, render, typeset};
 
 /// What a build was asked to do.
@@ -156,25 +157,41 @@ pub fn build(
     }
     let mut prepared = Prepared::new(project, &selection)?;
     let template_files = audit::template_files(&prepared.project.root, &prepared.project.templates);
-    let keys: BTreeMap<String, String> = prepared
+    // Only a brief with a stamp can be fresh; `--emit typ` also asks for
+    // markup a fresh brief may not have yet.
+    let candidates: BTreeSet<String> = prepared
         .parsed
         .iter()
-        .filter_map(|p| {
-            Some((
-                p.input.id.clone(),
-                input_key(&prepared, p, &template_files)?,
-            ))
+        .map(|p| &p.input.id)
+        .filter(|id| {
+            !options.force
+                && stamp_path(&out, id).is_file()
+                && (!options.emit_typ || out.join(format!("{id}.typ")).is_file())
         })
+        .cloned()
         .collect();
-    // Fresh briefs, with the warnings of the build that made them.
-    let stamped: BTreeMap<String, Vec<Diagnostic>> = if options.force {
-        BTreeMap::new()
-    } else {
-        keys.iter()
-            // `--emit typ` asks for markup a fresh brief may not have yet.
-            .filter(|(id, _)| !options.emit_typ || out.join(format!("{id}.typ")).is_file())
-            .filter_map(|(id, key)| Some((id.clone(), fresh_warnings(&out, id, key)?)))
+    // Freshness needs the sources' digests: hash them (not more) only when
+    // a brief may be fresh. Otherwise each source is read once, below.
+    let stamped: BTreeMap<String, Vec<Diagnostic>> = if !candidates.is_empty() {
+        prepared.hash_sources();
+        prepared
+            .parsed
+            .iter()
+            .filter(|p| candidates.contains(&p.input.id))
+            .filter_map(|p| {
+                let dossier = p.dossier.as_ref().filter(|_| !has_errors(&p.diagnostics))?;
+                let key = input_key(
+                    &prepared.project,
+                    &prepared.sources,
+                    &p.input,
+                    dossier,
+                    &template_files,
+                )?;
+                Some((p.input.id.clone(), fresh_warnings(&out, &p.input.id, &key)?))
+            })
             .collect()
+    } else {
+        BTreeMap::new()
     };
     let fresh: Vec<String> = stamped.keys().cloned().collect();
     progress(Event::Start(prepared.parsed.len()));
@@ -220,7 +237,16 @@ pub fn build(
                 .chain(&built.warnings)
                 .cloned()
                 .collect();
-            write_outputs(&out, id, &built, options, keys.get(id), &found)
+            let key = checked.dossier.as_ref().and_then(|dossier| {
+                input_key(
+                    &session.project,
+                    &session.sources,
+                    &checked.input,
+                    dossier,
+                    &template_files,
+                )
+            });
+            write_outputs(&out, id, &built, options, key.as_ref(), &found)
                 .map(|()| built.warnings)
                 .map_err(|error| {
                     vec![
@@ -370,9 +396,17 @@ struct Stamp {
     warnings: Vec<Diagnostic>,
 }
 
+fn stamp_path(out: &Path, id: &str) -> PathBuf {
+    out.join(STAMPS).join(format!("{id}.json"))
+}
+
+fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}
+
 /// The warnings stamped with a brief that is fresh (`None` when stale).
 fn fresh_warnings(out: &Path, id: &str, key: &str) -> Option<Vec<Diagnostic>> {
-    let bytes = std::fs::read(out.join(STAMPS).join(format!("{id}.json"))).ok()?;
+    let bytes = std::fs::read(stamp_path(out, id)).ok()?;
     let stamp = serde_json::from_slice::<Stamp>(&bytes).ok()?;
     if stamp.key != key || !out.join(format!("{id}.provenance.json")).is_file() {
         return None;
@@ -387,18 +421,16 @@ fn fresh_warnings(out: &Path, id: &str, key: &str) -> Option<Vec<Diagnostic>> {
 /// `templates/` (fonts included), and each cited source's record and file.
 /// `None` when an input is missing (such a dossier is never fresh).
 fn input_key(
-    prepared: &Prepared,
-    parsed: &Parsed,
+    project: &Project,
+    index: &SourceIndex,
+    input: &DossierFile,
+    dossier: &Dossier,
     template_files: &[audit::FileEntry],
 ) -> Option<String> {
-    let dossier = parsed.dossier.as_ref()?;
-    if parsed.diagnostics.iter().any(Diagnostic::is_error) {
-        return None;
-    }
-    let template = render::load(&prepared.project.templates, dossier.template()).ok()?;
+    let template = render::load(&project.templates, dossier.template()).ok()?;
     let mut sources = Vec::new();
     for id in crate::check::cited_sources(dossier) {
-        let source = prepared.sources.sources.get(&id)?;
+        let source = index.sources.get(&id)?;
         let content = source.content.as_ref()?;
         if source.has_errors() {
             return None;
@@ -410,8 +442,8 @@ fn input_key(
         "typst": audit::typst_version(),
         "manifest": audit::MANIFEST_VERSION,
         "standards": audit::PDF_STANDARDS,
-        "dossier": parsed.input.sha256,
-        "dossier_path": parsed.input.file.display,
+        "dossier": input.sha256,
+        "dossier_path": input.file.display,
         "template": [template.name, sha256_hex(template.text.as_bytes())],
         "template_files": template_files,
         "sources": sources,

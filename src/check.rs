@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use crate::diag::{Diagnostic, Rule, TextFile};
-use crate::quote::{self, Locator};
+use crate::quote::Locator;
 use crate::sources::SourceIndex;
 use crate::spec::{self, ClaimKind, Dossier};
 
@@ -64,6 +64,29 @@ pub fn cited_sources(dossier: &Dossier) -> BTreeSet<String> {
         }
     }
     ids
+}
+
+/// The quotes `dossiers` cite, by source, for
+/// [`SourceIndex::read`](crate::sources::SourceIndex::read). Over-long
+/// quotes are left out: they are already a `syntax` error.
+pub fn quote_requests<'a>(
+    dossiers: impl IntoIterator<Item = &'a Dossier>,
+) -> crate::sources::QuoteRequests {
+    let mut requests = crate::sources::QuoteRequests::new();
+    for dossier in dossiers {
+        for claim in &dossier.claims {
+            for evidence in claim.evidence.get_ref() {
+                let quote = evidence.quote.get_ref();
+                if spec::quote_over_limit(quote).is_none() {
+                    requests
+                        .entry(evidence.source.get_ref().clone())
+                        .or_default()
+                        .insert(quote.clone());
+                }
+            }
+        }
+    }
+    requests
 }
 
 /// A dossier file after parsing, before its sources are consulted.
@@ -230,19 +253,18 @@ pub fn check(
                     )),
                 );
             }
-            // An over-long quote is already a `syntax` error: not searched.
-            let too_long = spec::quote_over_limit(evidence.quote.get_ref()).is_some();
-            let Some(text) = source.text().filter(|_| !too_long) else {
+            // No lookup: the source has no text (its own error), or the
+            // quote is over-long (a `syntax` error).
+            let Some(lookup) = source.lookup(evidence.quote.get_ref()) else {
                 claim_matches.push(None);
                 continue;
             };
-            match quote::find(&text.normalised, evidence.quote.get_ref()) {
-                Ok(found) => {
-                    let locator = text.lines.locate(found.raw.start);
+            match lookup {
+                Ok(located) => {
                     claim_matches.push(Some(QuoteMatch {
-                        raw: found.raw,
-                        normalised: found.normalised,
-                        locator,
+                        raw: located.found.raw.clone(),
+                        normalised: located.found.normalised.clone(),
+                        locator: located.locator,
                     }));
                 }
                 Err(miss) => {
@@ -251,7 +273,7 @@ pub fn check(
                         claim.id.get_ref(),
                         evidence,
                         source,
-                        &miss,
+                        miss,
                     ));
                     claim_matches.push(None);
                 }
@@ -421,8 +443,9 @@ fn quote_not_found(
     claim: &str,
     evidence: &spec::Evidence,
     source: &crate::sources::Source,
-    miss: &quote::Miss,
+    located: &crate::sources::LocatedMiss,
 ) -> Diagnostic {
+    let miss = &located.miss;
     let message = if miss.pieces > 1 {
         format!(
             "piece {} of {} of a quote is not in source `{}` where the elision allows",
@@ -442,12 +465,11 @@ fn quote_not_found(
             .note("the pieces between `[…]` occur so often that clerk stopped searching before placing them all")
             .help("quote more words around each `[…]`, so that each piece is distinctive");
     }
-    if let (Some(near), Some(text)) = (&miss.nearest, source.text()) {
-        let locator = text.lines.locate(near.raw.start);
+    if let (Some(near), Some(locator)) = (&miss.nearest, &located.nearest) {
         d = d.note(format!(
             "closest passage ({:.0}% similar), {}: \"{}\"",
             near.similarity * 100.0,
-            source.describe(&locator),
+            source.describe(locator),
             shorten(&near.text, 240)
         ));
         if miss.pieces > 1 {

@@ -367,8 +367,7 @@ fn text(
     };
     let display = known.record_file.display.clone();
     let wanted = std::collections::BTreeSet::from([id.to_string()]);
-    index.load(&layout, Some(&wanted));
-    index.decode(Some(&wanted));
+    index.read(&layout, Some(&wanted), &Default::default(), true);
     let source = &index.sources[id];
     let Some(text) = source.text() else {
         let mut problems = source.problems.clone();

@@ -8,7 +8,6 @@ use toml_edit::{DocumentMut, Item, Value};
 use crate::check;
 use crate::diag::{Diagnostic, Rule};
 use crate::project::Project;
-use crate::quote;
 use crate::sources::SourceIndex;
 
 /// What happened to one source's pin.
@@ -100,8 +99,8 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
     };
 
     let mut sources = SourceIndex::scan(&project.layout());
-    sources.load(&project.layout(), Some(&targets));
-    sources.decode(Some(&targets));
+    let quotes = check::quote_requests([&dossier]);
+    sources.read(&project.layout(), Some(&targets), &quotes, false);
 
     let table = document
         .entry("sources")
@@ -144,27 +143,26 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
             changed = true;
         }
         let mut quotes = Vec::new();
-        if let Some(text) = source.text() {
-            for claim in &dossier.claims {
-                for evidence in claim.evidence.get_ref() {
-                    if evidence.source.get_ref() != id {
-                        continue;
-                    }
-                    let outcome = match quote::find(&text.normalised, evidence.quote.get_ref()) {
-                        Ok(found) => Ok(source.describe(&text.lines.locate(found.raw.start))),
-                        Err(miss) => Err(miss.nearest.map_or_else(
-                            || "the source has no text".to_string(),
-                            |near| {
-                                format!(
-                                    "closest passage at {} ({:.0}% similar)",
-                                    source.describe(&text.lines.locate(near.raw.start)),
-                                    near.similarity * 100.0
-                                )
-                            },
-                        )),
-                    };
-                    quotes.push((claim.id.get_ref().clone(), outcome));
+        for claim in &dossier.claims {
+            for evidence in claim.evidence.get_ref() {
+                if evidence.source.get_ref() != id {
+                    continue;
                 }
+                let Some(lookup) = source.lookup(evidence.quote.get_ref()) else {
+                    continue;
+                };
+                let outcome = match lookup {
+                    Ok(located) => Ok(source.describe(&located.locator)),
+                    Err(missed) => Err(match (&missed.miss.nearest, &missed.nearest) {
+                        (Some(near), Some(locator)) => format!(
+                            "closest passage at {} ({:.0}% similar)",
+                            source.describe(locator),
+                            near.similarity * 100.0
+                        ),
+                        _ => "the source has no text".to_string(),
+                    }),
+                };
+                quotes.push((claim.id.get_ref().clone(), outcome));
             }
         }
         report.repins.push(Repin {

@@ -140,9 +140,9 @@ pub struct Session {
     pub general: Vec<Diagnostic>,
 }
 
-/// Dossiers read and parsed, records scanned, sources read and hashed:
-/// everything a build needs to decide what is fresh, before any text is
-/// decoded or quote matched.
+/// Dossiers read and parsed, records scanned: what a build needs to decide
+/// what is fresh (with [`Prepared::hash_sources`]), before any source text
+/// is read.
 #[derive(Debug)]
 pub struct Prepared {
     pub project: Project,
@@ -156,8 +156,8 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Reads the dossiers named by `args` (all when empty), scans the
-    /// records and hashes the sources they rely on.
+    /// Reads the dossiers named by `args` (all when empty) and scans the
+    /// records.
     pub fn new(project: Project, args: &[String]) -> anyhow::Result<Prepared> {
         let paths = project.select(args)?;
         let mut general = Vec::new();
@@ -172,7 +172,7 @@ impl Prepared {
                 }
             }
         }
-        let mut sources = SourceIndex::scan(&project.layout());
+        let sources = SourceIndex::scan(&project.layout());
         // Checking everything checks every record; a selection only reads
         // the sources it relies on.
         let wanted: Option<BTreeSet<String>> = (!args.is_empty()).then(|| {
@@ -182,7 +182,6 @@ impl Prepared {
                 .flat_map(check::cited_sources)
                 .collect()
         });
-        sources.load(&project.layout(), wanted.as_ref());
         Ok(Prepared {
             project,
             sources,
@@ -193,8 +192,16 @@ impl Prepared {
         })
     }
 
-    /// Checks the dossiers `keep` selects, decoding only the sources they
-    /// cite; the others are dropped from the session.
+    /// Hashes the files of the sources the selection relies on, without
+    /// keeping their text, so freshness can be decided.
+    pub fn hash_sources(&mut self) {
+        self.sources
+            .load(&self.project.layout(), self.wanted.as_ref());
+    }
+
+    /// Checks the dossiers `keep` selects, reading only the sources they
+    /// cite (each once, looking up all its quotes); the others are dropped
+    /// from the session.
     pub fn check(mut self, keep: impl Fn(&check::Parsed) -> bool) -> Session {
         let (kept, dropped): (Vec<_>, Vec<_>) = self.parsed.into_iter().partition(|p| keep(p));
         let needed: BTreeSet<String> = kept
@@ -206,7 +213,13 @@ impl Prepared {
         // not; a selection, or a build skipping fresh briefs, only what it
         // needs.
         let everything = self.wanted.is_none() && dropped.is_empty();
-        self.sources.decode((!everything).then_some(&needed));
+        let quotes = check::quote_requests(kept.iter().filter_map(|p| p.dossier.as_ref()));
+        self.sources.read(
+            &self.project.layout(),
+            (!everything).then_some(&needed),
+            &quotes,
+            false,
+        );
         let mut general = self.general;
         general.extend(self.sources.diagnostics(self.wanted.as_ref()));
         let templates = self.project.templates.clone();

@@ -1,10 +1,14 @@
 //! The evidence: discovering source records under `sources/`, resolving
 //! their files safely, hashing the raw bytes and reading the text.
 //!
-//! Each file is read once into memory; the same bytes are hashed and decoded,
-//! so what was pinned is exactly what quotes are checked against.
+//! A file's bytes are hashed and decoded together, so what was pinned is
+//! exactly what quotes are checked against. Sources are read one at a time
+//! (on each worker thread): a source's text lives only while the quotes
+//! that cite it are looked up, and what is kept is each quote's
+//! [`Lookup`], so memory is bounded by the largest source, not the
+//! project. A file read again after hashing must hash the same.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -12,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, Rule, TextFile};
-use crate::quote::{LineIndex, Normalised};
+use crate::quote::{self, LineIndex, Locator, Normalised};
 use crate::spec::{self, Record};
 
 /// Largest source file clerk reads by default, in bytes (256 MiB);
@@ -53,25 +57,53 @@ pub struct Source {
     pub record: Option<Record>,
     /// The source file, when it resolved and was read.
     pub content: Option<Content>,
+    /// Whether reading the file was tried (its problems are recorded once).
+    tried: bool,
     /// Findings about the record or its file.
     pub problems: Vec<Diagnostic>,
 }
 
-/// A source file's bytes, digest and text.
+/// A source file's digest and, once read, what its quotes found.
 #[derive(Debug)]
 pub struct Content {
     /// The path as shown to the user, relative to the project root.
     pub display: String,
+    /// The canonical path, for reading the file again.
+    path: PathBuf,
     /// The path inside `sources/`, with `/` separators.
     pub relative: String,
     pub sha256: String,
     pub len: u64,
     /// How the file is read, `None` when clerk cannot read it.
     pub format: Option<SourceFormat>,
-    /// The bytes that were hashed, until they are decoded into `text`.
-    pending: Option<Vec<u8>>,
-    /// The text, once decoded (`None` before, or when it could not be).
+    /// Whether the text was decoded (successfully or not).
+    decoded: bool,
+    /// The quotes looked up in the text, by quote as written.
+    lookups: HashMap<String, Lookup>,
+    /// The text, kept only when asked for (`clerk text`).
     pub text: Option<SourceText>,
+}
+
+/// Quotes to look up, by source id (see [`SourceIndex::read`]).
+pub type QuoteRequests = BTreeMap<String, BTreeSet<String>>;
+
+/// A quote looked up in a source's text, with its locators resolved so the
+/// text itself can be dropped.
+pub type Lookup = Result<Located, Box<LocatedMiss>>;
+
+/// Where a quote was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub found: quote::Match,
+    pub locator: Locator,
+}
+
+/// Why a quote was not found, and where its closest passage is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedMiss {
+    pub miss: quote::Miss,
+    /// The locator of `miss.nearest`.
+    pub nearest: Option<Locator>,
 }
 
 /// The kinds of source file clerk reads.
@@ -129,6 +161,23 @@ impl SourceText {
         }
     }
 
+    /// Looks `quote` up in this text.
+    pub fn look_up(&self, quote: &str) -> Lookup {
+        match quote::find(&self.normalised, quote) {
+            Ok(found) => Ok(Located {
+                locator: self.lines.locate(found.raw.start),
+                found,
+            }),
+            Err(miss) => Err(Box::new(LocatedMiss {
+                nearest: miss
+                    .nearest
+                    .as_ref()
+                    .map(|n| self.lines.locate(n.raw.start)),
+                miss,
+            })),
+        }
+    }
+
     /// The text decoded from a source file's bytes, or the problem with it.
     pub fn decode(format: SourceFormat, bytes: Vec<u8>) -> Result<SourceText, Unreadable> {
         let text = match format {
@@ -168,9 +217,15 @@ impl Source {
         self.problems.iter().any(Diagnostic::is_error)
     }
 
-    /// The source's text, if it has one.
+    /// The source's text, if it was read with `keep_text`.
     pub fn text(&self) -> Option<&SourceText> {
         self.content.as_ref()?.text.as_ref()
+    }
+
+    /// What looking `quote` up found, if the source was read for it and
+    /// has text.
+    pub fn lookup(&self, quote: &str) -> Option<&Lookup> {
+        self.content.as_ref()?.lookups.get(quote)
     }
 
     /// Where `locator` points in this source, for messages: the line for a
@@ -369,35 +424,52 @@ impl SourceIndex {
                 record_sha256,
                 record,
                 content: None,
+                tried: false,
                 problems,
             },
         );
     }
 
     /// Resolves, reads and hashes the files of the named sources (all when
-    /// `ids` is `None`), once each.
-    pub fn load(&mut self, layout: &Layout<'_>, ids: Option<&std::collections::BTreeSet<String>>) {
+    /// `ids` is `None`), once each, keeping only their digests.
+    pub fn load(&mut self, layout: &Layout<'_>, ids: Option<&BTreeSet<String>>) {
         let wanted: Vec<&mut Source> = self
             .sources
             .values_mut()
-            .filter(|s| s.content.is_none() && ids.is_none_or(|ids| ids.contains(&s.id)))
+            .filter(|s| !s.tried && ids.is_none_or(|ids| ids.contains(&s.id)))
             .collect();
         // Hashing dominates on large trees: spread it over the cores.
-        crate::batch::for_each_mut(wanted, |source| load_source(layout, source));
+        crate::batch::for_each_mut(wanted, |source| {
+            load_source(layout, source);
+        });
     }
 
-    /// Decodes the text of the named sources (all when `None`), from the
-    /// very bytes that were hashed.
-    pub fn decode(&mut self, ids: Option<&std::collections::BTreeSet<String>>) {
+    /// Reads the text of the named sources (all when `None`), hashing the
+    /// files not hashed yet, and looks up each source's `quotes`. The text
+    /// is dropped after the lookups unless `keep_text`.
+    pub fn read(
+        &mut self,
+        layout: &Layout<'_>,
+        ids: Option<&BTreeSet<String>>,
+        quotes: &QuoteRequests,
+        keep_text: bool,
+    ) {
         let wanted: Vec<&mut Source> = self
             .sources
             .values_mut()
             .filter(|s| {
-                s.content.as_ref().is_some_and(|c| c.pending.is_some())
-                    && ids.is_none_or(|ids| ids.contains(&s.id))
+                ids.is_none_or(|ids| ids.contains(&s.id))
+                    && (!s.tried || s.content.as_ref().is_some_and(|c| !c.decoded))
             })
             .collect();
-        crate::batch::for_each_mut(wanted, decode_source);
+        let none = BTreeSet::new();
+        crate::batch::for_each_mut(wanted, |source| {
+            let Some(bytes) = bytes_of(layout, source) else {
+                return;
+            };
+            let quotes = quotes.get(&source.id).unwrap_or(&none);
+            decode_source(source, bytes, quotes, keep_text);
+        });
     }
 
     /// Every problem found so far, for sources in `ids` (all when `None`),
@@ -413,16 +485,50 @@ impl SourceIndex {
     }
 }
 
-fn decode_source(source: &mut Source) {
+/// The bytes of a source's file: read and hashed now, or read again and
+/// checked against the digest taken before. `None` when the file has a
+/// problem (recorded on the source).
+fn bytes_of(layout: &Layout<'_>, source: &mut Source) -> Option<Vec<u8>> {
+    if !source.tried {
+        return load_source(layout, source);
+    }
+    let content = source.content.as_ref()?;
+    content.format?;
+    let again = read_limited(&content.path, layout.max_source_size)
+        .ok()
+        .filter(|bytes| sha256_hex(bytes) == content.sha256);
+    if again.is_none() {
+        let display = content.display.clone();
+        source.problems.push(
+            Diagnostic::new(
+                Rule::MissingFile,
+                format!("`{display}` changed or went away while clerk was reading the sources"),
+            )
+            .source(source.id.clone())
+            .in_file(display)
+            .help("run clerk again once nothing is writing to `sources/`"),
+        );
+    }
+    again
+}
+
+fn decode_source(source: &mut Source, bytes: Vec<u8>, quotes: &BTreeSet<String>, keep_text: bool) {
     let Some(content) = source.content.as_mut() else {
         return;
     };
-    let (Some(bytes), Some(format)) = (content.pending.take(), content.format) else {
+    let Some(format) = content.format else {
         return;
     };
+    content.decoded = true;
     let problem = match SourceText::decode(format, bytes) {
         Ok(text) => {
-            content.text = Some(text);
+            content.lookups = quotes
+                .iter()
+                .map(|quote| (quote.clone(), text.look_up(quote)))
+                .collect();
+            if keep_text {
+                content.text = Some(text);
+            }
             return;
         }
         Err(Unreadable::Encoding(offset)) => Diagnostic::new(
@@ -462,10 +568,10 @@ fn decode_source(source: &mut Source) {
     source.problems.push(problem);
 }
 
-fn load_source(layout: &Layout<'_>, source: &mut Source) {
-    let Some(record) = &source.record else {
-        return;
-    };
+/// Resolves, reads and hashes a source's file; returns the bytes.
+fn load_source(layout: &Layout<'_>, source: &mut Source) -> Option<Vec<u8>> {
+    source.tried = true;
+    let record = source.record.as_ref()?;
     let file_value = record.file.get_ref();
     let site = source.record_file.site(record.file.span());
     let record_dir = Path::new(&source.record_file.display)
@@ -490,7 +596,7 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
             )
             .help("give the path relative to the record, inside `sources/`"),
         );
-        return;
+        return None;
     }
     let lexical = lexical_join(&record_dir, relative);
     let sources_abs = lexical_join(layout.root, Path::new("sources"));
@@ -502,7 +608,7 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
             )
             .help("move the file into `sources/` and point `file` at it"),
         );
-        return;
+        return None;
     }
     let canonical = match fs::canonicalize(&lexical) {
         Ok(path) => path,
@@ -524,7 +630,7 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
                     "the path is relative to `{}`",
                     source.record_file.display
                 )));
-            return;
+            return None;
         }
     };
     let sources_canonical =
@@ -540,7 +646,7 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
             .note(format!("it points to `{}`", canonical.display()))
             .help("copy the file into `sources/` instead of linking to it"),
         );
-        return;
+        return None;
     }
     let display = display_path(layout.root, &lexical);
     let relative_in_sources = canonical
@@ -554,7 +660,7 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
                 Rule::MissingFile,
                 format!("cannot read `{display}` ({error})"),
             ));
-            return;
+            return None;
         }
     };
     if !metadata.is_file() {
@@ -565,7 +671,7 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
             )
             .help("point `file` at a regular file (not a folder, pipe, socket or device)"),
         );
-        return;
+        return None;
     }
     if metadata.len() > layout.max_source_size {
         source.problems.push(
@@ -579,7 +685,7 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
             )
             .help("raise the limit with `--max-source-size`, for example `--max-source-size 1GiB`"),
         );
-        return;
+        return None;
     }
     let extension = canonical
         .extension()
@@ -592,7 +698,7 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
                 Rule::MissingFile,
                 format!("cannot read `{display}` ({error})"),
             ));
-            return;
+            return None;
         }
     };
     let sha256 = sha256_hex(&bytes);
@@ -618,13 +724,16 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) {
     };
     source.content = Some(Content {
         display,
+        path: canonical,
         relative: relative_in_sources,
         sha256,
         len,
         format,
-        pending: Some(bytes),
+        decoded: false,
+        lookups: HashMap::new(),
         text: None,
     });
+    format.map(|_| bytes)
 }
 
 /// The text of a source as `clerk text` prints it: one row per line of the
