@@ -10,8 +10,9 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Manifest};
-use crate::check::{Checked, DossierFile};
+use crate::check::{Checked, DossierFile, Parsed};
 use crate::diag::{Diagnostic, Rule};
+use crate::digests::DigestCache;
 use crate::output::write_atomic;
 use crate::project::{Prepared, Project, Session};
 use crate::sources::{SourceIndex, sha256_hex};
@@ -172,31 +173,37 @@ pub fn build(
         .collect();
     // Freshness needs the sources' digests: hash them (not more) only when
     // a brief may be fresh. Otherwise each source is read once, below.
-    let stamped: BTreeMap<String, Vec<Diagnostic>> = if !candidates.is_empty() {
-        prepared.hash_sources();
-        prepared
+    let digests_path = out.join(STAMPS).join(DIGESTS);
+    let digests = DigestCache::open(&digests_path);
+    let stamped: BTreeMap<String, Vec<Diagnostic>> = if candidates.is_empty() {
+        BTreeMap::new()
+    } else {
+        prepared.hash_sources(Some(&digests));
+        let candidates: Vec<&Parsed> = prepared
             .parsed
             .iter()
             .filter(|p| candidates.contains(&p.input.id))
-            .filter_map(|p| {
-                let dossier = p.dossier.as_ref().filter(|_| !has_errors(&p.diagnostics))?;
-                let key = input_key(
-                    &prepared.project,
-                    &prepared.sources,
-                    &p.input,
-                    dossier,
-                    &template_files,
-                )?;
-                Some((p.input.id.clone(), fresh_warnings(&out, &p.input.id, &key)?))
-            })
-            .collect()
-    } else {
-        BTreeMap::new()
+            .collect();
+        crate::batch::map(candidates, |p| {
+            let dossier = p.dossier.as_ref().filter(|_| !has_errors(&p.diagnostics))?;
+            let key = input_key(
+                &prepared.project,
+                &prepared.sources,
+                &p.input,
+                dossier,
+                &template_files,
+            )?;
+            let warnings = fresh_warnings(&out, &p.input.id, &key, &digests)?;
+            Some((p.input.id.clone(), warnings))
+        })
+        .into_iter()
+        .flatten()
+        .collect()
     };
-    let fresh: Vec<String> = stamped.keys().cloned().collect();
+    let fresh: BTreeSet<String> = stamped.keys().cloned().collect();
     progress(Event::Start(prepared.parsed.len()));
     let unreadable = std::mem::take(&mut prepared.unreadable);
-    let session = prepared.check(|p| !fresh.contains(&p.input.id));
+    let session = prepared.check_learning(|p| !fresh.contains(&p.input.id), Some(&digests));
     let mut diagnostics = session.diagnostics();
     diagnostics.extend(stamped.into_values().flatten());
     crate::diag::sort(&mut diagnostics);
@@ -280,6 +287,9 @@ pub fn build(
         }
     }
     results.sort_by(|a, b| a.0.cmp(&b.0));
+    // Only an optimisation: a cache that cannot be saved costs the next
+    // build some hashing, nothing else.
+    let _ = digests.save(&digests_path);
     Ok(Report {
         project: session.project,
         out,
@@ -404,16 +414,33 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
 }
 
+/// The file under [`STAMPS`] that remembers digests of unchanged files.
+pub const DIGESTS: &str = "digests.json";
+
 /// The warnings stamped with a brief that is fresh (`None` when stale).
-fn fresh_warnings(out: &Path, id: &str, key: &str) -> Option<Vec<Diagnostic>> {
+fn fresh_warnings(
+    out: &Path,
+    id: &str,
+    key: &str,
+    digests: &DigestCache,
+) -> Option<Vec<Diagnostic>> {
     let bytes = std::fs::read(stamp_path(out, id)).ok()?;
     let stamp = serde_json::from_slice::<Stamp>(&bytes).ok()?;
     if stamp.key != key || !out.join(format!("{id}.provenance.json")).is_file() {
         return None;
     }
     // A PDF that was deleted or edited since is stale.
-    let pdf = std::fs::read(out.join(format!("{id}.pdf"))).ok()?;
-    (sha256_hex(&pdf) == stamp.pdf_sha256).then_some(stamp.warnings)
+    let path = out.join(format!("{id}.pdf"));
+    let metadata = std::fs::metadata(&path).ok()?;
+    let sha256 = match digests.get(&path, &metadata) {
+        Some(sha256) => sha256,
+        None => {
+            let sha256 = sha256_hex(&std::fs::read(&path).ok()?);
+            digests.learn(&path, &metadata, &sha256);
+            sha256
+        }
+    };
+    (sha256 == stamp.pdf_sha256).then_some(stamp.warnings)
 }
 
 /// A digest of everything that shapes a dossier's PDF: clerk and typst

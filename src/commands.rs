@@ -367,7 +367,7 @@ fn text(
     };
     let display = known.record_file.display.clone();
     let wanted = std::collections::BTreeSet::from([id.to_string()]);
-    index.read(&layout, Some(&wanted), &Default::default(), true);
+    index.read(&layout, Some(&wanted), &Default::default(), true, None);
     let source = &index.sources[id];
     let Some(text) = source.text() else {
         let mut problems = source.problems.clone();

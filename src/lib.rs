@@ -16,6 +16,7 @@
 //! - [`output`]: atomic writes.
 //!
 //! [`project`] ties the stages together for a selection of dossiers;
+//! [`digests`] lets a build with nothing to do skip rereading files;
 //! [`pin`] rewrites a dossier's pins; [`run`] dispatches the commands.
 
 pub mod audit;
@@ -24,6 +25,7 @@ pub mod build;
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod digests;
 pub mod documents;
 pub mod model;
 pub mod output;

@@ -100,7 +100,7 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
 
     let mut sources = SourceIndex::scan(&project.layout());
     let quotes = check::quote_requests([&dossier]);
-    sources.read(&project.layout(), Some(&targets), &quotes, false);
+    sources.read(&project.layout(), Some(&targets), &quotes, false, None);
 
     let table = document
         .entry("sources")

@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 
 use crate::check::{self, Checked, DossierFile};
 use crate::diag::{Diagnostic, Rule, TextFile};
+use crate::digests::DigestCache;
 use crate::render;
 use crate::sources::{self, Layout, SourceIndex};
 
@@ -163,9 +164,10 @@ impl Prepared {
         let mut general = Vec::new();
         let mut unreadable = Vec::new();
         let mut parsed = Vec::new();
-        for path in &paths {
-            match project.read_dossier(path) {
-                Ok(file) => parsed.push(check::parse(file)),
+        let read = crate::batch::map(paths, |path| project.read_dossier(&path).map(check::parse));
+        for outcome in read {
+            match outcome {
+                Ok(dossier) => parsed.push(dossier),
                 Err(d) => {
                     unreadable.extend(d.dossier.clone());
                     general.push(*d);
@@ -193,16 +195,27 @@ impl Prepared {
     }
 
     /// Hashes the files of the sources the selection relies on, without
-    /// keeping their text, so freshness can be decided.
-    pub fn hash_sources(&mut self) {
+    /// keeping their text, so freshness can be decided; digests `remembered`
+    /// holds for unchanged files are reused.
+    pub fn hash_sources(&mut self, remembered: Option<&DigestCache>) {
         self.sources
-            .load(&self.project.layout(), self.wanted.as_ref());
+            .load(&self.project.layout(), self.wanted.as_ref(), remembered);
     }
 
     /// Checks the dossiers `keep` selects, reading only the sources they
     /// cite (each once, looking up all its quotes); the others are dropped
     /// from the session.
-    pub fn check(mut self, keep: impl Fn(&check::Parsed) -> bool) -> Session {
+    pub fn check(self, keep: impl Fn(&check::Parsed) -> bool) -> Session {
+        self.check_learning(keep, None)
+    }
+
+    /// [`Prepared::check`], teaching the digests of the files it reads to
+    /// `learn`.
+    pub fn check_learning(
+        mut self,
+        keep: impl Fn(&check::Parsed) -> bool,
+        learn: Option<&DigestCache>,
+    ) -> Session {
         let (kept, dropped): (Vec<_>, Vec<_>) = self.parsed.into_iter().partition(|p| keep(p));
         let needed: BTreeSet<String> = kept
             .iter()
@@ -219,6 +232,7 @@ impl Prepared {
             (!everything).then_some(&needed),
             &quotes,
             false,
+            learn,
         );
         let mut general = self.general;
         general.extend(self.sources.diagnostics(self.wanted.as_ref()));

@@ -16,6 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, Rule, TextFile};
+use crate::digests::DigestCache;
 use crate::quote::{self, LineIndex, Locator, Normalised};
 use crate::spec::{self, Record};
 
@@ -431,8 +432,14 @@ impl SourceIndex {
     }
 
     /// Resolves, reads and hashes the files of the named sources (all when
-    /// `ids` is `None`), once each, keeping only their digests.
-    pub fn load(&mut self, layout: &Layout<'_>, ids: Option<&BTreeSet<String>>) {
+    /// `ids` is `None`), once each, keeping only their digests. A file whose
+    /// digest `remembered` holds is not read.
+    pub fn load(
+        &mut self,
+        layout: &Layout<'_>,
+        ids: Option<&BTreeSet<String>>,
+        remembered: Option<&DigestCache>,
+    ) {
         let wanted: Vec<&mut Source> = self
             .sources
             .values_mut()
@@ -440,19 +447,21 @@ impl SourceIndex {
             .collect();
         // Hashing dominates on large trees: spread it over the cores.
         crate::batch::for_each_mut(wanted, |source| {
-            load_source(layout, source);
+            load_source(layout, source, remembered, false);
         });
     }
 
     /// Reads the text of the named sources (all when `None`), hashing the
     /// files not hashed yet, and looks up each source's `quotes`. The text
-    /// is dropped after the lookups unless `keep_text`.
+    /// is dropped after the lookups unless `keep_text`. The digests are
+    /// always taken from the bytes read, and taught to `learn`.
     pub fn read(
         &mut self,
         layout: &Layout<'_>,
         ids: Option<&BTreeSet<String>>,
         quotes: &QuoteRequests,
         keep_text: bool,
+        learn: Option<&DigestCache>,
     ) {
         let wanted: Vec<&mut Source> = self
             .sources
@@ -464,7 +473,7 @@ impl SourceIndex {
             .collect();
         let none = BTreeSet::new();
         crate::batch::for_each_mut(wanted, |source| {
-            let Some(bytes) = bytes_of(layout, source) else {
+            let Some(bytes) = bytes_of(layout, source, learn) else {
                 return;
             };
             let quotes = quotes.get(&source.id).unwrap_or(&none);
@@ -488,9 +497,13 @@ impl SourceIndex {
 /// The bytes of a source's file: read and hashed now, or read again and
 /// checked against the digest taken before. `None` when the file has a
 /// problem (recorded on the source).
-fn bytes_of(layout: &Layout<'_>, source: &mut Source) -> Option<Vec<u8>> {
+fn bytes_of(
+    layout: &Layout<'_>,
+    source: &mut Source,
+    learn: Option<&DigestCache>,
+) -> Option<Vec<u8>> {
     if !source.tried {
-        return load_source(layout, source);
+        return load_source(layout, source, learn, true);
     }
     let content = source.content.as_ref()?;
     content.format?;
@@ -568,8 +581,15 @@ fn decode_source(source: &mut Source, bytes: Vec<u8>, quotes: &BTreeSet<String>,
     source.problems.push(problem);
 }
 
-/// Resolves, reads and hashes a source's file; returns the bytes.
-fn load_source(layout: &Layout<'_>, source: &mut Source) -> Option<Vec<u8>> {
+/// Resolves, reads and hashes a source's file; returns the bytes. Unless
+/// `need_bytes`, a digest `cache` remembers is used instead of reading; the
+/// digest of a file read is taught to `cache`.
+fn load_source(
+    layout: &Layout<'_>,
+    source: &mut Source,
+    cache: Option<&DigestCache>,
+    need_bytes: bool,
+) -> Option<Vec<u8>> {
     source.tried = true;
     let record = source.record.as_ref()?;
     let file_value = record.file.get_ref();
@@ -691,18 +711,31 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) -> Option<Vec<u8>> {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let bytes = match read_limited(&canonical, layout.max_source_size) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            source.problems.push(problem(
-                Rule::MissingFile,
-                format!("cannot read `{display}` ({error})"),
-            ));
-            return None;
-        }
+    let remembered = cache
+        .filter(|_| !need_bytes)
+        .and_then(|cache| cache.get(&canonical, &metadata));
+    let (bytes, sha256) = match remembered {
+        Some(sha256) => (None, sha256),
+        None => match read_limited(&canonical, layout.max_source_size) {
+            Ok(bytes) => {
+                let sha256 = sha256_hex(&bytes);
+                if let Some(cache) = cache
+                    && bytes.len() as u64 == metadata.len()
+                {
+                    cache.learn(&canonical, &metadata, &sha256);
+                }
+                (Some(bytes), sha256)
+            }
+            Err(error) => {
+                source.problems.push(problem(
+                    Rule::MissingFile,
+                    format!("cannot read `{display}` ({error})"),
+                ));
+                return None;
+            }
+        },
     };
-    let sha256 = sha256_hex(&bytes);
-    let len = bytes.len() as u64;
+    let len = metadata.len();
     let format = match SourceFormat::from_extension(&extension) {
         Some(format) => Some(format),
         None => {
@@ -733,7 +766,7 @@ fn load_source(layout: &Layout<'_>, source: &mut Source) -> Option<Vec<u8>> {
         lookups: HashMap::new(),
         text: None,
     });
-    format.map(|_| bytes)
+    format.and(bytes)
 }
 
 /// The text of a source as `clerk text` prints it: one row per line of the

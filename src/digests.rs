@@ -1,0 +1,209 @@
+//! Remembered SHA-256 digests of files whose metadata has not changed since
+//! they were hashed, so that a build with nothing to do need not read every
+//! source and brief again (the way git's index and Cargo's fingerprints
+//! avoid rereading files).
+//!
+//! Only `clerk build` consults it, and only to decide that a brief is fresh.
+//! `clerk check`, `clerk verify`, `clerk pin` and `build --force` read and
+//! hash every byte, and a source a build reads for its text is hashed again
+//! from the bytes it reads. An entry is trusted only when the file's size,
+//! modification and change times and inode are as recorded, and when it had
+//! settled before it was hashed (its modification time was more than
+//! [`SETTLE`] old), so a write in the same clock tick as the hashing cannot
+//! go unnoticed.
+
+use std::collections::HashMap;
+use std::fs::Metadata;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+/// How old a file's modification time must be for its digest to be reused:
+/// coarser than any file system's timestamp granularity (FAT: 2 s).
+pub const SETTLE: Duration = Duration::from_secs(3);
+
+/// The cache file's format version; another version is ignored.
+const VERSION: u32 = 1;
+
+/// What identifies a file's state without reading it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stat {
+    len: u64,
+    modified_ns: i128,
+    changed_ns: i128,
+    inode: u64,
+}
+
+impl Stat {
+    fn of(metadata: &Metadata) -> Option<Stat> {
+        let modified_ns = nanos(metadata.modified().ok()?)?;
+        #[cfg(unix)]
+        let (changed_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                i128::from(metadata.ctime()) * 1_000_000_000 + i128::from(metadata.ctime_nsec()),
+                metadata.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (changed_ns, inode) = (modified_ns, 0);
+        Some(Stat {
+            len: metadata.len(),
+            modified_ns,
+            changed_ns,
+            inode,
+        })
+    }
+}
+
+fn nanos(time: SystemTime) -> Option<i128> {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => Some(after.as_nanos() as i128),
+        Err(before) => Some(-(before.duration().as_nanos() as i128)),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    stat: Stat,
+    sha256: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Stored {
+    version: u32,
+    files: HashMap<PathBuf, Entry>,
+}
+
+/// The digests remembered in one output folder, and those used or learnt
+/// during this run (the only ones saved again).
+#[derive(Debug, Default)]
+pub struct DigestCache {
+    remembered: HashMap<PathBuf, Entry>,
+    used: Mutex<HashMap<PathBuf, Entry>>,
+    learnt: Mutex<bool>,
+}
+
+impl DigestCache {
+    /// The cache saved at `path`; empty when there is none, or it cannot be
+    /// read (it is only ever an optimisation).
+    pub fn open(path: &Path) -> DigestCache {
+        let remembered = std::fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
+            .filter(|stored| stored.version == VERSION)
+            .map(|stored| stored.files)
+            .unwrap_or_default();
+        DigestCache {
+            remembered,
+            ..DigestCache::default()
+        }
+    }
+
+    /// The remembered digest of the file at `path`, if its metadata is
+    /// unchanged since it was hashed.
+    pub fn get(&self, path: &Path, metadata: &Metadata) -> Option<String> {
+        let entry = self.remembered.get(path)?;
+        if Stat::of(metadata)? != entry.stat {
+            return None;
+        }
+        lock(&self.used).insert(path.to_path_buf(), entry.clone());
+        Some(entry.sha256.clone())
+    }
+
+    /// Remembers that the file at `path`, with `metadata` as read before
+    /// hashing, has digest `sha256`; a file modified too recently is not
+    /// remembered.
+    pub fn learn(&self, path: &Path, metadata: &Metadata, sha256: &str) {
+        let Some(stat) = Stat::of(metadata) else {
+            return;
+        };
+        let settled = nanos(SystemTime::now() - SETTLE).is_some_and(|t| stat.modified_ns < t);
+        if !settled {
+            return;
+        }
+        let entry = Entry {
+            stat,
+            sha256: sha256.to_string(),
+        };
+        lock(&self.used).insert(path.to_path_buf(), entry);
+        *lock(&self.learnt) = true;
+    }
+
+    /// Saves the entries used or learnt in this run, if any was learnt.
+    pub fn save(&self, path: &Path) -> anyhow::Result<()> {
+        if !*lock(&self.learnt) {
+            return Ok(());
+        }
+        let stored = Stored {
+            version: VERSION,
+            files: lock(&self.used).clone(),
+        };
+        crate::output::write_atomic(path, &serde_json::to_vec(&stored)?)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn age(path: &Path, seconds: u64) {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(seconds))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_settled_unchanged_file_is_remembered_and_any_change_forgets_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        let saved = dir.path().join("digests.json");
+        std::fs::write(&file, "one").unwrap();
+
+        // Just written: not settled, so not remembered.
+        let cache = DigestCache::open(&saved);
+        cache.learn(&file, &std::fs::metadata(&file).unwrap(), "d1");
+        cache.save(&saved).unwrap();
+        let cache = DigestCache::open(&saved);
+        assert_eq!(cache.get(&file, &std::fs::metadata(&file).unwrap()), None);
+
+        age(&file, 60);
+        cache.learn(&file, &std::fs::metadata(&file).unwrap(), "d1");
+        cache.save(&saved).unwrap();
+        let cache = DigestCache::open(&saved);
+        assert_eq!(
+            cache
+                .get(&file, &std::fs::metadata(&file).unwrap())
+                .as_deref(),
+            Some("d1")
+        );
+
+        // Same size, same (restored) modification time: the change time
+        // still gives the edit away (once the clock has ticked).
+        std::thread::sleep(Duration::from_millis(50));
+        std::fs::write(&file, "two").unwrap();
+        age(&file, 60);
+        let metadata = std::fs::metadata(&file).unwrap();
+        #[cfg(unix)]
+        assert_eq!(cache.get(&file, &metadata), None);
+        std::fs::write(&file, "three").unwrap();
+        assert_eq!(cache.get(&file, &std::fs::metadata(&file).unwrap()), None);
+    }
+
+    #[test]
+    fn a_damaged_cache_is_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let saved = dir.path().join("digests.json");
+        std::fs::write(&saved, "{not json").unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "one").unwrap();
+        let cache = DigestCache::open(&saved);
+        assert_eq!(cache.get(&file, &std::fs::metadata(&file).unwrap()), None);
+    }
+}
