@@ -205,19 +205,34 @@ impl Normalised {
 }
 
 /// How many bytes at the start of `bytes` pass through normalisation as
-/// they are: printable ASCII other than `"` (and, in documents, `-`),
-/// short of a last one that combining marks after it would change. Most
+/// they are: printable ASCII other than `"` (and, in documents, `-`), with
+/// single spaces between words (a space is its own normalised form), short
+/// of a last character that combining marks after it would change, and of
+/// a last space (white space is only written before the next word). Most
 /// source text is such runs, copied whole.
 fn plain_ascii_run(bytes: &[u8], document: bool) -> usize {
-    let run = bytes
-        .iter()
-        .position(|&b| !(b.is_ascii_graphic() && b != b'"' && !(document && b == b'-')))
-        .unwrap_or(bytes.len());
-    if bytes.get(run).is_some_and(|&b| !b.is_ascii()) {
-        run.saturating_sub(1)
-    } else {
-        run
+    let mut run = 0;
+    let mut after_space = true;
+    for &b in bytes {
+        let plain = match b {
+            b' ' => !after_space,
+            b'"' => false,
+            b'-' => !document,
+            _ => b.is_ascii_graphic(),
+        };
+        if !plain {
+            break;
+        }
+        after_space = b == b' ';
+        run += 1;
     }
+    if bytes.get(run).is_some_and(|&b| !b.is_ascii()) {
+        run = run.saturating_sub(1);
+    }
+    if run > 0 && bytes[run - 1] == b' ' {
+        run -= 1;
+    }
+    run
 }
 
 /// Whether `c` starts a new NFKC cluster (canonical combining class 0).
