@@ -149,8 +149,13 @@ impl Typesetter {
                 let result = warned
                     .output
                     .and_then(|document| typst_pdf::pdf(&document, &options));
-                // Free typst's memoised results so a batch's memory stays flat.
-                typst::comemo::evict(0);
+                // Free typst's memoised results so a batch's memory stays
+                // flat. Entries used since the previous eviction survive
+                // this one: another thread may be between two layout
+                // iterations of its brief, which would otherwise start
+                // over (evicting everything cost two threads 15 % more
+                // time per brief, for 10 MB less memory).
+                typst::comemo::evict(1);
                 let _ = sender.send((result, warned.warnings, world));
             });
         let timed_out = || {
