@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
@@ -39,6 +40,9 @@ fn project_file(path: &str) -> FileId {
 
 /// How long one brief may take to typeset by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How many briefs are being typeset right now, across threads.
+static COMPILING: AtomicUsize = AtomicUsize::new(0);
 
 /// Stack for the typesetting thread: typst recurses deeply on nested
 /// markup, more than a default thread's 2 MiB allow.
@@ -145,17 +149,19 @@ impl Typesetter {
             .name("typeset".into())
             .stack_size(TYPESET_STACK)
             .spawn(move || {
+                COMPILING.fetch_add(1, Ordering::SeqCst);
                 let warned = typst::compile::<PagedDocument>(&world);
                 let result = warned
                     .output
                     .and_then(|document| typst_pdf::pdf(&document, &options));
                 // Free typst's memoised results so a batch's memory stays
-                // flat. Entries used since the previous eviction survive
-                // this one: another thread may be between two layout
-                // iterations of its brief, which would otherwise start
-                // over (evicting everything cost two threads 15 % more
-                // time per brief, for 10 MB less memory).
-                typst::comemo::evict(1);
+                // flat. While another brief is being typeset, what was used
+                // since the previous eviction survives this one: that brief
+                // may be between two layout iterations, which would
+                // otherwise start over (evicting everything cost two
+                // threads 15 % more time per brief).
+                let others = COMPILING.fetch_sub(1, Ordering::SeqCst) - 1;
+                typst::comemo::evict(if others == 0 { 0 } else { 1 });
                 let _ = sender.send((result, warned.warnings, world));
             });
         let timed_out = || {
