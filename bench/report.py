@@ -64,6 +64,7 @@ def mb(x):
 b100 = timing("build100")
 b100j1 = timing("build100_j1")
 noop = timing("noop100")
+noop_cold = timing("noop100_cold")
 chk = timing("check100")
 seq = timing("base_seq")
 par2 = timing("base_par2")
@@ -117,6 +118,7 @@ rows = [
     ("`clerk build --force` (2 threads)", b100, rb),
     ("`clerk build --force --jobs 1`", b100j1, None),
     ("`clerk build` (no-op: all fresh)", noop, rn),
+    ("`clerk build` (no-op, no remembered digests: every file hashed)", noop_cold, None),
     ("`clerk check`", chk, rc),
     ("baseline: PyPI typst, 1 process per brief, sequential", seq, rss_mb("base_one")),
     ("baseline: PyPI typst, 1 process per brief, 2 at a time", par2, None),
