@@ -165,7 +165,7 @@ for s in quote_sizes:
     if not p:
         continue
     size = int(meta.get(f"quote_size_{s}", "0"))
-    w(f"| {s} ({size:,} B) | {secs(p)} | {secs(a)} | {secs(h)} | {meta.get(f'quote_similarity_{s}', '').replace('similarity ', '')} |")
+    w(f"| {s} ({size:,} B) | {secs(p)} | {secs(a)} | {secs(h)} | {meta.get(f'quote_similarity_{s}', '').replace(' similar', '')} |")
 w("")
 w("The present quote sits in the source's last paragraph and nowhere earlier; the absent one is the same")
 w("quote with every fourth word reversed, so `check` exits 1 with `quote-not-found` and its closest passage.")

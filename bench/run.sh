@@ -323,7 +323,7 @@ for s in $QUOTE_SIZES; do
     [ "$rc" = 1 ] && grep -q 'quote-not-found' "$RES/q$s.absent.err" ||
         { cat "$RES/q$s.absent.err" >&2; die "quote test $s: the absent quote did not give quote-not-found"; }
     meta "quote_size_$s" "$(stat -c %s "$dir/sources/src-quote.txt")"
-    meta "quote_similarity_$s" "$(grep -o 'similarity [0-9.%]*' "$RES/q$s.absent.err" | head -1)"
+    meta "quote_similarity_$s" "$(grep -o '[0-9.]*% similar' "$RES/q$s.absent.err" | head -1)"
     tm "quote_present_$s" "$RUNS" --warmup 1 -- "$CLERK" check present --root "$dir"
     tm "quote_absent_$s" "$RUNS" --warmup 1 --ignore-failure -- "$CLERK" check absent --root "$dir"
     tm "quote_sha_$s" "$RUNS" --warmup 1 -- sha256sum "$dir/sources/src-quote.txt"

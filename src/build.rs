@@ -158,6 +158,7 @@ pub fn build(
     }
     let mut prepared = Prepared::new(project, &selection)?;
     let template_files = audit::template_files(&prepared.project.root, &prepared.project.templates);
+    let templates = render::Loaded::default();
     // Only a brief with a stamp can be fresh; `--emit typ` also asks for
     // markup a fresh brief may not have yet.
     let candidates: BTreeSet<String> = prepared
@@ -191,7 +192,7 @@ pub fn build(
                 &prepared.sources,
                 &p.input,
                 dossier,
-                &template_files,
+                (&templates, &template_files),
             )?;
             let warnings = fresh_warnings(&out, &p.input.id, &key, &digests)?;
             Some((p.input.id.clone(), warnings))
@@ -237,7 +238,7 @@ pub fn build(
     }
     let outcomes = crate::batch::map(buildable, |checked| {
         let id = &checked.input.id;
-        let outcome = build_one(&session, checked, &typesetter).and_then(|built| {
+        let outcome = build_one(&session, checked, &typesetter, &templates).and_then(|built| {
             let found: Vec<Diagnostic> = checked
                 .diagnostics
                 .iter()
@@ -250,7 +251,7 @@ pub fn build(
                     &session.sources,
                     &checked.input,
                     dossier,
-                    &template_files,
+                    (&templates, &template_files),
                 )
             });
             write_outputs(&out, id, &built, options, key.as_ref(), &found)
@@ -316,11 +317,13 @@ pub struct Built {
     pub manifest: Manifest,
 }
 
-/// Renders and typesets one checked dossier, in memory.
+/// Renders and typesets one checked dossier, in memory, with its template
+/// from `templates`.
 pub fn build_one(
     session: &Session,
     checked: &Checked,
     typesetter: &typeset::Typesetter,
+    templates: &render::Loaded,
 ) -> Result<Built, Vec<Diagnostic>> {
     let id = &checked.input.id;
     let missing = || {
@@ -332,12 +335,14 @@ pub fn build_one(
     let dossier = checked.dossier.as_ref().ok_or_else(missing)?;
     let brief = model::brief(checked, &session.sources).ok_or_else(missing)?;
     let with_dossier = |d: Diagnostic| d.dossier(id.clone());
-    let template = render::load(&session.project.templates, dossier.template()).map_err(|e| {
-        vec![with_dossier(
-            Diagnostic::new(Rule::UnknownTemplate, format!("{e:#}"))
-                .in_file(checked.input.file.display.clone()),
-        )]
-    })?;
+    let template = templates
+        .get(&session.project.templates, dossier.template())
+        .map_err(|e| {
+            vec![with_dossier(
+                Diagnostic::new(Rule::UnknownTemplate, format!("{e:#}"))
+                    .in_file(checked.input.file.display.clone()),
+            )]
+        })?;
     let markup = render::render(&template, &brief).map_err(|d| vec![with_dossier(*d)])?;
     let date = typeset::datetime(dossier.date.get_ref().0).ok_or_else(missing)?;
     let manifest = audit::manifest(session, checked, &template).ok_or_else(missing)?;
@@ -452,9 +457,9 @@ fn input_key(
     index: &SourceIndex,
     input: &DossierFile,
     dossier: &Dossier,
-    template_files: &[audit::FileEntry],
+    (templates, template_files): (&render::Loaded, &[audit::FileEntry]),
 ) -> Option<String> {
-    let template = render::load(&project.templates, dossier.template()).ok()?;
+    let template = templates.get(&project.templates, dossier.template()).ok()?;
     let mut sources = Vec::new();
     for id in crate::check::cited_sources(dossier) {
         let source = index.sources.get(&id)?;

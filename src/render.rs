@@ -6,7 +6,9 @@
 //! nothing else: the triple-stash `{{{…}}}` is refused) inserts markup
 //! unescaped.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use handlebars::{
     Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
@@ -30,18 +32,52 @@ pub struct Template {
     pub text: String,
     /// The file, for a project template.
     pub path: Option<PathBuf>,
+    /// The text compiled by Handlebars, once, shared by clones.
+    compiled: Arc<OnceLock<Result<Handlebars<'static>, Box<Diagnostic>>>>,
 }
 
 impl Template {
+    fn new(name: &str, display: String, text: String, path: Option<PathBuf>) -> Template {
+        Template {
+            name: name.to_string(),
+            display,
+            text,
+            path,
+            compiled: Arc::default(),
+        }
+    }
+
     /// A template with no text or file, for markup rendered elsewhere
     /// (typesetting Typst directly); errors name it `<name>`.
     pub fn inline(name: &str) -> Template {
-        Template {
-            name: name.to_string(),
-            display: format!("<{name}>"),
-            text: String::new(),
-            path: None,
+        Template::new(name, format!("<{name}>"), String::new(), None)
+    }
+
+    fn compiled(&self) -> Result<&Handlebars<'static>, Box<Diagnostic>> {
+        self.compiled
+            .get_or_init(|| compile(self))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// Templates loaded once per run, by name: every brief of a batch is
+/// rendered from the same text, compiled once.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    templates: Mutex<HashMap<String, Template>>,
+}
+
+impl Loaded {
+    /// Template `name`, loaded by [`load`] the first time it is asked for.
+    pub fn get(&self, templates: &Path, name: &str) -> anyhow::Result<Template> {
+        let mut loaded = self.templates.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(template) = loaded.get(name) {
+            return Ok(template.clone());
         }
+        let template = load(templates, name)?;
+        loaded.insert(name.to_string(), template.clone());
+        Ok(template)
     }
 }
 
@@ -74,55 +110,25 @@ pub fn load(templates: &Path, name: &str) -> anyhow::Result<Template> {
     if path.is_file() {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| anyhow::anyhow!("cannot read `templates/{name}{EXTENSION}` ({e})"))?;
-        return Ok(Template {
-            name: name.to_string(),
-            display: format!("templates/{name}{EXTENSION}"),
+        return Ok(Template::new(
+            name,
+            format!("templates/{name}{EXTENSION}"),
             text,
-            path: Some(path),
-        });
+            Some(path),
+        ));
     }
     let text = builtin(name).ok_or_else(|| anyhow::anyhow!("no template named `{name}`"))?;
-    Ok(Template {
-        name: name.to_string(),
-        display: format!("<built-in {name}>"),
-        text: text.to_string(),
-        path: None,
-    })
+    Ok(Template::new(
+        name,
+        format!("<built-in {name}>"),
+        text.to_string(),
+        None,
+    ))
 }
 
 /// Renders `brief` through `template` into Typst markup.
 pub fn render(template: &Template, brief: &Brief) -> Result<String, Box<Diagnostic>> {
-    let file = TextFile::new(template.display.clone(), template.text.clone());
-    // Only the named `raw-markup` helper may insert unescaped text.
-    if let Some(at) = ["{{{", "{{&", "{{~{{", "{{~&"]
-        .iter()
-        .filter_map(|form| template.text.find(form))
-        .min()
-    {
-        return Err(Box::new(
-            Diagnostic::new(
-                Rule::Template,
-                "the template inserts a field unescaped (`{{{…}}}` or `{{&…}}`)",
-            )
-            .at(file.site(at..at + 3))
-            .help("write `{{field}}` to print text as itself, or `{{raw-markup field}}` to insert trusted Typst markup on purpose"),
-        ));
-    }
-    let mut registry = registry();
-    registry
-        .register_template_string(&template.name, &template.text)
-        .map_err(|error| {
-            let message = error.reason().to_string();
-            Box::new(locate(
-                Diagnostic::new(
-                    Rule::Template,
-                    format!("template does not parse: {message}"),
-                ),
-                &file,
-                error.pos().map(|(line, _)| line),
-                error.pos().map(|(_, column)| column),
-            ))
-        })?;
+    let registry = template.compiled()?;
     registry.render(&template.name, brief).map_err(|error| {
         let message = match error.reason() {
             RenderErrorReason::MissingVariable(Some(name)) => {
@@ -136,13 +142,52 @@ pub fn render(template: &Template, brief: &Brief) -> Result<String, Box<Diagnost
                     Rule::Template,
                     format!("template failed to render: {message}"),
                 ),
-                &file,
+                &template_file(template),
                 error.line_no,
                 error.column_no,
             )
             .help("docs/templates.md lists every field of the context"),
         )
     })
+}
+
+fn template_file(template: &Template) -> TextFile {
+    TextFile::new(template.display.clone(), template.text.clone())
+}
+
+/// Compiles a template's text, refusing unescaped insertions.
+fn compile(template: &Template) -> Result<Handlebars<'static>, Box<Diagnostic>> {
+    // Only the named `raw-markup` helper may insert unescaped text.
+    if let Some(at) = ["{{{", "{{&", "{{~{{", "{{~&"]
+        .iter()
+        .filter_map(|form| template.text.find(form))
+        .min()
+    {
+        return Err(Box::new(
+            Diagnostic::new(
+                Rule::Template,
+                "the template inserts a field unescaped (`{{{…}}}` or `{{&…}}`)",
+            )
+            .at(template_file(template).site(at..at + 3))
+            .help("write `{{field}}` to print text as itself, or `{{raw-markup field}}` to insert trusted Typst markup on purpose"),
+        ));
+    }
+    let mut registry = registry();
+    registry
+        .register_template_string(&template.name, &template.text)
+        .map_err(|error| {
+            let message = error.reason().to_string();
+            Box::new(locate(
+                Diagnostic::new(
+                    Rule::Template,
+                    format!("template does not parse: {message}"),
+                ),
+                &template_file(template),
+                error.pos().map(|(line, _)| line),
+                error.pos().map(|(_, column)| column),
+            ))
+        })?;
+    Ok(registry)
 }
 
 fn locate(

@@ -307,7 +307,7 @@ fn recheck_and_rebuild(project: &Project, manifest: &Manifest, pdf: &[u8]) -> Ve
         &session.project.templates,
         crate::typeset::DEFAULT_TIMEOUT,
     );
-    match crate::build::build_one(&session, checked, &typesetter) {
+    match crate::build::build_one(&session, checked, &typesetter, &Default::default()) {
         Ok(built) => {
             if built.manifest.claims != manifest.claims {
                 items.push(
