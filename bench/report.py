@@ -83,7 +83,7 @@ w(f"- timer: {meta.get('timer', '?')}; {meta.get('mode', '')}; load average at s
 w(f"- corpus: {meta.get('c100', '?')} (bench/gen_corpus.py --dossiers 100 --source-mb 100, 30 claims per dossier)")
 w("")
 w("Times are wall-clock medians (range and number of runs in the detail table); peak RSS is the median")
-w("of `/usr/bin/time -v` runs. The machine is shared (a fuzzer and builds run alongside), so expect noise.")
+w("of `/usr/bin/time -v` runs. The ranges show how noisy the machine was; the load averages are above.")
 w("")
 w("## Targets")
 w("")
