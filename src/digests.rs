@@ -77,13 +77,12 @@ struct Stored {
     files: HashMap<PathBuf, Entry>,
 }
 
-/// The digests remembered in one output folder, and those used or learnt
-/// during this run (the only ones saved again).
+/// The digests remembered in one output folder, and those learnt during
+/// this run.
 #[derive(Debug, Default)]
 pub struct DigestCache {
     remembered: HashMap<PathBuf, Entry>,
-    used: Mutex<HashMap<PathBuf, Entry>>,
-    learnt: Mutex<bool>,
+    learnt: Mutex<HashMap<PathBuf, Entry>>,
 }
 
 impl DigestCache {
@@ -106,11 +105,7 @@ impl DigestCache {
     /// unchanged since it was hashed.
     pub fn get(&self, path: &Path, metadata: &Metadata) -> Option<String> {
         let entry = self.remembered.get(path)?;
-        if Stat::of(metadata)? != entry.stat {
-            return None;
-        }
-        lock(&self.used).insert(path.to_path_buf(), entry.clone());
-        Some(entry.sha256.clone())
+        (Stat::of(metadata)? == entry.stat).then(|| entry.sha256.clone())
     }
 
     /// Remembers that the file at `path`, with `metadata` as read before
@@ -128,18 +123,31 @@ impl DigestCache {
             stat,
             sha256: sha256.to_string(),
         };
-        lock(&self.used).insert(path.to_path_buf(), entry);
-        *lock(&self.learnt) = true;
+        lock(&self.learnt).insert(path.to_path_buf(), entry);
     }
 
-    /// Saves the entries used or learnt in this run, if any was learnt.
+    /// Saves what was learnt in this run with what was remembered (builds of
+    /// other shards may have learnt it), less the files that are gone; does
+    /// nothing when nothing was learnt.
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
-        if !*lock(&self.learnt) {
+        let learnt = lock(&self.learnt);
+        if learnt.is_empty() {
             return Ok(());
         }
+        let mut files: HashMap<PathBuf, Entry> = self
+            .remembered
+            .iter()
+            .filter(|(file, _)| !learnt.contains_key(*file) && file.is_file())
+            .map(|(file, entry)| (file.clone(), entry.clone()))
+            .collect();
+        files.extend(
+            learnt
+                .iter()
+                .map(|(file, entry)| (file.clone(), entry.clone())),
+        );
         let stored = Stored {
             version: VERSION,
-            files: lock(&self.used).clone(),
+            files,
         };
         crate::output::write_atomic(path, &serde_json::to_vec(&stored)?)
     }
@@ -194,6 +202,40 @@ mod tests {
         assert_eq!(cache.get(&file, &metadata), None);
         std::fs::write(&file, "three").unwrap();
         assert_eq!(cache.get(&file, &std::fs::metadata(&file).unwrap()), None);
+    }
+
+    #[test]
+    fn saving_keeps_what_others_learnt_and_forgets_deleted_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let saved = dir.path().join("digests.json");
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        for file in [&a, &b] {
+            std::fs::write(file, "text").unwrap();
+            age(file, 60);
+        }
+        let first = DigestCache::open(&saved);
+        first.learn(&a, &std::fs::metadata(&a).unwrap(), "da");
+        first.save(&saved).unwrap();
+        // Another run (another shard) learns `b` only.
+        let second = DigestCache::open(&saved);
+        second.learn(&b, &std::fs::metadata(&b).unwrap(), "db");
+        second.save(&saved).unwrap();
+        let third = DigestCache::open(&saved);
+        assert_eq!(
+            third.get(&a, &std::fs::metadata(&a).unwrap()).as_deref(),
+            Some("da")
+        );
+        assert_eq!(
+            third.get(&b, &std::fs::metadata(&b).unwrap()).as_deref(),
+            Some("db")
+        );
+
+        let b_metadata = std::fs::metadata(&b).unwrap();
+        std::fs::remove_file(&a).unwrap();
+        third.learn(&b, &b_metadata, "db");
+        third.save(&saved).unwrap();
+        let stored: Stored = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+        assert_eq!(stored.files.keys().collect::<Vec<_>>(), [&b]);
     }
 
     #[test]
