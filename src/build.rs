@@ -159,43 +159,48 @@ pub fn build(
     let mut prepared = Prepared::new(project, &selection)?;
     let template_files = audit::template_files(&prepared.project.root, &prepared.project.templates);
     let templates = render::Loaded::default();
-    // Only a brief with a stamp can be fresh; `--emit typ` also asks for
-    // markup a fresh brief may not have yet.
-    let candidates: BTreeSet<String> = prepared
-        .parsed
-        .iter()
-        .map(|p| &p.input.id)
-        .filter(|id| {
-            !options.force
-                && stamp_path(&out, id).is_file()
-                && (!options.emit_typ || out.join(format!("{id}.typ")).is_file())
-        })
-        .cloned()
-        .collect();
-    // Freshness needs the sources' digests: hash them (not more) only when
-    // a brief may be fresh. Otherwise each source is read once, below.
+    // A brief may be fresh if it has a stamp made from the same dossier,
+    // template and records (`--emit typ` also asks for markup a fresh brief
+    // may not have yet); whether its sources are unchanged needs their
+    // digests. The sources of the other dossiers are read once, below.
+    let candidates: BTreeMap<String, (Stamp, String)> = if options.force {
+        BTreeMap::new()
+    } else {
+        prepared
+            .parsed
+            .iter()
+            .filter(|p| !options.emit_typ || out.join(format!("{}.typ", p.input.id)).is_file())
+            .filter_map(|p| {
+                let stamp = read_stamp(&out, &p.input.id)?;
+                let dossier = p.dossier.as_ref().filter(|_| !has_errors(&p.diagnostics))?;
+                let inputs = inputs_key(
+                    &prepared.project,
+                    &prepared.sources,
+                    &p.input,
+                    dossier,
+                    (&templates, &template_files),
+                )?;
+                (stamp.inputs.is_empty() || stamp.inputs == inputs)
+                    .then(|| (p.input.id.clone(), (stamp, inputs)))
+            })
+            .collect()
+    };
     let digests_path = out.join(STAMPS).join(DIGESTS);
     let digests = DigestCache::open(&digests_path);
     let stamped: BTreeMap<String, Vec<Diagnostic>> = if candidates.is_empty() {
         BTreeMap::new()
     } else {
-        prepared.hash_sources(Some(&digests));
-        let candidates: Vec<&Parsed> = prepared
+        prepared.hash_sources(|p| candidates.contains_key(&p.input.id), Some(&digests));
+        let sources = &prepared.sources;
+        let candidates: Vec<(&Parsed, &(Stamp, String))> = prepared
             .parsed
             .iter()
-            .filter(|p| candidates.contains(&p.input.id))
+            .filter_map(|p| Some((p, candidates.get(&p.input.id)?)))
             .collect();
-        crate::batch::map(candidates, |p| {
-            let dossier = p.dossier.as_ref().filter(|_| !has_errors(&p.diagnostics))?;
-            let key = input_key(
-                &prepared.project,
-                &prepared.sources,
-                &p.input,
-                dossier,
-                (&templates, &template_files),
-            )?;
-            let warnings = fresh_warnings(&out, &p.input.id, &key, &digests)?;
-            Some((p.input.id.clone(), warnings))
+        crate::batch::map(candidates, |(p, (stamp, inputs))| {
+            let key = input_key(inputs, sources, p.dossier.as_ref()?)?;
+            let fresh = fresh(&out, &p.input.id, stamp, &key, &digests);
+            fresh.then(|| (p.input.id.clone(), stamp.warnings.clone()))
         })
         .into_iter()
         .flatten()
@@ -245,16 +250,18 @@ pub fn build(
                 .chain(&built.warnings)
                 .cloned()
                 .collect();
-            let key = checked.dossier.as_ref().and_then(|dossier| {
-                input_key(
+            let keys = checked.dossier.as_ref().and_then(|dossier| {
+                let inputs = inputs_key(
                     &session.project,
                     &session.sources,
                     &checked.input,
                     dossier,
                     (&templates, &template_files),
-                )
+                )?;
+                let key = input_key(&inputs, &session.sources, dossier)?;
+                Some((inputs, key))
             });
-            write_outputs(&out, id, &built, options, key.as_ref(), &found)
+            write_outputs(&out, id, &built, options, keys.as_ref(), &found)
                 .map(|()| built.warnings)
                 .map_err(|error| {
                     vec![
@@ -369,7 +376,7 @@ fn write_outputs(
     id: &str,
     built: &Built,
     options: &Options,
-    key: Option<&String>,
+    keys: Option<&(String, String)>,
     found: &[Diagnostic],
 ) -> anyhow::Result<()> {
     if options.emit_typ {
@@ -381,9 +388,10 @@ fn write_outputs(
     let mut json = serde_json::to_vec_pretty(&statement)?;
     json.push(b'\n');
     write_atomic(&out.join(format!("{id}.provenance.json")), &json)?;
-    if let Some(key) = key {
+    if let Some((inputs, key)) = keys {
         let stamp = Stamp {
             key: key.clone(),
+            inputs: inputs.clone(),
             pdf_sha256: sha256_hex(&built.pdf),
             warnings: found.iter().filter(|d| !d.is_error()).cloned().collect(),
         };
@@ -403,7 +411,13 @@ pub const STAMPS: &str = ".clerk";
 /// What the last successful build of a brief was made from.
 #[derive(Debug, Serialize, Deserialize)]
 struct Stamp {
+    /// [`input_key`]: everything the brief was made from.
     key: String,
+    /// [`inputs_key`]: the same but the source files, so a brief whose
+    /// dossier or template changed is known to be stale before any source
+    /// is read (empty in stamps of older builds).
+    #[serde(default)]
+    inputs: String,
     pdf_sha256: String,
     /// The dossier's warnings at that build, replayed while it stays fresh
     /// (as Cargo replays a cached crate's warnings).
@@ -422,37 +436,40 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 /// The file under [`STAMPS`] that remembers digests of unchanged files.
 pub const DIGESTS: &str = "digests.json";
 
-/// The warnings stamped with a brief that is fresh (`None` when stale).
-fn fresh_warnings(
-    out: &Path,
-    id: &str,
-    key: &str,
-    digests: &DigestCache,
-) -> Option<Vec<Diagnostic>> {
-    let bytes = std::fs::read(stamp_path(out, id)).ok()?;
-    let stamp = serde_json::from_slice::<Stamp>(&bytes).ok()?;
+fn read_stamp(out: &Path, id: &str) -> Option<Stamp> {
+    serde_json::from_slice(&std::fs::read(stamp_path(out, id)).ok()?).ok()
+}
+
+/// Whether the brief `stamp` describes is still what `key` would build:
+/// same inputs, and its PDF and provenance as that build left them.
+fn fresh(out: &Path, id: &str, stamp: &Stamp, key: &str, digests: &DigestCache) -> bool {
     if stamp.key != key || !out.join(format!("{id}.provenance.json")).is_file() {
-        return None;
+        return false;
     }
     // A PDF that was deleted or edited since is stale.
     let path = out.join(format!("{id}.pdf"));
-    let metadata = std::fs::metadata(&path).ok()?;
+    let Ok(metadata) = std::fs::metadata(&path) else {
+        return false;
+    };
     let sha256 = match digests.get(&path, &metadata) {
         Some(sha256) => sha256,
         None => {
-            let sha256 = sha256_hex(&std::fs::read(&path).ok()?);
+            let Ok(bytes) = std::fs::read(&path) else {
+                return false;
+            };
+            let sha256 = sha256_hex(&bytes);
             digests.learn(&path, &metadata, &sha256);
             sha256
         }
     };
-    (sha256 == stamp.pdf_sha256).then_some(stamp.warnings)
+    sha256 == stamp.pdf_sha256
 }
 
-/// A digest of everything that shapes a dossier's PDF: clerk and typst
-/// versions, options, the dossier, the template and every file under
-/// `templates/` (fonts included), and each cited source's record and file.
+/// A digest of everything that shapes a dossier's PDF but the source files:
+/// clerk and typst versions, options, the dossier, the template and every
+/// file under `templates/` (fonts included), and each cited source's record.
 /// `None` when an input is missing (such a dossier is never fresh).
-fn input_key(
+fn inputs_key(
     project: &Project,
     index: &SourceIndex,
     input: &DossierFile,
@@ -463,11 +480,7 @@ fn input_key(
     let mut sources = Vec::new();
     for id in crate::check::cited_sources(dossier) {
         let source = index.sources.get(&id)?;
-        let content = source.content.as_ref()?;
-        if source.has_errors() {
-            return None;
-        }
-        sources.push((id, source.record_sha256.clone(), content.sha256.clone()));
+        sources.push((id, source.record_sha256.clone()));
     }
     let key = serde_json::json!({
         "clerk": crate::VERSION,
@@ -478,8 +491,24 @@ fn input_key(
         "dossier_path": input.file.display,
         "template": [template.name, sha256_hex(template.text.as_bytes())],
         "template_files": template_files,
-        "sources": sources,
+        "records": sources,
     });
+    Some(sha256_hex(key.to_string().as_bytes()))
+}
+
+/// A digest of everything that shapes a dossier's PDF: its [`inputs_key`]
+/// and the digest of each cited source's file. `None` when a source has not
+/// been hashed or has errors.
+fn input_key(inputs: &str, index: &SourceIndex, dossier: &Dossier) -> Option<String> {
+    let mut files = Vec::new();
+    for id in crate::check::cited_sources(dossier) {
+        let source = index.sources.get(&id)?;
+        if source.has_errors() {
+            return None;
+        }
+        files.push((id, source.content.as_ref()?.sha256.clone()));
+    }
+    let key = serde_json::json!({ "inputs": inputs, "files": files });
     Some(sha256_hex(key.to_string().as_bytes()))
 }
 

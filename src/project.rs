@@ -194,12 +194,41 @@ impl Prepared {
         })
     }
 
-    /// Hashes the files of the sources the selection relies on, without
-    /// keeping their text, so freshness can be decided; digests `remembered`
-    /// holds for unchanged files are reused.
-    pub fn hash_sources(&mut self, remembered: Option<&DigestCache>) {
+    /// Hashes the files of the sources the dossiers `of` selects cite (and,
+    /// when checking the whole project, of the sources no dossier cites, so
+    /// their problems are reported), without keeping their text, so
+    /// freshness can be decided; digests `remembered` holds for unchanged
+    /// files are reused.
+    pub fn hash_sources(
+        &mut self,
+        of: impl Fn(&check::Parsed) -> bool,
+        remembered: Option<&DigestCache>,
+    ) {
+        let cited = |p: &&check::Parsed| p.dossier.as_ref().map(check::cited_sources);
+        let mut ids: BTreeSet<String> = self
+            .parsed
+            .iter()
+            .filter(|p| of(p))
+            .filter_map(|p| cited(&p))
+            .flatten()
+            .collect();
+        if self.wanted.is_none() {
+            let cited_anywhere: BTreeSet<String> = self
+                .parsed
+                .iter()
+                .filter_map(|p| cited(&p))
+                .flatten()
+                .collect();
+            ids.extend(
+                self.sources
+                    .sources
+                    .keys()
+                    .filter(|id| !cited_anywhere.contains(*id))
+                    .cloned(),
+            );
+        }
         self.sources
-            .load(&self.project.layout(), self.wanted.as_ref(), remembered);
+            .load(&self.project.layout(), Some(&ids), remembered);
     }
 
     /// Checks the dossiers `keep` selects, reading only the sources they
