@@ -65,6 +65,7 @@ b100 = timing("build100")
 b100j1 = timing("build100_j1")
 noop = timing("noop100")
 noop_cold = timing("noop100_cold")
+edit1 = timing("edit100")
 chk = timing("check100")
 seq = timing("base_seq")
 par2 = timing("base_par2")
@@ -119,6 +120,7 @@ rows = [
     ("`clerk build --force --jobs 1`", b100j1, None),
     ("`clerk build` (no-op: all fresh)", noop, rn),
     ("`clerk build` (no-op, no remembered digests: every file hashed)", noop_cold, None),
+    ("`clerk build` after editing one dossier (1 built, 99 fresh)", edit1, None),
     ("`clerk check`", chk, rc),
     ("baseline: PyPI typst, 1 process per brief, sequential", seq, rss_mb("base_one")),
     ("baseline: PyPI typst, 1 process per brief, 2 at a time", par2, None),

@@ -22,6 +22,7 @@
 #          also with --jobs 1;
 #        - no-op rebuild of the same 100 (`clerk build` after a build), with
 #          the digests it remembers and without (every file hashed again);
+#        - rebuild after editing one dossier of the 100;
 #        - check-only of the same 100 (`clerk check`);
 #        - the baseline: clerk's rendered markup (build --emit typ) compiled
 #          by the PyPI typst package, one process per brief, sequentially and
@@ -252,6 +253,15 @@ tm noop100 "$RUNS" --warmup 2 -- "$CLERK" build --root "$C100"
 rss noop100 "$RSS_RUNS" -- "$CLERK" build --root "$C100"
 # The same with nothing remembered: every source and brief is read and hashed.
 tm noop100_cold "$RUNS" --warmup 1 --prepare "rm -f $C100/output/.clerk/digests.json" -- "$CLERK" build --root "$C100"
+"$CLERK" build --root "$C100" >/dev/null 2>&1
+
+log "rebuild after editing one dossier of 100"
+# Each run appends a comment to one dossier: its brief alone is stale.
+edited=$C100/dossiers/d-00001.toml
+cp "$edited" "$RES/edited.toml"
+printf 'echo "# edited $(date +%%s%%N)" >>%q\n' "$edited" >"$RES/edit-one.sh"
+tm edit100 "$RUNS" --warmup 1 --prepare "sh $RES/edit-one.sh" -- "$CLERK" build --root "$C100"
+cp "$RES/edited.toml" "$edited"
 "$CLERK" build --root "$C100" >/dev/null 2>&1
 
 log "check only, 100 dossiers over 100 MB"
