@@ -8,9 +8,10 @@
 //! hash every byte, and a source a build reads for its text is hashed again
 //! from the bytes it reads. An entry is trusted only when the file's size,
 //! modification and change times and inode are as recorded, and when it had
-//! settled before it was hashed (its modification time was more than
-//! [`SETTLE`] old), so a write in the same clock tick as the hashing cannot
-//! go unnoticed.
+//! settled before it was hashed (its modification and change times were
+//! more than [`SETTLE`] old), so a write in the same clock tick as the
+//! hashing cannot go unnoticed. Where files have no change time and inode
+//! (outside Unix), nothing is remembered.
 
 use std::collections::HashMap;
 use std::fs::Metadata;
@@ -37,24 +38,24 @@ struct Stat {
 }
 
 impl Stat {
+    /// The state of a file; `None` where the platform gives no change time
+    /// and inode (there a restored modification time could hide an edit,
+    /// so nothing is remembered).
+    #[cfg(unix)]
     fn of(metadata: &Metadata) -> Option<Stat> {
-        let modified_ns = nanos(metadata.modified().ok()?)?;
-        #[cfg(unix)]
-        let (changed_ns, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            (
-                i128::from(metadata.ctime()) * 1_000_000_000 + i128::from(metadata.ctime_nsec()),
-                metadata.ino(),
-            )
-        };
-        #[cfg(not(unix))]
-        let (changed_ns, inode) = (modified_ns, 0);
+        use std::os::unix::fs::MetadataExt;
         Some(Stat {
             len: metadata.len(),
-            modified_ns,
-            changed_ns,
-            inode,
+            modified_ns: nanos(metadata.modified().ok()?)?,
+            changed_ns: i128::from(metadata.ctime()) * 1_000_000_000
+                + i128::from(metadata.ctime_nsec()),
+            inode: metadata.ino(),
         })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_metadata: &Metadata) -> Option<Stat> {
+        None
     }
 }
 
@@ -79,10 +80,11 @@ struct Stored {
 
 /// The digests remembered in one output folder, and those learnt during
 /// this run.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DigestCache {
     remembered: HashMap<PathBuf, Entry>,
     learnt: Mutex<HashMap<PathBuf, Entry>>,
+    settle: Duration,
 }
 
 impl DigestCache {
@@ -97,8 +99,16 @@ impl DigestCache {
             .unwrap_or_default();
         DigestCache {
             remembered,
-            ..DigestCache::default()
+            learnt: Mutex::default(),
+            settle: SETTLE,
         }
+    }
+
+    /// The same cache, with files settled once `settle` old.
+    #[cfg(test)]
+    fn settling(mut self, settle: Duration) -> DigestCache {
+        self.settle = settle;
+        self
     }
 
     /// The remembered digest of the file at `path`, if its metadata is
@@ -109,13 +119,15 @@ impl DigestCache {
     }
 
     /// Remembers that the file at `path`, with `metadata` as read before
-    /// hashing, has digest `sha256`; a file modified too recently is not
-    /// remembered.
+    /// hashing, has digest `sha256`; a file modified or changed too
+    /// recently is not remembered (a copy that kept an old modification
+    /// time has a recent change time).
     pub fn learn(&self, path: &Path, metadata: &Metadata, sha256: &str) {
         let Some(stat) = Stat::of(metadata) else {
             return;
         };
-        let settled = nanos(SystemTime::now() - SETTLE).is_some_and(|t| stat.modified_ns < t);
+        let settled = nanos(SystemTime::now() - self.settle)
+            .is_some_and(|t| stat.modified_ns < t && stat.changed_ns < t);
         if !settled {
             return;
         }
@@ -157,7 +169,8 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-#[cfg(test)]
+// The cache remembers nothing where files have no change time and inode.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
@@ -174,14 +187,16 @@ mod tests {
         let saved = dir.path().join("digests.json");
         std::fs::write(&file, "one").unwrap();
 
-        // Just written: not settled, so not remembered.
+        // Just written: not settled, so not remembered; nor with an old
+        // modification time put back, while its change time is recent.
         let cache = DigestCache::open(&saved);
         cache.learn(&file, &std::fs::metadata(&file).unwrap(), "d1");
-        cache.save(&saved).unwrap();
-        let cache = DigestCache::open(&saved);
-        assert_eq!(cache.get(&file, &std::fs::metadata(&file).unwrap()), None);
-
         age(&file, 60);
+        cache.learn(&file, &std::fs::metadata(&file).unwrap(), "d1");
+        cache.save(&saved).unwrap();
+        assert!(!saved.exists());
+
+        let cache = DigestCache::open(&saved).settling(Duration::ZERO);
         cache.learn(&file, &std::fs::metadata(&file).unwrap(), "d1");
         cache.save(&saved).unwrap();
         let cache = DigestCache::open(&saved);
@@ -198,7 +213,6 @@ mod tests {
         std::fs::write(&file, "two").unwrap();
         age(&file, 60);
         let metadata = std::fs::metadata(&file).unwrap();
-        #[cfg(unix)]
         assert_eq!(cache.get(&file, &metadata), None);
         std::fs::write(&file, "three").unwrap();
         assert_eq!(cache.get(&file, &std::fs::metadata(&file).unwrap()), None);
@@ -211,16 +225,15 @@ mod tests {
         let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
         for file in [&a, &b] {
             std::fs::write(file, "text").unwrap();
-            age(file, 60);
         }
-        let first = DigestCache::open(&saved);
+        let first = DigestCache::open(&saved).settling(Duration::ZERO);
         first.learn(&a, &std::fs::metadata(&a).unwrap(), "da");
         first.save(&saved).unwrap();
         // Another run (another shard) learns `b` only.
-        let second = DigestCache::open(&saved);
+        let second = DigestCache::open(&saved).settling(Duration::ZERO);
         second.learn(&b, &std::fs::metadata(&b).unwrap(), "db");
         second.save(&saved).unwrap();
-        let third = DigestCache::open(&saved);
+        let third = DigestCache::open(&saved).settling(Duration::ZERO);
         assert_eq!(
             third.get(&a, &std::fs::metadata(&a).unwrap()).as_deref(),
             Some("da")

@@ -149,6 +149,15 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
                     continue;
                 }
                 let Some(lookup) = source.lookup(evidence.quote.get_ref()) else {
+                    // Not looked up: the source has no text (its own
+                    // problem, reported), or the quote is over the limit.
+                    if let Some(length) = crate::spec::quote_over_limit(evidence.quote.get_ref()) {
+                        let too_long = format!(
+                            "the quote is {length} characters long, over the limit of {}",
+                            crate::spec::MAX_QUOTE_CHARS
+                        );
+                        quotes.push((claim.id.get_ref().clone(), Err(too_long)));
+                    }
                     continue;
                 };
                 let outcome = match lookup {

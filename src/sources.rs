@@ -507,9 +507,13 @@ fn bytes_of(
     }
     let content = source.content.as_ref()?;
     content.format?;
+    let metadata = fs::metadata(&content.path).ok();
     let again = read_limited(&content.path, layout.max_source_size)
         .ok()
         .filter(|bytes| sha256_hex(bytes) == content.sha256);
+    if let (Some(cache), Some(metadata), Some(_)) = (learn, &metadata, &again) {
+        cache.learn(&content.path, metadata, &content.sha256);
+    }
     if again.is_none() {
         let display = content.display.clone();
         source.problems.push(

@@ -44,6 +44,29 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// How many briefs are being typeset right now, across threads.
 static COMPILING: AtomicUsize = AtomicUsize::new(0);
 
+/// One brief being typeset, counted in [`COMPILING`] until it ends or its
+/// thread unwinds.
+struct Compiling;
+
+impl Compiling {
+    fn start() -> Compiling {
+        COMPILING.fetch_add(1, Ordering::SeqCst);
+        Compiling
+    }
+
+    /// Ends this one; returns how many others are still being typeset.
+    fn end(self) -> usize {
+        drop(self);
+        COMPILING.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Compiling {
+    fn drop(&mut self) {
+        COMPILING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Stack for the typesetting thread: typst recurses deeply on nested
 /// markup, more than a default thread's 2 MiB allow.
 const TYPESET_STACK: usize = 256 * 1024 * 1024;
@@ -149,7 +172,7 @@ impl Typesetter {
             .name("typeset".into())
             .stack_size(TYPESET_STACK)
             .spawn(move || {
-                COMPILING.fetch_add(1, Ordering::SeqCst);
+                let compiling = Compiling::start();
                 let warned = typst::compile::<PagedDocument>(&world);
                 let result = warned
                     .output
@@ -160,7 +183,7 @@ impl Typesetter {
                 // may be between two layout iterations, which would
                 // otherwise start over (evicting everything cost two
                 // threads 15 % more time per brief).
-                let others = COMPILING.fetch_sub(1, Ordering::SeqCst) - 1;
+                let others = compiling.end();
                 typst::comemo::evict(if others == 0 { 0 } else { 1 });
                 let _ = sender.send((result, warned.warnings, world));
             });

@@ -133,6 +133,13 @@ fn quote_and_claim_limits() {
         "{stderr}"
     );
     assert!(stderr.contains("claim `ministry-lawful`"), "{stderr}");
+    // `pin` reports the over-long quote instead of passing over it.
+    let (status, _, stderr) = project.run(&["pin", "harbour"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("the quote is 10001 characters long, over the limit of 10000"),
+        "{stderr}"
+    );
 
     let project = basic();
     let mut dossier = project.read("dossiers/harbour.toml");
