@@ -204,31 +204,36 @@ impl Prepared {
         of: impl Fn(&check::Parsed) -> bool,
         remembered: Option<&DigestCache>,
     ) {
-        let cited = |p: &&check::Parsed| p.dossier.as_ref().map(check::cited_sources);
-        let mut ids: BTreeSet<String> = self
-            .parsed
-            .iter()
-            .filter(|p| of(p))
-            .filter_map(|p| cited(&p))
-            .flatten()
-            .collect();
-        if self.wanted.is_none() {
-            let cited_anywhere: BTreeSet<String> = self
-                .parsed
+        let mut ids = self.uncited_sources();
+        ids.extend(
+            self.parsed
                 .iter()
-                .filter_map(|p| cited(&p))
-                .flatten()
-                .collect();
-            ids.extend(
-                self.sources
-                    .sources
-                    .keys()
-                    .filter(|id| !cited_anywhere.contains(*id))
-                    .cloned(),
-            );
-        }
+                .filter(|p| of(p))
+                .filter_map(|p| p.dossier.as_ref())
+                .flat_map(check::cited_sources),
+        );
         self.sources
             .load(&self.project.layout(), Some(&ids), remembered);
+    }
+
+    /// In a whole-project run, the sources no dossier cites (their records
+    /// and files are checked all the same); none in a selection.
+    fn uncited_sources(&self) -> BTreeSet<String> {
+        if self.wanted.is_some() {
+            return BTreeSet::new();
+        }
+        let cited: BTreeSet<String> = self
+            .parsed
+            .iter()
+            .filter_map(|p| p.dossier.as_ref())
+            .flat_map(check::cited_sources)
+            .collect();
+        self.sources
+            .sources
+            .keys()
+            .filter(|id| !cited.contains(*id))
+            .cloned()
+            .collect()
     }
 
     /// Checks the dossiers `keep` selects, reading only the sources they
@@ -245,15 +250,16 @@ impl Prepared {
         keep: impl Fn(&check::Parsed) -> bool,
         learn: Option<&DigestCache>,
     ) -> Session {
-        let (kept, dropped): (Vec<_>, Vec<_>) = self.parsed.into_iter().partition(|p| keep(p));
-        let needed: BTreeSet<String> = kept
-            .iter()
-            .filter_map(|p| p.dossier.as_ref())
-            .flat_map(check::cited_sources)
-            .collect();
         // Checking the whole project checks every source's text, cited or
-        // not; a selection, or a build skipping fresh briefs, only what it
-        // needs.
+        // not (so a build reports the same problems whichever of its briefs
+        // are fresh); a selection only what it needs.
+        let mut needed = self.uncited_sources();
+        let (kept, dropped): (Vec<_>, Vec<_>) = self.parsed.into_iter().partition(|p| keep(p));
+        needed.extend(
+            kept.iter()
+                .filter_map(|p| p.dossier.as_ref())
+                .flat_map(check::cited_sources),
+        );
         let everything = self.wanted.is_none() && dropped.is_empty();
         let quotes = check::quote_requests(kept.iter().filter_map(|p| p.dossier.as_ref()));
         self.sources.read(

@@ -238,3 +238,20 @@ fn remembered_digests_never_hide_an_edit() {
     assert!(stderr.contains("hash-mismatch"), "{stderr}");
     assert!(stderr.contains("gamma"), "{stderr}");
 }
+
+#[test]
+fn a_build_reports_an_uncited_source_whether_or_not_its_briefs_are_fresh() {
+    let project = Project::fixture("basic");
+    project.write(
+        "sources/delta.toml",
+        "file = \"delta.txt\"\ntitle = \"Notes\"\npublisher = \"Nobody\"\nkind = \"other\"\n",
+    );
+    // Latin-1, not UTF-8: a `bad-encoding` error, though no dossier cites it.
+    project.write("sources/delta.txt", b"caf\xe9\n".as_slice());
+    for expected in ["built 1, fresh 0", "built 0, fresh 1"] {
+        let (status, _, stderr) = project.run(&["build"]);
+        assert_eq!(status, 1, "{stderr}");
+        assert!(stderr.contains("bad-encoding"), "{stderr}");
+        assert!(closing(&stderr).starts_with(expected), "{stderr}");
+    }
+}
