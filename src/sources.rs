@@ -971,6 +971,43 @@ mod tests {
     }
 
     #[test]
+    fn a_file_changed_between_hashing_and_reading_is_an_error() {
+        let root = tempfile::tempdir().unwrap();
+        let sources = root.path().join("sources");
+        std::fs::create_dir(&sources).unwrap();
+        std::fs::write(
+            sources.join("a.toml"),
+            "file = \"a.txt\"\ntitle = \"A\"\npublisher = \"P\"\nkind = \"press\"\n",
+        )
+        .unwrap();
+        std::fs::write(sources.join("a.txt"), "The minister spoke.").unwrap();
+        let layout = Layout {
+            root: root.path(),
+            sources: &sources,
+            max_source_size: MAX_SOURCE_SIZE,
+        };
+        let mut index = SourceIndex::scan(&layout);
+        index.load(&layout, None, None);
+        let hashed = index.sources["a"].content.as_ref().unwrap().sha256.clone();
+        assert_eq!(hashed, sha256_hex(b"The minister spoke."));
+
+        std::fs::write(sources.join("a.txt"), "The minister spoke!").unwrap();
+        let quotes = QuoteRequests::from([(
+            "a".to_string(),
+            BTreeSet::from(["The minister spoke".to_string()]),
+        )]);
+        index.read(&layout, None, &quotes, false, None);
+        let source = &index.sources["a"];
+        assert!(source.lookup("The minister spoke").is_none());
+        assert!(source.has_errors());
+        let messages: Vec<&str> = source.problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["`sources/a.txt` changed or went away while clerk was reading the sources"]
+        );
+    }
+
+    #[test]
     fn sizes_parse_and_print() {
         assert_eq!(parse_size("256MiB"), Ok(256 << 20));
         assert_eq!(parse_size("10M"), Ok(10 << 20));
