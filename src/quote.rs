@@ -290,11 +290,7 @@ impl Builder {
             Fold::Keep => None,
             Fold::Into(s) => Some(s),
         };
-        if let Some(space) = self.pending_space.take()
-            && !self.text.is_empty()
-        {
-            self.emit(' ', space);
-        }
+        self.write_pending_space();
         match folded {
             None => self.emit(c, raw),
             Some(s) => s.chars().for_each(|f| self.emit(f, raw)),
@@ -303,13 +299,19 @@ impl Builder {
 
     /// Writes a run of [`plain_ascii_run`] text that starts at `raw`.
     fn push_plain(&mut self, run: &str, raw: usize) {
+        self.write_pending_space();
+        self.anchor(raw);
+        self.text.push_str(run);
+    }
+
+    /// Writes the white space seen before the word about to be written, as
+    /// one space (none at the start of the text).
+    fn write_pending_space(&mut self) {
         if let Some(space) = self.pending_space.take()
             && !self.text.is_empty()
         {
             self.emit(' ', space);
         }
-        self.anchor(raw);
-        self.text.push_str(run);
     }
 
     /// Records where the next normalised character comes from, when the
