@@ -507,13 +507,11 @@ fn bytes_of(
     }
     let content = source.content.as_ref()?;
     content.format?;
-    let metadata = fs::metadata(&content.path).ok();
-    let again = read_limited(&content.path, layout.max_source_size)
+    let again = fs::metadata(&content.path)
+        .and_then(|metadata| read_hashed(&content.path, &metadata, layout, learn))
         .ok()
-        .filter(|bytes| sha256_hex(bytes) == content.sha256);
-    if let (Some(cache), Some(metadata), Some(_)) = (learn, &metadata, &again) {
-        cache.learn(&content.path, metadata, &content.sha256);
-    }
+        .filter(|(_, sha256)| *sha256 == content.sha256)
+        .map(|(bytes, _)| bytes);
     if again.is_none() {
         let display = content.display.clone();
         source.problems.push(
@@ -720,16 +718,8 @@ fn load_source(
         .and_then(|cache| cache.get(&canonical, &metadata));
     let (bytes, sha256) = match remembered {
         Some(sha256) => (None, sha256),
-        None => match read_limited(&canonical, layout.max_source_size) {
-            Ok(bytes) => {
-                let sha256 = sha256_hex(&bytes);
-                if let Some(cache) = cache
-                    && bytes.len() as u64 == metadata.len()
-                {
-                    cache.learn(&canonical, &metadata, &sha256);
-                }
-                (Some(bytes), sha256)
-            }
+        None => match read_hashed(&canonical, &metadata, layout, cache) {
+            Ok((bytes, sha256)) => (Some(bytes), sha256),
             Err(error) => {
                 source.problems.push(problem(
                     Rule::MissingFile,
@@ -771,6 +761,24 @@ fn load_source(
         text: None,
     });
     format.and(bytes)
+}
+
+/// Reads and hashes the file at `path`, teaching its digest to `learn` when
+/// what was read is as long as `metadata`, taken before reading, says.
+fn read_hashed(
+    path: &Path,
+    metadata: &fs::Metadata,
+    layout: &Layout<'_>,
+    learn: Option<&DigestCache>,
+) -> std::io::Result<(Vec<u8>, String)> {
+    let bytes = read_limited(path, layout.max_source_size)?;
+    let sha256 = sha256_hex(&bytes);
+    if let Some(cache) = learn
+        && bytes.len() as u64 == metadata.len()
+    {
+        cache.learn(path, metadata, &sha256);
+    }
+    Ok((bytes, sha256))
 }
 
 /// The text of a source as `clerk text` prints it: one row per line of the
