@@ -194,46 +194,47 @@ impl Prepared {
         })
     }
 
-    /// Hashes the files of the sources the dossiers `of` selects cite (and,
-    /// when checking the whole project, of the sources no dossier cites, so
-    /// their problems are reported), without keeping their text, so
-    /// freshness can be decided; digests `remembered` holds for unchanged
-    /// files are reused.
+    /// Hashes the files of the sources [`Prepared::relied_on`] by the
+    /// dossiers `of` selects, without keeping their text, so freshness can
+    /// be decided; digests `remembered` holds for unchanged files are
+    /// reused.
     pub fn hash_sources(
         &mut self,
         of: impl Fn(&check::Parsed) -> bool,
         remembered: Option<&DigestCache>,
     ) {
-        let mut ids = self.uncited_sources();
-        ids.extend(
-            self.parsed
-                .iter()
-                .filter(|p| of(p))
-                .filter_map(|p| p.dossier.as_ref())
-                .flat_map(check::cited_sources),
-        );
+        let ids = self.relied_on(of);
         self.sources
             .load(&self.project.layout(), Some(&ids), remembered);
     }
 
-    /// In a whole-project run, the sources no dossier cites (their records
-    /// and files are checked all the same); none in a selection.
-    fn uncited_sources(&self) -> BTreeSet<String> {
-        if self.wanted.is_some() {
-            return BTreeSet::new();
-        }
-        let cited: BTreeSet<String> = self
+    /// The sources the dossiers `of` selects cite and, in a whole-project
+    /// run, the sources no dossier cites (their records and files are
+    /// checked all the same, whichever briefs are fresh).
+    fn relied_on(&self, of: impl Fn(&check::Parsed) -> bool) -> BTreeSet<String> {
+        let cited = |p: &check::Parsed| {
+            p.dossier
+                .as_ref()
+                .map(check::cited_sources)
+                .unwrap_or_default()
+        };
+        let mut ids: BTreeSet<String> = self
             .parsed
             .iter()
-            .filter_map(|p| p.dossier.as_ref())
-            .flat_map(check::cited_sources)
+            .filter(|p| of(p))
+            .flat_map(cited)
             .collect();
-        self.sources
-            .sources
-            .keys()
-            .filter(|id| !cited.contains(*id))
-            .cloned()
-            .collect()
+        if self.wanted.is_none() {
+            let anywhere: BTreeSet<String> = self.parsed.iter().flat_map(cited).collect();
+            ids.extend(
+                self.sources
+                    .sources
+                    .keys()
+                    .filter(|id| !anywhere.contains(*id))
+                    .cloned(),
+            );
+        }
+        ids
     }
 
     /// Checks the dossiers `keep` selects, reading only the sources they
@@ -251,15 +252,9 @@ impl Prepared {
         learn: Option<&DigestCache>,
     ) -> Session {
         // Checking the whole project checks every source's text, cited or
-        // not (so a build reports the same problems whichever of its briefs
-        // are fresh); a selection only what it needs.
-        let mut needed = self.uncited_sources();
+        // not; a selection only what it needs.
+        let needed = self.relied_on(&keep);
         let (kept, dropped): (Vec<_>, Vec<_>) = self.parsed.into_iter().partition(|p| keep(p));
-        needed.extend(
-            kept.iter()
-                .filter_map(|p| p.dossier.as_ref())
-                .flat_map(check::cited_sources),
-        );
         let everything = self.wanted.is_none() && dropped.is_empty();
         let quotes = check::quote_requests(kept.iter().filter_map(|p| p.dossier.as_ref()));
         self.sources.read(
