@@ -159,29 +159,37 @@ pub fn build(
     let mut prepared = Prepared::new(project, &selection)?;
     let template_files = audit::template_files(&prepared.project.root, &prepared.project.templates);
     let templates = render::Loaded::default();
+    // Everything but the source files that shapes each brief, known before
+    // any source is read.
+    let inputs: BTreeMap<String, String> = prepared
+        .parsed
+        .iter()
+        .filter_map(|p| {
+            let dossier = p.dossier.as_ref().filter(|_| !has_errors(&p.diagnostics))?;
+            let key = inputs_key(
+                &prepared.project,
+                &prepared.sources,
+                &p.input,
+                dossier,
+                (&templates, &template_files),
+            )?;
+            Some((p.input.id.clone(), key))
+        })
+        .collect();
     // A brief may be fresh if it has a stamp made from the same dossier,
     // template and records (`--emit typ` also asks for markup a fresh brief
     // may not have yet); whether its sources are unchanged needs their
     // digests. The sources of the other dossiers are read once, below.
-    let candidates: BTreeMap<String, (Stamp, String)> = if options.force {
+    let candidates: BTreeMap<String, (Stamp, &String)> = if options.force {
         BTreeMap::new()
     } else {
-        prepared
-            .parsed
+        inputs
             .iter()
-            .filter(|p| !options.emit_typ || out.join(format!("{}.typ", p.input.id)).is_file())
-            .filter_map(|p| {
-                let stamp = read_stamp(&out, &p.input.id)?;
-                let dossier = p.dossier.as_ref().filter(|_| !has_errors(&p.diagnostics))?;
-                let inputs = inputs_key(
-                    &prepared.project,
-                    &prepared.sources,
-                    &p.input,
-                    dossier,
-                    (&templates, &template_files),
-                )?;
-                (stamp.inputs.is_empty() || stamp.inputs == inputs)
-                    .then(|| (p.input.id.clone(), (stamp, inputs)))
+            .filter(|(id, _)| !options.emit_typ || out.join(format!("{id}.typ")).is_file())
+            .filter_map(|(id, inputs)| {
+                let stamp = read_stamp(&out, id)?;
+                (stamp.inputs.is_empty() || stamp.inputs == *inputs)
+                    .then(|| (id.clone(), (stamp, inputs)))
             })
             .collect()
     };
@@ -192,7 +200,7 @@ pub fn build(
     } else {
         prepared.hash_sources(|p| candidates.contains_key(&p.input.id), Some(&digests));
         let sources = &prepared.sources;
-        let candidates: Vec<(&Parsed, &(Stamp, String))> = prepared
+        let candidates: Vec<(&Parsed, &(Stamp, &String))> = prepared
             .parsed
             .iter()
             .filter_map(|p| Some((p, candidates.get(&p.input.id)?)))
@@ -251,15 +259,9 @@ pub fn build(
                 .cloned()
                 .collect();
             let keys = checked.dossier.as_ref().and_then(|dossier| {
-                let inputs = inputs_key(
-                    &session.project,
-                    &session.sources,
-                    &checked.input,
-                    dossier,
-                    (&templates, &template_files),
-                )?;
-                let key = input_key(&inputs, &session.sources, dossier)?;
-                Some((inputs, key))
+                let inputs = inputs.get(id)?;
+                let key = input_key(inputs, &session.sources, dossier)?;
+                Some((inputs.clone(), key))
             });
             write_outputs(&out, id, &built, options, keys.as_ref(), &found)
                 .map(|()| built.warnings)
