@@ -145,7 +145,7 @@ fn three_hundred_pages(prose: &str) -> Vec<u8> {
     let template = clerk::render::Template::inline("bench");
     clerk::typeset::Typesetter::new(
         std::path::Path::new("/nonexistent"),
-        clerk::typeset::DEFAULT_TIMEOUT,
+        clerk::settings::DEFAULT_TYPESET_TIMEOUT,
     )
     .pdf(&clerk::typeset::Job {
         markup: &markup,
@@ -153,7 +153,7 @@ fn three_hundred_pages(prose: &str) -> Vec<u8> {
             .unwrap(),
         ident: "bench",
         template: &template,
-        manifest: None,
+        attachment: None,
     })
     .expect("the benchmark document compiles")
 }

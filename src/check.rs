@@ -5,18 +5,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use crate::diag::{Diagnostic, Rule, TextFile};
+use crate::project::DossierFile;
 use crate::quote::Locator;
-use crate::sources::SourceIndex;
+use crate::sources::{LocatedMiss, QuoteRequests, Source, SourceIndex};
 use crate::spec::{self, ClaimKind, Dossier};
-
-/// A dossier file as read from disk, before checking.
-#[derive(Debug, Clone)]
-pub struct DossierFile {
-    /// The dossier id (the file stem).
-    pub id: String,
-    pub file: TextFile,
-    pub sha256: String,
-}
 
 /// Where one quote of a claim was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,12 +59,10 @@ pub fn cited_sources(dossier: &Dossier) -> BTreeSet<String> {
 }
 
 /// The quotes `dossiers` cite, by source, for
-/// [`SourceIndex::read`](crate::sources::SourceIndex::read). Over-long
+/// [`SourceIndex::read`]. Over-long
 /// quotes are left out: they are already a `syntax` error.
-pub fn quote_requests<'a>(
-    dossiers: impl IntoIterator<Item = &'a Dossier>,
-) -> crate::sources::QuoteRequests {
-    let mut requests = crate::sources::QuoteRequests::new();
+pub fn quote_requests<'a>(dossiers: impl IntoIterator<Item = &'a Dossier>) -> QuoteRequests {
+    let mut requests = QuoteRequests::new();
     for dossier in dossiers {
         for claim in &dossier.claims {
             for evidence in claim.evidence.get_ref() {
@@ -154,252 +144,24 @@ pub fn check(
             source_errors: false,
         };
     };
-    let file = &input.file;
     let source_ids = cited_sources(&dossier);
     let source_errors = source_ids
         .iter()
         .any(|id| sources.sources.get(id).is_some_and(|s| s.has_errors()));
-
-    // Pins: each names a record, and matches the file's digest.
-    for (id, pin) in &dossier.sources {
-        let Some(source) = sources.sources.get(id.get_ref()) else {
-            diagnostics.push(unknown_source(
-                file,
-                id.get_ref(),
-                id.span(),
-                sources,
-                "pinned",
-            ));
-            continue;
-        };
-        let (Some(expected), Some(content)) = (spec::parse_pin(pin.get_ref()), &source.content)
-        else {
-            continue;
-        };
-        if expected != content.sha256 {
-            diagnostics.push(
-                Diagnostic::new(
-                    Rule::HashMismatch,
-                    format!("source `{}` has changed since it was pinned", id.get_ref()),
-                )
-                .at(file.site(pin.span()))
-                .source(id.get_ref())
-                .label("pinned here")
-                .note(format!("pinned: sha256:{expected}"))
-                .note(format!("actual: sha256:{} ({})", content.sha256, content.display))
-                .help(format!(
-                    "if the new file is the right one, run `clerk pin {} --source {}` and review the quotes it reports",
-                    input.id,
-                    id.get_ref()
-                )),
-            );
-        }
-    }
-
-    // Claims: unique ids, known and pinned sources, quotes that occur.
-    let mut first_claim: HashMap<&str, &toml::Spanned<String>> = HashMap::new();
-    for claim in &dossier.claims {
-        if let Some(first) = first_claim.get(claim.id.get_ref().as_str()) {
-            let first_line = file.site(first.span()).line;
-            diagnostics.push(
-                Diagnostic::new(
-                    Rule::DuplicateId,
-                    format!("two claims have the id `{}`", claim.id.get_ref()),
-                )
-                .at(file.site(claim.id.span()))
-                .claim(claim.id.get_ref())
-                .note(format!("first used on line {first_line}"))
-                .help("give each claim of a dossier its own id"),
-            );
-        } else {
-            first_claim.insert(claim.id.get_ref(), &claim.id);
-        }
-    }
-
-    let mut matches = Vec::with_capacity(dossier.claims.len());
-    let mut cited: BTreeSet<&str> = BTreeSet::new();
-    for claim in &dossier.claims {
-        let mut claim_matches = Vec::new();
-        for evidence in claim.evidence.get_ref() {
-            let source_id = evidence.source.get_ref().as_str();
-            cited.insert(source_id);
-            let Some(source) = sources.sources.get(source_id) else {
-                diagnostics.push(
-                    unknown_source(file, source_id, evidence.source.span(), sources, "cited")
-                        .claim(claim.id.get_ref()),
-                );
-                claim_matches.push(None);
-                continue;
-            };
-            if !dossier.sources.keys().any(|k| k.get_ref() == source_id) {
-                let pin = source.content.as_ref().map_or_else(
-                    || "sha256:…".to_string(),
-                    |c| format!("sha256:{}", c.sha256),
-                );
-                diagnostics.push(
-                    Diagnostic::new(
-                        Rule::UnpinnedSource,
-                        format!(
-                            "claim `{}` cites `{source_id}`, which `[sources]` does not pin",
-                            claim.id.get_ref()
-                        ),
-                    )
-                    .at(file.site(evidence.source.span()))
-                    .claim(claim.id.get_ref())
-                    .source(source_id)
-                    .help(format!(
-                        "add `{source_id} = \"{pin}\"` under `[sources]`, or run `clerk pin {}`",
-                        input.id
-                    )),
-                );
-            }
-            // No lookup: the source has no text (its own error), or the
-            // quote is over-long (a `syntax` error).
-            let Some(lookup) = source.lookup(evidence.quote.get_ref()) else {
-                claim_matches.push(None);
-                continue;
-            };
-            match lookup {
-                Ok(located) => {
-                    claim_matches.push(Some(QuoteMatch {
-                        raw: located.found.raw.clone(),
-                        normalised: located.found.normalised.clone(),
-                        locator: located.locator,
-                    }));
-                }
-                Err(miss) => {
-                    diagnostics.push(quote_not_found(
-                        file,
-                        claim.id.get_ref(),
-                        evidence,
-                        source,
-                        miss,
-                    ));
-                    claim_matches.push(None);
-                }
-            }
-        }
-        matches.push(claim_matches);
-    }
-
-    // Links between claims.
-    let ids: BTreeSet<&str> = dossier
-        .claims
-        .iter()
-        .map(|c| c.id.get_ref().as_str())
-        .collect();
-    for claim in &dossier.claims {
-        for target in &claim.responds_to {
-            if !ids.contains(target.get_ref().as_str()) {
-                let mut d = Diagnostic::new(
-                    Rule::DanglingResponse,
-                    format!(
-                        "claim `{}` responds to `{}`, which is no claim of this dossier",
-                        claim.id.get_ref(),
-                        target.get_ref()
-                    ),
-                )
-                .at(file.site(target.span()))
-                .claim(claim.id.get_ref());
-                if let Some(close) = closest(target.get_ref(), ids.iter().copied()) {
-                    d = d.help(format!("did you mean `{close}`?"));
-                }
-                diagnostics.push(d);
-            }
-        }
-    }
-
-    if !template_exists(dossier.template()) {
-        let site = dossier.template.as_ref().map(|t| file.site(t.span()));
-        let mut d = Diagnostic::new(
-            Rule::UnknownTemplate,
-            format!("no template named `{}`", dossier.template()),
-        )
-        .help(format!(
-            "add `templates/{}.typ.hbs`, or use the built-in `brief` (`clerk template brief` prints it)",
-            dossier.template()
-        ));
-        if let Some(site) = site {
-            d = d.at(site);
-        }
-        diagnostics.push(d);
-    }
-
-    // Warnings.
-    for id in dossier.sources.keys() {
-        if !cited.contains(id.get_ref().as_str()) && sources.sources.contains_key(id.get_ref()) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Rule::UnusedSource,
-                    format!(
-                        "source `{}` is pinned but no evidence cites it",
-                        id.get_ref()
-                    ),
-                )
-                .at(file.site(id.span()))
-                .source(id.get_ref())
-                .help("cite it in a claim's evidence, or remove its pin"),
-            );
-        }
-    }
-    let responded: BTreeSet<&str> = dossier
-        .claims
-        .iter()
-        .filter(|c| *c.kind.get_ref() != ClaimKind::Allegation)
-        .flat_map(|c| c.responds_to.iter().map(|t| t.get_ref().as_str()))
-        .collect();
-    for claim in &dossier.claims {
-        if *claim.kind.get_ref() == ClaimKind::Allegation
-            && !responded.contains(claim.id.get_ref().as_str())
-        {
-            diagnostics.push(
-                Diagnostic::new(
-                    Rule::NoResponse,
-                    format!(
-                        "no denial or official position responds to allegation `{}`",
-                        claim.id.get_ref()
-                    ),
-                )
-                .at(file.site(claim.id.span()))
-                .claim(claim.id.get_ref())
-                .help("add a response with `responds-to`, or note why none exists"),
-            );
-        }
-        let weak = claim.evidence.get_ref().iter().all(|e| {
-            sources
-                .sources
-                .get(e.source.get_ref())
-                .and_then(|s| s.record.as_ref())
-                .is_some_and(|r| r.kind.get_ref().is_weak())
-        });
-        if weak && !claim.evidence.get_ref().is_empty() {
-            diagnostics.push(
-                Diagnostic::new(
-                    Rule::WeakEvidence,
-                    format!(
-                        "claim `{}` rests only on forum or social-media sources",
-                        claim.id.get_ref()
-                    ),
-                )
-                .at(file.site(claim.id.span()))
-                .claim(claim.id.get_ref())
-                .help("corroborate it with a press, official or parliamentary source"),
-            );
-        }
-    }
-    for kind in ClaimKind::ALL {
-        if !dossier.claims.iter().any(|c| *c.kind.get_ref() == kind) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Rule::EmptySection,
-                    format!("the dossier has no claim of kind `{}`", kind.name()),
-                )
-                .at(file.site(dossier.title.span()))
-                .help("the brief will say that this section is empty"),
-            );
-        }
-    }
-
+    let rules = DossierRules {
+        input: &input,
+        file: &input.file,
+        dossier: &dossier,
+        sources,
+    };
+    rules.pins(&mut diagnostics);
+    rules.claim_ids(&mut diagnostics);
+    let matches = rules.evidence(&mut diagnostics);
+    rules.responses(&mut diagnostics);
+    rules.template(template_exists, &mut diagnostics);
+    rules.unused_sources(&mut diagnostics);
+    rules.balance(&mut diagnostics);
+    rules.empty_sections(&mut diagnostics);
     for d in &mut diagnostics {
         d.dossier = Some(input.id.clone());
     }
@@ -410,6 +172,322 @@ pub fn check(
         matches,
         source_ids,
         source_errors,
+    }
+}
+
+/// The rules that relate one parsed dossier to its sources, claims and
+/// template, each pushing its findings.
+struct DossierRules<'a> {
+    input: &'a DossierFile,
+    file: &'a TextFile,
+    dossier: &'a Dossier,
+    sources: &'a SourceIndex,
+}
+
+impl DossierRules<'_> {
+    /// `unknown-source` and `hash-mismatch`: each pin names a record, and
+    /// matches the file's digest.
+    fn pins(&self, diagnostics: &mut Vec<Diagnostic>) {
+        for (id, pin) in &self.dossier.sources {
+            let Some(source) = self.sources.sources.get(id.get_ref()) else {
+                diagnostics.push(unknown_source(
+                    self.file,
+                    id.get_ref(),
+                    id.span(),
+                    self.sources,
+                    "pinned",
+                ));
+                continue;
+            };
+            let (Some(expected), Some(content)) = (spec::parse_pin(pin.get_ref()), &source.content)
+            else {
+                continue;
+            };
+            if expected != content.sha256 {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Rule::HashMismatch,
+                        format!("source `{}` has changed since it was pinned", id.get_ref()),
+                    )
+                    .at(self.file.site(pin.span()))
+                    .source(id.get_ref())
+                    .label("pinned here")
+                    .note(format!("pinned: sha256:{expected}"))
+                    .note(format!("actual: sha256:{} ({})", content.sha256, content.display))
+                    .help(format!(
+                        "if the new file is the right one, run `clerk pin {} --source {}` and review the quotes it reports",
+                        self.input.id,
+                        id.get_ref()
+                    )),
+                );
+            }
+        }
+    }
+
+    /// `duplicate-id` among the claims.
+    fn claim_ids(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let mut first_claim: HashMap<&str, &toml::Spanned<String>> = HashMap::new();
+        for claim in &self.dossier.claims {
+            if let Some(first) = first_claim.get(claim.id.get_ref().as_str()) {
+                let first_line = self.file.site(first.span()).line;
+                diagnostics.push(
+                    Diagnostic::new(
+                        Rule::DuplicateId,
+                        format!("two claims have the id `{}`", claim.id.get_ref()),
+                    )
+                    .at(self.file.site(claim.id.span()))
+                    .claim(claim.id.get_ref())
+                    .note(format!("first used on line {first_line}"))
+                    .help("give each claim of a dossier its own id"),
+                );
+            } else {
+                first_claim.insert(claim.id.get_ref(), &claim.id);
+            }
+        }
+    }
+
+    /// `unknown-source`, `unpinned-source` and `quote-not-found` for each
+    /// piece of evidence; returns where each quote was found.
+    fn evidence(&self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Vec<Option<QuoteMatch>>> {
+        let mut matches = Vec::with_capacity(self.dossier.claims.len());
+        for claim in &self.dossier.claims {
+            let claim_matches = claim
+                .evidence
+                .get_ref()
+                .iter()
+                .map(|evidence| self.one_quote(claim, evidence, diagnostics))
+                .collect();
+            matches.push(claim_matches);
+        }
+        matches
+    }
+
+    fn one_quote(
+        &self,
+        claim: &spec::Claim,
+        evidence: &spec::Evidence,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<QuoteMatch> {
+        let source_id = evidence.source.get_ref().as_str();
+        let Some(source) = self.sources.sources.get(source_id) else {
+            diagnostics.push(
+                unknown_source(
+                    self.file,
+                    source_id,
+                    evidence.source.span(),
+                    self.sources,
+                    "cited",
+                )
+                .claim(claim.id.get_ref()),
+            );
+            return None;
+        };
+        if !self
+            .dossier
+            .sources
+            .keys()
+            .any(|k| k.get_ref() == source_id)
+        {
+            diagnostics.push(self.unpinned(claim, evidence, source));
+        }
+        // No lookup: the source has no text (its own error), or the quote
+        // is over-long (a `syntax` error).
+        match source.lookup(evidence.quote.get_ref())? {
+            Ok(located) => Some(QuoteMatch {
+                raw: located.found.raw.clone(),
+                normalised: located.found.normalised.clone(),
+                locator: located.locator,
+            }),
+            Err(miss) => {
+                diagnostics.push(quote_not_found(
+                    self.file,
+                    claim.id.get_ref(),
+                    evidence,
+                    source,
+                    miss,
+                ));
+                None
+            }
+        }
+    }
+
+    fn unpinned(
+        &self,
+        claim: &spec::Claim,
+        evidence: &spec::Evidence,
+        source: &Source,
+    ) -> Diagnostic {
+        let source_id = evidence.source.get_ref();
+        let pin = source.content.as_ref().map_or_else(
+            || "sha256:…".to_string(),
+            |c| format!("sha256:{}", c.sha256),
+        );
+        Diagnostic::new(
+            Rule::UnpinnedSource,
+            format!(
+                "claim `{}` cites `{source_id}`, which `[sources]` does not pin",
+                claim.id.get_ref()
+            ),
+        )
+        .at(self.file.site(evidence.source.span()))
+        .claim(claim.id.get_ref())
+        .source(source_id)
+        .help(format!(
+            "add `{source_id} = \"{pin}\"` under `[sources]`, or run `clerk pin {}`",
+            self.input.id
+        ))
+    }
+
+    /// `dangling-response`: every `responds-to` names a claim.
+    fn responses(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let ids: BTreeSet<&str> = self
+            .dossier
+            .claims
+            .iter()
+            .map(|c| c.id.get_ref().as_str())
+            .collect();
+        for claim in &self.dossier.claims {
+            for target in &claim.responds_to {
+                if ids.contains(target.get_ref().as_str()) {
+                    continue;
+                }
+                let mut d = Diagnostic::new(
+                    Rule::DanglingResponse,
+                    format!(
+                        "claim `{}` responds to `{}`, which is no claim of this dossier",
+                        claim.id.get_ref(),
+                        target.get_ref()
+                    ),
+                )
+                .at(self.file.site(target.span()))
+                .claim(claim.id.get_ref());
+                if let Some(close) = closest(target.get_ref(), ids.iter().copied()) {
+                    d = d.help(format!("did you mean `{close}`?"));
+                }
+                diagnostics.push(d);
+            }
+        }
+    }
+
+    /// `unknown-template`.
+    fn template(&self, template_exists: &dyn Fn(&str) -> bool, diagnostics: &mut Vec<Diagnostic>) {
+        let name = self.dossier.template();
+        if template_exists(name) {
+            return;
+        }
+        let mut d = Diagnostic::new(
+            Rule::UnknownTemplate,
+            format!("no template named `{name}`"),
+        )
+        .help(format!(
+            "add `templates/{name}.typ.hbs`, or use the built-in `brief` (`clerk template brief` prints it)"
+        ));
+        if let Some(template) = &self.dossier.template {
+            d = d.at(self.file.site(template.span()));
+        }
+        diagnostics.push(d);
+    }
+
+    /// `unused-source` (a warning): a pin no evidence cites.
+    fn unused_sources(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let cited: BTreeSet<&str> = self
+            .dossier
+            .claims
+            .iter()
+            .flat_map(|c| c.evidence.get_ref())
+            .map(|e| e.source.get_ref().as_str())
+            .collect();
+        for id in self.dossier.sources.keys() {
+            if !cited.contains(id.get_ref().as_str())
+                && self.sources.sources.contains_key(id.get_ref())
+            {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Rule::UnusedSource,
+                        format!(
+                            "source `{}` is pinned but no evidence cites it",
+                            id.get_ref()
+                        ),
+                    )
+                    .at(self.file.site(id.span()))
+                    .source(id.get_ref())
+                    .help("cite it in a claim's evidence, or remove its pin"),
+                );
+            }
+        }
+    }
+
+    /// `no-response` and `weak-evidence` (warnings): an allegation nobody
+    /// answers, a claim resting only on forums or social media.
+    fn balance(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let responded: BTreeSet<&str> = self
+            .dossier
+            .claims
+            .iter()
+            .filter(|c| *c.kind.get_ref() != ClaimKind::Allegation)
+            .flat_map(|c| c.responds_to.iter().map(|t| t.get_ref().as_str()))
+            .collect();
+        for claim in &self.dossier.claims {
+            if *claim.kind.get_ref() == ClaimKind::Allegation
+                && !responded.contains(claim.id.get_ref().as_str())
+            {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Rule::NoResponse,
+                        format!(
+                            "no denial or official position responds to allegation `{}`",
+                            claim.id.get_ref()
+                        ),
+                    )
+                    .at(self.file.site(claim.id.span()))
+                    .claim(claim.id.get_ref())
+                    .help("add a response with `responds-to`, or note why none exists"),
+                );
+            }
+            let evidence = claim.evidence.get_ref();
+            let weak = evidence.iter().all(|e| {
+                self.sources
+                    .sources
+                    .get(e.source.get_ref())
+                    .and_then(|s| s.record.as_ref())
+                    .is_some_and(|r| r.kind.get_ref().is_weak())
+            });
+            if weak && !evidence.is_empty() {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Rule::WeakEvidence,
+                        format!(
+                            "claim `{}` rests only on forum or social-media sources",
+                            claim.id.get_ref()
+                        ),
+                    )
+                    .at(self.file.site(claim.id.span()))
+                    .claim(claim.id.get_ref())
+                    .help("corroborate it with a press, official or parliamentary source"),
+                );
+            }
+        }
+    }
+
+    /// `empty-section` (a warning): a kind of claim the dossier lacks.
+    fn empty_sections(&self, diagnostics: &mut Vec<Diagnostic>) {
+        for kind in ClaimKind::ALL {
+            if !self
+                .dossier
+                .claims
+                .iter()
+                .any(|c| *c.kind.get_ref() == kind)
+            {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Rule::EmptySection,
+                        format!("the dossier has no claim of kind `{}`", kind.name()),
+                    )
+                    .at(self.file.site(self.dossier.title.span()))
+                    .help("the brief will say that this section is empty"),
+                );
+            }
+        }
     }
 }
 
@@ -442,8 +520,8 @@ fn quote_not_found(
     file: &TextFile,
     claim: &str,
     evidence: &spec::Evidence,
-    source: &crate::sources::Source,
-    located: &crate::sources::LocatedMiss,
+    source: &Source,
+    located: &LocatedMiss,
 ) -> Diagnostic {
     let miss = &located.miss;
     let message = if miss.pieces > 1 {

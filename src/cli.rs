@@ -1,8 +1,16 @@
 //! Command-line arguments: clap types whose doc comments are the help text.
+//! Values are parsed by the parsers of [`crate::settings`]; nothing here
+//! reaches the pipeline.
+
+// The doc comments below are help text for a terminal (`<out>`, `[sources]`
+// mean what they say there), not rustdoc markup.
+#![allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::settings::{Shard, parse_size};
 
 /// Compile sourced, hash-pinned policy dossiers into cited PDF briefs.
 ///
@@ -26,7 +34,7 @@ pub struct Cli {
     pub jobs: Option<usize>,
 
     /// Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error
-    #[arg(long, global = true, value_name = "SIZE", default_value = "256MiB", value_parser = crate::sources::parse_size)]
+    #[arg(long, global = true, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
     pub max_source_size: u64,
 
     /// When to colour human output
@@ -76,7 +84,7 @@ pub enum Command {
 
         /// Build only part K of N of the dossiers (e.g. `2/8`), to spread a batch over CI machines
         #[arg(long, value_name = "K/N")]
-        shard: Option<crate::build::Shard>,
+        shard: Option<Shard>,
     },
 
     /// Write the current SHA-256 of sources into a dossier's [sources]

@@ -1,21 +1,27 @@
-//! One function per command, and the one place diagnostics are printed and
-//! the exit code is decided.
+//! One function per command, and the one place anything is printed and
+//! the exit code is decided: findings about the inputs exit 1, operational
+//! failures (bad arguments, unwritable output, unreadable files) exit 2.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::cli::{Cli, Color, Command, Format};
-use crate::diag::{Diagnostic, Tally};
-use crate::project::{Project, Session};
-use crate::render;
+use crate::build::{BriefStatus, Event};
+use crate::cli::{Cli, Color, Command, Emit, Format};
+use crate::diag::{Diagnostic, Fatal, Tally, render_error};
+use crate::project::Project;
+use crate::selection::CheckedSelection;
+use crate::settings::BuildSettings;
 
-/// How a command ended, when it could run at all.
+/// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Everything passed (warnings allowed): exit 0.
     Success,
     /// A dossier has errors, or a check failed: exit 1.
     Failure,
+    /// The command could not run, or an operation failed (reported as
+    /// `error:` lines): exit 2.
+    Broken,
 }
 
 impl Outcome {
@@ -23,6 +29,7 @@ impl Outcome {
         match self {
             Outcome::Success => 0,
             Outcome::Failure => 1,
+            Outcome::Broken => 2,
         }
     }
 
@@ -35,18 +42,24 @@ impl Outcome {
     }
 }
 
-/// Runs a parsed command line. An `Err` means the command could not run
-/// (exit 2).
-pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    crate::batch::set_jobs(cli.jobs.unwrap_or(0));
+/// Runs a parsed command line, printing what it finds and any error that
+/// stops it.
+pub fn run(cli: Cli) -> Outcome {
     let printer = Printer::new(cli.format, cli.color);
-    let open = || -> anyhow::Result<Project> {
-        let mut project = Project::open(&cli.root)?;
-        project.max_source_size = cli.max_source_size;
-        Ok(project)
-    };
+    match dispatch(cli, &printer) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            printer.error(&error);
+            Outcome::Broken
+        }
+    }
+}
+
+fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
+    crate::batch::set_jobs(cli.jobs.unwrap_or(0));
+    let open = || Project::open(&cli.root, cli.max_source_size);
     match cli.command {
-        Command::Check { dossiers } => check(&printer, open()?, &dossiers),
+        Command::Check { dossiers } => check(printer, open()?, &dossiers),
         Command::Build {
             dossiers,
             out,
@@ -55,19 +68,19 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             shard,
             typeset_timeout,
         } => {
-            let options = crate::build::Options {
+            let settings = BuildSettings {
                 out,
                 force,
                 typeset_timeout: std::time::Duration::from_secs(typeset_timeout),
-                emit_typ: emit.contains(&crate::cli::Emit::Typ),
+                emit_typ: emit.contains(&Emit::Typ),
                 shard,
             };
-            build(&printer, open()?, &dossiers, &options)
+            build(printer, open()?, &dossiers, &settings)
         }
-        Command::Pin { dossier, sources } => pin(&printer, open()?, &dossier, &sources),
+        Command::Pin { dossier, sources } => pin(printer, open()?, &dossier, &sources),
         Command::Template { name } => template(&name),
-        Command::Text { source, normalised } => text(&printer, open()?, &source, normalised),
-        Command::Verify { pdfs } => verify(&printer, open()?, &pdfs),
+        Command::Text { source, normalised } => text(printer, open()?, &source, normalised),
+        Command::Verify { pdfs } => verify(printer, open()?, &pdfs),
     }
 }
 
@@ -106,6 +119,12 @@ impl Printer {
         }
     }
 
+    /// An error that stopped a command or one of its operations (stderr,
+    /// whatever the format).
+    fn error(&self, error: &anyhow::Error) {
+        eprintln!("{}", render_error(error));
+    }
+
     /// A status line for people (stderr, human format only).
     fn status(&self, line: &str) {
         if self.format == Format::Human {
@@ -130,11 +149,11 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn check(printer: &Printer, project: Project, args: &[String]) -> anyhow::Result<Outcome> {
-    let session = Session::check(project, args)?;
-    let diagnostics = session.diagnostics();
+    let selection = CheckedSelection::check(project, args)?;
+    let diagnostics = selection.diagnostics();
     printer.diagnostics(&diagnostics);
     let tally = Tally::of(&diagnostics);
-    printer.status(&summary("checked", session.checked.len(), tally));
+    printer.status(&summary("checked", selection.checked.len(), tally));
     Ok(Outcome::from_ok(tally.errors == 0))
 }
 
@@ -142,9 +161,8 @@ fn build(
     printer: &Printer,
     project: Project,
     args: &[String],
-    options: &crate::build::Options,
+    settings: &BuildSettings,
 ) -> anyhow::Result<Outcome> {
-    use crate::build::{Event, Status};
     let bar = (printer.format == Format::Human && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -156,13 +174,17 @@ fn build(
         );
         bar
     });
-    let out = options
+    let out = settings
         .out
         .clone()
         .unwrap_or_else(|| project.output.clone());
     let shown_out = shown_path(&project, &out);
     // Without a terminal (a CI log), one line per brief as it finishes.
     let progress = |event: Event<'_>| match (&bar, event) {
+        (_, Event::Waiting(folder)) => eprintln!(
+            "waiting for another clerk build writing to `{}`",
+            folder.display()
+        ),
         (Some(bar), Event::Start(total)) => bar.set_length(total as u64),
         (Some(bar), Event::Done(id, _)) => {
             bar.set_message(id.to_string());
@@ -170,25 +192,32 @@ fn build(
         }
         (None, Event::Done(id, status)) => {
             let word = match status {
-                Status::Built => "built",
-                Status::Fresh => "fresh",
-                Status::Failed => "FAILED",
+                BriefStatus::Built => "built",
+                BriefStatus::Fresh => "fresh",
+                BriefStatus::Failed => "FAILED",
             };
             printer.status(&format!("{word:>8} {shown_out}/{id}.pdf"));
         }
         (None, Event::Start(_)) => {}
     };
-    let report = crate::build::build(project, args, options, &progress)?;
+    let report = crate::build::build(project, args, settings, &progress)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     printer.diagnostics(&report.diagnostics);
+    for failure in &report.write_failures {
+        let error = anyhow::anyhow!("{:#}", failure.error).context(format!(
+            "cannot write the brief of dossier `{}`",
+            failure.dossier
+        ));
+        printer.error(&error);
+    }
     let tally = Tally::of(&report.diagnostics);
-    let failed = report.count(Status::Failed);
+    let failed = report.count(BriefStatus::Failed);
     printer.status(&format!(
         "built {}, fresh {}, failed {} in {:.2} s ({} error{}, {} warning{})",
-        report.count(Status::Built),
-        report.count(Status::Fresh),
+        report.count(BriefStatus::Built),
+        report.count(BriefStatus::Fresh),
         failed,
         report.elapsed.as_secs_f64(),
         tally.errors,
@@ -196,6 +225,9 @@ fn build(
         tally.warnings,
         plural(tally.warnings)
     ));
+    if !report.write_failures.is_empty() {
+        return Ok(Outcome::Broken);
+    }
     Ok(Outcome::from_ok(tally.errors == 0 && failed == 0))
 }
 
@@ -269,7 +301,7 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
             Ok(report) => report,
             Err(error) => {
                 // Report it and go on with the others; exit 2 at the end.
-                eprintln!("error: {error:#}");
+                printer.error(&error);
                 unreadable += 1;
                 continue;
             }
@@ -281,13 +313,17 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
         }
     }
     if unreadable > 0 {
-        anyhow::bail!("could not read {unreadable} of the {} PDFs", pdfs.len());
+        printer.error(&anyhow::anyhow!(
+            "could not read {unreadable} of the {} PDFs",
+            pdfs.len()
+        ));
+        return Ok(Outcome::Broken);
     }
     Ok(Outcome::from_ok(all))
 }
 
-fn print_report(report: &crate::verify::Report) {
-    use crate::verify::Status;
+fn print_report(report: &crate::verify::Verification) {
+    use crate::verify::Verdict as Status;
     match &report.dossier {
         Some(id) => println!("verify {} (dossier `{id}`)", report.pdf),
         None => println!("verify {}", report.pdf),
@@ -338,12 +374,11 @@ fn short(pin: &str) -> String {
 }
 
 fn template(name: &str) -> anyhow::Result<Outcome> {
-    let text = render::builtin(name).ok_or_else(|| {
-        let names: Vec<&str> = render::BUILTIN.iter().map(|(n, _)| *n).collect();
-        anyhow::anyhow!(
-            "no built-in template `{name}`\nhelp: built-in templates: {}",
-            names.join(", ")
-        )
+    let text = crate::builtin::template(name).ok_or_else(|| {
+        Fatal::new(format!("no built-in template `{name}`")).help(format!(
+            "built-in templates: {}",
+            crate::builtin::names().join(", ")
+        ))
     })?;
     print!("{text}");
     Ok(Outcome::Success)
@@ -356,18 +391,19 @@ fn text(
     id: &str,
     normalised: bool,
 ) -> anyhow::Result<Outcome> {
-    let layout = project.layout();
-    let mut index = crate::sources::SourceIndex::scan(&layout);
+    let mut index = crate::sources::SourceIndex::scan(&project);
     let Some(known) = index.sources.get(id) else {
-        let mut message = format!("no source `{id}` (no record `sources/**/{id}.toml`)");
+        let mut error = Fatal::new(format!(
+            "no source `{id}` (no record `sources/**/{id}.toml`)"
+        ));
         if let Some(close) = crate::check::closest(id, index.sources.keys().map(String::as_str)) {
-            message.push_str(&format!("\nhelp: did you mean `{close}`?"));
+            error = error.help(format!("did you mean `{close}`?"));
         }
-        anyhow::bail!(message);
+        return Err(error.into());
     };
     let display = known.record_file.display.clone();
     let wanted = std::collections::BTreeSet::from([id.to_string()]);
-    index.read(&layout, Some(&wanted), &Default::default(), true, None);
+    index.read(&project, Some(&wanted), &Default::default(), true, None);
     let source = &index.sources[id];
     let Some(text) = source.text() else {
         let mut problems = source.problems.clone();

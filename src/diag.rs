@@ -366,6 +366,53 @@ impl Diagnostic {
     }
 }
 
+/// An error that stops a command (exit 2), with the hints that help the
+/// user past it. Carried through `anyhow` so causes can be added as
+/// context; the command layer prints the message chain and then each hint
+/// on a `help:` line of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fatal {
+    pub message: String,
+    pub help: Vec<String>,
+}
+
+impl Fatal {
+    pub fn new(message: impl Into<String>) -> Self {
+        Fatal {
+            message: message.into(),
+            help: Vec::new(),
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help.push(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Fatal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Fatal {}
+
+/// An error that stopped a command, as printed: `error: ` and the chain of
+/// causes, then one `help:` line per hint any of them carries.
+pub fn render_error(error: &anyhow::Error) -> String {
+    let mut text = format!("error: {error:#}");
+    for cause in error.chain() {
+        if let Some(fatal) = cause.downcast_ref::<Fatal>() {
+            for help in &fatal.help {
+                text.push_str("\nhelp: ");
+                text.push_str(help);
+            }
+        }
+    }
+    text
+}
+
 /// Counts of errors and warnings, for the closing line and the exit code.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {

@@ -73,7 +73,7 @@ pub fn decode_html(bytes: Vec<u8>) -> Result<String, usize> {
             let (text, _, _) = encoding.decode(&bytes);
             Ok(text.into_owned())
         }
-        _ => crate::sources::decode_utf8(bytes),
+        _ => crate::files::decode_utf8(bytes),
     }
 }
 

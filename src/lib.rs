@@ -3,36 +3,59 @@
 //! briefs.
 //!
 //! # Stages
-//! Data flows one way:
+//! Data flows one way: each module imports only those listed before it
+//! (docs/architecture.md draws the graph).
+//!
+//! Foundations, which import nothing of the pipeline:
+//! - [`files`]: bounded reads, hashing, decoding, confinement of paths.
+//! - [`diag`]: the one diagnostic type, its printers, and [`diag::Fatal`]
+//!   errors with their hints.
+//! - [`quote`]: quote normalisation, matching and locators.
+//! - [`batch`]: worker threads (`--jobs`).
+//! - [`output`]: atomic writes and the output folder's lock.
+//! - [`settings`]: what a command was asked, checked once; [`cli`] parses
+//!   the command line into it.
+//! - [`builtin`]: the templates compiled into the binary.
+//!
+//! The pipeline:
 //! - [`spec`]: parse dossiers and source records, keeping spans.
-//! - [`sources`]: find records, resolve and hash source files, read text
-//!   (through [`documents`] for HTML and PDF).
-//! - [`check`]: apply every rule of the format, producing [`diag`]nostics
-//!   and the quote matches.
+//! - [`documents`]: the text of HTML and PDF sources.
+//! - [`project`]: the project's folders and its dossier files.
+//! - [`sources`]: find records, resolve and hash source files, read text.
+//! - [`check`]: apply every rule of the format, producing diagnostics and
+//!   the quote matches.
+//! - [`selection`]: the dossiers a command works on, read, parsed and
+//!   checked against the sources they rely on.
 //! - [`model`]: the brief as data: sections, numbered citations, references
 //!   (the template context).
 //! - [`render`]: Handlebars templates to Typst markup, with Typst escaping.
 //! - [`typeset`]: an in-memory typst `World` and PDF export.
-//! - [`output`]: atomic writes.
+//! - [`manifest`]: the inputs every PDF carries, and its provenance.
+//! - [`fresh`]: stamps and remembered digests: which briefs need no rebuild.
+//! - [`build`]: the batch: freshness, typesetting, writing each brief.
+//! - [`pin`]: rewriting a dossier's pins.
+//! - [`verify`]: checking a built brief against the project.
 //!
-//! [`project`] ties the stages together for a selection of dossiers;
-//! [`digests`] lets a build with nothing to do skip rereading files;
-//! [`pin`] rewrites a dossier's pins; [`run`] dispatches the commands.
+//! [`run`] dispatches the commands; it alone prints.
 
-pub mod audit;
 pub mod batch;
 pub mod build;
+pub mod builtin;
 pub mod check;
 pub mod cli;
 pub mod diag;
-pub mod digests;
 pub mod documents;
+pub mod files;
+pub mod fresh;
+pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod pin;
 pub mod project;
 pub mod quote;
 pub mod render;
+pub mod selection;
+pub mod settings;
 pub mod sources;
 pub mod spec;
 pub mod typeset;

@@ -1,4 +1,4 @@
-//! The `clerk` binary: parse arguments, run, map the outcome to an exit code.
+//! The `clerk` binary: parse arguments, run, exit with the outcome's code.
 
 use std::process::ExitCode;
 
@@ -6,11 +6,5 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = clerk::cli::Cli::parse();
-    match clerk::run(cli) {
-        Ok(outcome) => ExitCode::from(outcome.exit_code()),
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::from(2)
-        }
-    }
+    ExitCode::from(clerk::run(cli).exit_code())
 }

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::check::Checked;
+use crate::check::{Checked, QuoteMatch};
 use crate::sources::SourceIndex;
-use crate::spec::{ClaimKind, Dossier, LocalDate};
+use crate::spec::{Claim, ClaimKind, Dossier, LocalDate};
 
 /// The template context for one brief.
 #[derive(Debug, Clone, Serialize)]
@@ -162,96 +162,45 @@ pub struct Labels {
     pub sha256: String,
 }
 
-/// Builds the context of a dossier that checked without errors.
-pub fn brief(checked: &Checked, sources: &SourceIndex) -> Option<Brief> {
-    let dossier = checked.dossier.as_ref()?;
-    let french = dossier.language().starts_with("fr");
-    let mut numbers: BTreeMap<String, usize> = BTreeMap::new();
-    let mut sections = Vec::new();
-    let by_id: BTreeMap<&str, &crate::spec::Claim> = dossier
-        .claims
-        .iter()
-        .map(|c| (c.id.get_ref().as_str(), c))
-        .collect();
-    let mut claim_numbers: BTreeMap<&str, String> = BTreeMap::new();
-    for kind in ClaimKind::ALL {
-        let letter = match kind {
-            ClaimKind::Allegation => 'A',
-            ClaimKind::Denial => 'D',
-            ClaimKind::OfficialPosition => 'P',
-        };
-        let of_kind = dossier.claims.iter().filter(|c| *c.kind.get_ref() == kind);
-        for (n, claim) in of_kind.enumerate() {
-            claim_numbers.insert(claim.id.get_ref(), format!("{letter}{}", n + 1));
-        }
+/// Why a dossier gives no brief: it was built before it checked cleanly
+/// (a caller's mistake, reported with the missing piece).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unbuildable(pub String);
+
+impl std::fmt::Display for Unbuildable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
-    let number_of = |id: &str| claim_numbers.get(id).cloned().unwrap_or_default();
+}
+
+impl std::error::Error for Unbuildable {}
+
+/// Builds the context of a dossier that checked without errors.
+pub fn brief(checked: &Checked, sources: &SourceIndex) -> Result<Brief, Unbuildable> {
+    let dossier = checked
+        .dossier
+        .as_ref()
+        .ok_or_else(|| Unbuildable("the dossier did not parse".into()))?;
+    let french = dossier.language().starts_with("fr");
+    let mut numbering = Numbering {
+        claims: claim_numbers(dossier),
+        references: BTreeMap::new(),
+    };
+    let mut sections = Vec::new();
     for kind in ClaimKind::ALL {
         let mut claims = Vec::new();
         for (index, claim) in dossier.claims.iter().enumerate() {
-            if *claim.kind.get_ref() != kind {
-                continue;
+            if *claim.kind.get_ref() == kind {
+                let matches = checked.matches.get(index).map_or(&[][..], Vec::as_slice);
+                claims.push(claim_view(
+                    dossier,
+                    claim,
+                    matches,
+                    sources,
+                    &mut numbering,
+                    french,
+                )?);
             }
-            let mut quotes = Vec::new();
-            for (e, evidence) in claim.evidence.get_ref().iter().enumerate() {
-                let found = checked.matches.get(index)?.get(e)?.as_ref()?;
-                let source_id = evidence.source.get_ref().clone();
-                let next = numbers.len() + 1;
-                let number = *numbers.entry(source_id.clone()).or_insert(next);
-                let language = sources
-                    .sources
-                    .get(&source_id)?
-                    .language()
-                    .map(str::to_string);
-                quotes.push(QuoteView {
-                    text: fold_space(evidence.quote.get_ref()),
-                    lang: language.as_deref().map(primary_subtag),
-                    language,
-                    source: source_id,
-                    number,
-                    reference_anchor: format!("ref-{number}"),
-                    line: found.locator.line,
-                    paragraph: found.locator.paragraph,
-                    page: found.locator.page,
-                    citation: format!("[{number}, {}]", found.locator.cited()),
-                });
-            }
-            let link = |c: &crate::spec::Claim| ClaimLink {
-                id: c.id.get_ref().clone(),
-                number: number_of(c.id.get_ref()),
-                anchor: anchor(c.id.get_ref()),
-                by: fold_space(c.by.get_ref()),
-                kind: c.kind.get_ref().name().to_string(),
-            };
-            let responds_to = claim
-                .responds_to
-                .iter()
-                .filter_map(|t| by_id.get(t.get_ref().as_str()).map(|c| link(c)))
-                .collect();
-            let responses = dossier
-                .claims
-                .iter()
-                .filter(|c| {
-                    c.responds_to
-                        .iter()
-                        .any(|t| t.get_ref() == claim.id.get_ref())
-                })
-                .map(link)
-                .collect();
-            claims.push(ClaimView {
-                id: claim.id.get_ref().clone(),
-                number: number_of(claim.id.get_ref()),
-                anchor: anchor(claim.id.get_ref()),
-                kind: kind.name().to_string(),
-                by: fold_space(claim.by.get_ref()),
-                date: claim.date.as_ref().map(|d| d.get_ref().to_string()),
-                date_long: claim.date.as_ref().map(|d| long_date(*d.get_ref(), french)),
-                statement: fold_space(claim.statement.get_ref()),
-                note: claim.note.as_ref().map(|n| fold_space(n.get_ref())),
-                quotes,
-                responds_to,
-                responses,
-            });
         }
         let (title, empty_text) = section_words(kind, french);
         sections.push(Section {
@@ -264,50 +213,14 @@ pub fn brief(checked: &Checked, sources: &SourceIndex) -> Option<Brief> {
     }
     // Pinned sources no quote cites still belong in the hash list.
     for id in dossier.sources.keys() {
-        let next = numbers.len() + 1;
-        numbers.entry(id.get_ref().clone()).or_insert(next);
+        let next = numbering.references.len() + 1;
+        numbering
+            .references
+            .entry(id.get_ref().clone())
+            .or_insert(next);
     }
-    let mut references: Vec<Reference> = Vec::new();
-    for (id, number) in &numbers {
-        let source = sources.sources.get(id)?;
-        let record = source.record.as_ref()?;
-        let pin = dossier
-            .sources
-            .iter()
-            .find(|(k, _)| k.get_ref() == id)
-            .and_then(|(_, v)| crate::spec::parse_pin(v.get_ref()))?
-            .to_string();
-        references.push(Reference {
-            number: *number,
-            anchor: format!("ref-{number}"),
-            id: id.clone(),
-            title: fold_space(record.title.get_ref()),
-            publisher: fold_space(record.publisher.get_ref()),
-            author: record.author.as_ref().map(|a| fold_space(a.get_ref())),
-            published: record
-                .published
-                .as_ref()
-                .map(|d| long_date(*d.get_ref(), french)),
-            accessed: record
-                .accessed
-                .as_ref()
-                .map(|d| long_date(*d.get_ref(), french)),
-            kind: kind_name(*record.kind.get_ref()),
-            kind_label: record.kind.get_ref().label().to_string(),
-            language: record.language.as_ref().map(|l| l.get_ref().clone()),
-            url: record.url.as_ref().map(|u| u.get_ref().trim().to_string()),
-            fingerprint: pin[..16].to_string(),
-            sha256: pin,
-            file: source.content.as_ref()?.relative.clone(),
-            cited: sections
-                .iter()
-                .flat_map(|s| &s.claims)
-                .flat_map(|c| &c.quotes)
-                .any(|q| &q.source == id),
-        });
-    }
-    references.sort_by_key(|r| r.number);
-    Some(Brief {
+    let references = references(dossier, &numbering.references, &sections, sources, french)?;
+    Ok(Brief {
         id: checked.input.id.clone(),
         title: fold_space(dossier.title.get_ref()),
         subtitle: dossier.subtitle.as_ref().map(|s| fold_space(s.get_ref())),
@@ -329,6 +242,184 @@ pub fn brief(checked: &Checked, sources: &SourceIndex) -> Option<Brief> {
         labels: labels(french),
         clerk_version: crate::VERSION.to_string(),
     })
+}
+
+/// The numbers of a brief: each claim's (`A1`, `D2`, `P3`), and each
+/// source's reference number, given in order of first citation.
+struct Numbering {
+    claims: BTreeMap<String, String>,
+    references: BTreeMap<String, usize>,
+}
+
+impl Numbering {
+    fn claim(&self, id: &str) -> String {
+        self.claims.get(id).cloned().unwrap_or_default()
+    }
+
+    /// The reference number of `source`, giving it the next if it has none.
+    fn reference(&mut self, source: &str) -> usize {
+        let next = self.references.len() + 1;
+        *self.references.entry(source.to_string()).or_insert(next)
+    }
+}
+
+/// Claim numbers: a letter for the kind, then the claim's rank among those
+/// of its kind.
+fn claim_numbers(dossier: &Dossier) -> BTreeMap<String, String> {
+    let mut numbers = BTreeMap::new();
+    for kind in ClaimKind::ALL {
+        let letter = match kind {
+            ClaimKind::Allegation => 'A',
+            ClaimKind::Denial => 'D',
+            ClaimKind::OfficialPosition => 'P',
+        };
+        let of_kind = dossier.claims.iter().filter(|c| *c.kind.get_ref() == kind);
+        for (n, claim) in of_kind.enumerate() {
+            numbers.insert(claim.id.get_ref().clone(), format!("{letter}{}", n + 1));
+        }
+    }
+    numbers
+}
+
+/// One claim as the brief prints it, its quotes numbered as they come.
+fn claim_view(
+    dossier: &Dossier,
+    claim: &Claim,
+    matches: &[Option<QuoteMatch>],
+    sources: &SourceIndex,
+    numbering: &mut Numbering,
+    french: bool,
+) -> Result<ClaimView, Unbuildable> {
+    let claim_id = claim.id.get_ref();
+    let mut quotes = Vec::new();
+    for (e, evidence) in claim.evidence.get_ref().iter().enumerate() {
+        let found = matches.get(e).and_then(Option::as_ref).ok_or_else(|| {
+            Unbuildable(format!(
+                "quote {} of claim `{claim_id}` was not found in its source",
+                e + 1
+            ))
+        })?;
+        let source_id = evidence.source.get_ref().clone();
+        let language = sources
+            .sources
+            .get(&source_id)
+            .ok_or_else(|| Unbuildable(format!("source `{source_id}` has no record")))?
+            .language()
+            .map(str::to_string);
+        let number = numbering.reference(&source_id);
+        quotes.push(QuoteView {
+            text: fold_space(evidence.quote.get_ref()),
+            lang: language.as_deref().map(primary_subtag),
+            language,
+            source: source_id,
+            number,
+            reference_anchor: format!("ref-{number}"),
+            line: found.locator.line,
+            paragraph: found.locator.paragraph,
+            page: found.locator.page,
+            citation: format!("[{number}, {}]", found.locator.cited()),
+        });
+    }
+    let link = |c: &Claim| ClaimLink {
+        id: c.id.get_ref().clone(),
+        number: numbering.claim(c.id.get_ref()),
+        anchor: anchor(c.id.get_ref()),
+        by: fold_space(c.by.get_ref()),
+        kind: c.kind.get_ref().name().to_string(),
+    };
+    let responds_to = claim
+        .responds_to
+        .iter()
+        .filter_map(|t| {
+            dossier
+                .claims
+                .iter()
+                .find(|c| c.id.get_ref() == t.get_ref())
+                .map(link)
+        })
+        .collect();
+    let responses = dossier
+        .claims
+        .iter()
+        .filter(|c| c.responds_to.iter().any(|t| t.get_ref() == claim_id))
+        .map(link)
+        .collect();
+    Ok(ClaimView {
+        id: claim_id.clone(),
+        number: numbering.claim(claim_id),
+        anchor: anchor(claim_id),
+        kind: claim.kind.get_ref().name().to_string(),
+        by: fold_space(claim.by.get_ref()),
+        date: claim.date.as_ref().map(|d| d.get_ref().to_string()),
+        date_long: claim.date.as_ref().map(|d| long_date(*d.get_ref(), french)),
+        statement: fold_space(claim.statement.get_ref()),
+        note: claim.note.as_ref().map(|n| fold_space(n.get_ref())),
+        quotes,
+        responds_to,
+        responses,
+    })
+}
+
+/// The references list, in reference-number order.
+fn references(
+    dossier: &Dossier,
+    numbers: &BTreeMap<String, usize>,
+    sections: &[Section],
+    sources: &SourceIndex,
+    french: bool,
+) -> Result<Vec<Reference>, Unbuildable> {
+    let mut references: Vec<Reference> = Vec::new();
+    for (id, number) in numbers {
+        let missing = |what: &str| Unbuildable(format!("source `{id}` has no {what}"));
+        let source = sources.sources.get(id).ok_or_else(|| missing("record"))?;
+        let record = source
+            .record
+            .as_ref()
+            .ok_or_else(|| missing("valid record"))?;
+        let pin = dossier
+            .sources
+            .iter()
+            .find(|(k, _)| k.get_ref() == id)
+            .and_then(|(_, v)| crate::spec::parse_pin(v.get_ref()))
+            .ok_or_else(|| missing("valid pin"))?
+            .to_string();
+        let file = source
+            .content
+            .as_ref()
+            .ok_or_else(|| missing("readable file"))?
+            .relative
+            .clone();
+        references.push(Reference {
+            number: *number,
+            anchor: format!("ref-{number}"),
+            id: id.clone(),
+            title: fold_space(record.title.get_ref()),
+            publisher: fold_space(record.publisher.get_ref()),
+            author: record.author.as_ref().map(|a| fold_space(a.get_ref())),
+            published: record
+                .published
+                .as_ref()
+                .map(|d| long_date(*d.get_ref(), french)),
+            accessed: record
+                .accessed
+                .as_ref()
+                .map(|d| long_date(*d.get_ref(), french)),
+            kind: kind_name(*record.kind.get_ref()),
+            kind_label: record.kind.get_ref().label().to_string(),
+            language: record.language.as_ref().map(|l| l.get_ref().clone()),
+            url: record.url.as_ref().map(|u| u.get_ref().trim().to_string()),
+            fingerprint: pin[..16].to_string(),
+            sha256: pin,
+            file,
+            cited: sections
+                .iter()
+                .flat_map(|s| &s.claims)
+                .flat_map(|c| &c.quotes)
+                .any(|q| &q.source == id),
+        });
+    }
+    references.sort_by_key(|r| r.number);
+    Ok(references)
 }
 
 fn kind_name(kind: crate::spec::SourceKind) -> String {

@@ -34,6 +34,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// once, held until the returned guard is dropped.
 pub const LOCK: &str = ".clerk-lock";
 
+/// The folder under an output folder where clerk keeps what it remembers
+/// between builds (freshness stamps, file digests).
+pub const STATE_DIR: &str = ".clerk";
+
 /// An exclusive lock on an output folder.
 #[derive(Debug)]
 pub struct FolderLock {
@@ -67,9 +71,9 @@ pub fn lock_folder(folder: &Path, waiting: impl FnOnce()) -> anyhow::Result<Fold
 }
 
 /// Removes clerk's temporary files directly under `folder` and its
-/// freshness-stamp folder.
+/// [`STATE_DIR`].
 fn remove_stale_temporaries(folder: &Path) {
-    for dir in [folder.to_path_buf(), folder.join(crate::build::STAMPS)] {
+    for dir in [folder.to_path_buf(), folder.join(STATE_DIR)] {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };

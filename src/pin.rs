@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use toml_edit::{DocumentMut, Item, Value};
 
 use crate::check;
-use crate::diag::{Diagnostic, Rule};
-use crate::project::Project;
-use crate::sources::SourceIndex;
+use crate::diag::{Diagnostic, Fatal, Rule};
+use crate::project::{DossierFile, Project};
+use crate::sources::{Source, SourceIndex};
+use crate::spec::Dossier;
 
 /// What happened to one source's pin.
 #[derive(Debug)]
@@ -57,19 +58,10 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
     };
     report.dossier = input.id.clone();
     report.file = input.file.display.clone();
-    let original_uses_crlf = input.file.text.contains("\r\n");
-    let mut document: DocumentMut = match input.file.text.parse() {
+    let mut document = match editable(&input) {
         Ok(document) => document,
-        Err(error) => {
-            let error: toml_edit::TomlError = error;
-            let site = error
-                .span()
-                .map_or_else(|| input.file.whole(), |s| input.file.site(s));
-            report.diagnostics.push(
-                Diagnostic::new(Rule::Syntax, error.message().trim().to_string())
-                    .at(site)
-                    .dossier(input.id.clone()),
-            );
+        Err(d) => {
+            report.diagnostics.push(*d);
             return Ok(report);
         }
     };
@@ -78,29 +70,10 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
         report.diagnostics.extend(parsed.diagnostics);
         return Ok(report);
     };
-    let cited = check::cited_sources(&dossier);
-    let targets: BTreeSet<String> = if only.is_empty() {
-        cited.clone()
-    } else {
-        for id in only {
-            if !cited.contains(id) {
-                anyhow::bail!(
-                    "dossier `{}` neither pins nor cites source `{id}`\nhelp: cite it in a claim's evidence first, or pin one of: {}",
-                    input.id,
-                    cited
-                        .iter()
-                        .map(|s| format!("`{s}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-            }
-        }
-        only.iter().cloned().collect()
-    };
-
-    let mut sources = SourceIndex::scan(&project.layout());
+    let targets = targets(&input, &dossier, only)?;
+    let mut sources = SourceIndex::scan(project);
     let quotes = check::quote_requests([&dossier]);
-    sources.read(&project.layout(), Some(&targets), &quotes, false, None);
+    sources.read(project, Some(&targets), &quotes, false, None);
 
     let table = document
         .entry("sources")
@@ -124,70 +97,129 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
             continue;
         };
         let new = format!("sha256:{}", content.sha256);
-        let old = table
-            .get(id)
-            .and_then(|item| item.as_str())
-            .map(str::to_string);
-        if old.as_deref() != Some(new.as_str()) {
-            match table.get_mut(id).and_then(Item::as_value_mut) {
-                Some(value) => {
-                    // Keep the comments and spacing around the old pin.
-                    let decor = value.decor().clone();
-                    *value = Value::from(new.as_str());
-                    *value.decor_mut() = decor;
-                }
-                None => {
-                    table.insert(id, toml_edit::value(new.as_str()));
-                }
-            }
-            changed = true;
-        }
-        let mut quotes = Vec::new();
-        for claim in &dossier.claims {
-            for evidence in claim.evidence.get_ref() {
-                if evidence.source.get_ref() != id {
-                    continue;
-                }
-                let Some(lookup) = source.lookup(evidence.quote.get_ref()) else {
-                    // Not looked up: the source has no text (its own
-                    // problem, reported), or the quote is over the limit.
-                    if let Some(length) = crate::spec::quote_over_limit(evidence.quote.get_ref()) {
-                        let too_long = format!(
-                            "the quote is {length} characters long, over the limit of {}",
-                            crate::spec::MAX_QUOTE_CHARS
-                        );
-                        quotes.push((claim.id.get_ref().clone(), Err(too_long)));
-                    }
-                    continue;
-                };
-                let outcome = match lookup {
-                    Ok(located) => Ok(source.describe(&located.locator)),
-                    Err(missed) => Err(match (&missed.miss.nearest, &missed.nearest) {
-                        (Some(near), Some(locator)) => format!(
-                            "closest passage at {} ({:.0}% similar)",
-                            source.describe(locator),
-                            near.similarity * 100.0
-                        ),
-                        _ => "the source has no text".to_string(),
-                    }),
-                };
-                quotes.push((claim.id.get_ref().clone(), outcome));
-            }
-        }
+        let old = set_pin(table, id, &new);
+        changed |= old.as_deref() != Some(new.as_str());
         report.repins.push(Repin {
             source: id.clone(),
             old,
             new,
-            quotes,
+            quotes: quote_outcomes(&dossier, source),
         });
     }
     if changed {
         let mut rewritten = document.to_string();
         // toml_edit writes LF between lines it lays out: keep a CRLF file CRLF.
-        if original_uses_crlf {
+        if input.file.text.contains("\r\n") {
             rewritten = rewritten.replace("\r\n", "\n").replace('\n', "\r\n");
         }
         crate::output::write_atomic(&path, rewritten.as_bytes())?;
     }
     Ok(report)
+}
+
+/// The dossier as a document whose layout survives editing, or its first
+/// syntax error.
+fn editable(input: &DossierFile) -> Result<DocumentMut, Box<Diagnostic>> {
+    input
+        .file
+        .text
+        .parse()
+        .map_err(|error: toml_edit::TomlError| {
+            let site = error
+                .span()
+                .map_or_else(|| input.file.whole(), |s| input.file.site(s));
+            Box::new(
+                Diagnostic::new(Rule::Syntax, error.message().trim().to_string())
+                    .at(site)
+                    .dossier(input.id.clone()),
+            )
+        })
+}
+
+/// The sources to pin: `only`, each of which the dossier must pin or cite,
+/// or all that it does.
+fn targets(
+    input: &DossierFile,
+    dossier: &Dossier,
+    only: &[String],
+) -> anyhow::Result<BTreeSet<String>> {
+    let cited = check::cited_sources(dossier);
+    if only.is_empty() {
+        return Ok(cited);
+    }
+    if let Some(id) = only.iter().find(|id| !cited.contains(*id)) {
+        let known: Vec<String> = cited.iter().map(|s| format!("`{s}`")).collect();
+        return Err(Fatal::new(format!(
+            "dossier `{}` neither pins nor cites source `{id}`",
+            input.id
+        ))
+        .help(format!(
+            "cite it in a claim's evidence first, or pin one of: {}",
+            known.join(", ")
+        ))
+        .into());
+    }
+    Ok(only.iter().cloned().collect())
+}
+
+/// Sets the pin of `id` to `new`, keeping the comments and spacing around
+/// an old pin; returns the old pin.
+fn set_pin(table: &mut dyn toml_edit::TableLike, id: &str, new: &str) -> Option<String> {
+    let old = table
+        .get(id)
+        .and_then(|item| item.as_str())
+        .map(str::to_string);
+    if old.as_deref() == Some(new) {
+        return old;
+    }
+    match table.get_mut(id).and_then(Item::as_value_mut) {
+        Some(value) => {
+            let decor = value.decor().clone();
+            *value = Value::from(new);
+            *value.decor_mut() = decor;
+        }
+        None => {
+            table.insert(id, toml_edit::value(new));
+        }
+    }
+    old
+}
+
+/// Each quote of the dossier that cites `source`: where it is found now,
+/// or why not.
+fn quote_outcomes(dossier: &Dossier, source: &Source) -> Vec<(String, Result<String, String>)> {
+    let mut quotes = Vec::new();
+    for claim in &dossier.claims {
+        for evidence in claim.evidence.get_ref() {
+            if evidence.source.get_ref() != &source.id {
+                continue;
+            }
+            let claim_id = claim.id.get_ref().clone();
+            let Some(lookup) = source.lookup(evidence.quote.get_ref()) else {
+                // Not looked up: the source has no text (its own problem,
+                // reported), or the quote is over the limit.
+                if let Some(length) = crate::spec::quote_over_limit(evidence.quote.get_ref()) {
+                    let too_long = format!(
+                        "the quote is {length} characters long, over the limit of {}",
+                        crate::spec::MAX_QUOTE_CHARS
+                    );
+                    quotes.push((claim_id, Err(too_long)));
+                }
+                continue;
+            };
+            let outcome = match lookup {
+                Ok(located) => Ok(source.describe(&located.locator)),
+                Err(missed) => Err(match (&missed.miss.nearest, &missed.nearest) {
+                    (Some(near), Some(locator)) => format!(
+                        "closest passage at {} ({:.0}% similar)",
+                        source.describe(locator),
+                        near.similarity * 100.0
+                    ),
+                    _ => "the source has no text".to_string(),
+                }),
+            };
+            quotes.push((claim_id, outcome));
+        }
+    }
+    quotes
 }

@@ -1,4 +1,4 @@
-//! Handlebars templates that turn a [`Brief`](crate::model::Brief) into
+//! Handlebars templates that turn a [`Brief`] into
 //! Typst markup, with Typst escaping as the default.
 //!
 //! Every `{{field}}` is escaped for Typst markup, so dossier text always
@@ -7,21 +7,17 @@
 //! unescaped.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use handlebars::{
     Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
 };
 
+use crate::builtin::{self, EXTENSION};
 use crate::diag::{Diagnostic, Rule, TextFile};
 use crate::model::Brief;
-
-/// Built-in templates compiled into the binary: `(name, text)`.
-pub const BUILTIN: &[(&str, &str)] = &[("brief", include_str!("builtin/brief.typ.hbs"))];
-
-/// File extension of templates under `templates/`.
-pub const EXTENSION: &str = ".typ.hbs";
+use crate::project::Project;
 
 /// A template ready to render: its text and where it came from.
 #[derive(Debug, Clone)]
@@ -64,60 +60,36 @@ impl Template {
 /// Templates loaded once per run, by name: every brief of a batch is
 /// rendered from the same text, compiled once.
 #[derive(Debug, Default)]
-pub struct Loaded {
+pub struct TemplateCache {
     templates: Mutex<HashMap<String, Template>>,
 }
 
-impl Loaded {
+impl TemplateCache {
     /// Template `name`, loaded by [`load`] the first time it is asked for.
-    pub fn get(&self, templates: &Path, name: &str) -> anyhow::Result<Template> {
+    pub fn get(&self, project: &Project, name: &str) -> anyhow::Result<Template> {
         let mut loaded = self.templates.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(template) = loaded.get(name) {
             return Ok(template.clone());
         }
-        let template = load(templates, name)?;
+        let template = load(project, name)?;
         loaded.insert(name.to_string(), template.clone());
         Ok(template)
     }
 }
 
-/// Whether `name` is a project template or a built-in one.
-pub fn template_exists(templates: &Path, name: &str) -> bool {
-    crate::spec::is_valid_id(name)
-        && (templates.join(format!("{name}{EXTENSION}")).is_file() || builtin(name).is_some())
-}
-
-/// Whether the project has its own `templates/<name>.typ.hbs`.
-pub fn template_exists_in_project(templates: &Path, name: &str) -> bool {
-    crate::spec::is_valid_id(name) && templates.join(format!("{name}{EXTENSION}")).is_file()
-}
-
-/// The text of a built-in template.
-pub fn builtin(name: &str) -> Option<&'static str> {
-    BUILTIN
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, text)| *text)
-}
-
 /// Loads template `name`: the project's own if it has one, else the
 /// built-in of that name.
-pub fn load(templates: &Path, name: &str) -> anyhow::Result<Template> {
-    if !crate::spec::is_valid_id(name) {
-        anyhow::bail!("no template named `{name}`");
-    }
-    let path = templates.join(format!("{name}{EXTENSION}"));
-    if path.is_file() {
+pub fn load(project: &Project, name: &str) -> anyhow::Result<Template> {
+    if let Some(path) = project.template_file(name) {
+        let display = format!("templates/{name}{EXTENSION}");
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| anyhow::anyhow!("cannot read `templates/{name}{EXTENSION}` ({e})"))?;
-        return Ok(Template::new(
-            name,
-            format!("templates/{name}{EXTENSION}"),
-            text,
-            Some(path),
-        ));
+            .map_err(|e| anyhow::anyhow!("cannot read `{display}` ({e})"))?;
+        return Ok(Template::new(name, display, text, Some(path)));
     }
-    let text = builtin(name).ok_or_else(|| anyhow::anyhow!("no template named `{name}`"))?;
+    let text = crate::spec::is_valid_id(name)
+        .then(|| builtin::template(name))
+        .flatten()
+        .ok_or_else(|| anyhow::anyhow!("no template named `{name}`"))?;
     Ok(Template::new(
         name,
         format!("<built-in {name}>"),
@@ -341,8 +313,13 @@ mod tests {
     }
 
     #[test]
-    fn builtin_brief_exists() {
-        assert!(builtin("brief").is_some());
-        assert!(!template_exists(Path::new("/nonexistent"), "../brief"));
+    fn builtin_brief_exists_and_names_are_ids() {
+        assert!(builtin::template("brief").is_some());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("dossiers")).unwrap();
+        let project = Project::open(dir.path(), crate::settings::MAX_SOURCE_SIZE).unwrap();
+        assert!(project.has_template("brief"));
+        assert!(!project.has_template("../brief"));
+        assert!(load(&project, "../brief").is_err());
     }
 }

@@ -21,14 +21,11 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::{Diagnostic, Rule, TextFile};
+use crate::files::Escape;
 
 /// The one file id every brief's main file uses (ids are interned forever,
 /// so one per brief would leak in a long batch).
 static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| project_file("/__clerk_brief__.typ"));
-
-/// Where the manifest is served from, so `pdf.attach` can name it.
-static MANIFEST_ID: LazyLock<FileId> =
-    LazyLock::new(|| project_file(&format!("/{}", crate::audit::MANIFEST_NAME)));
 
 fn project_file(path: &str) -> FileId {
     RootedPath::new(
@@ -37,9 +34,6 @@ fn project_file(path: &str) -> FileId {
     )
     .intern()
 }
-
-/// How long one brief may take to typeset by default.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How many briefs are being typeset right now, across threads.
 static COMPILING: AtomicUsize = AtomicUsize::new(0);
@@ -140,17 +134,24 @@ impl Typesetter {
     /// label used twice) as `warning[template]` diagnostics.
     pub fn pdf_warned(&self, job: &Job<'_>) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut markup = job.markup.to_string();
-        if job.manifest.is_some() {
-            // Every brief carries its manifest, whatever the template does.
+        if let Some(attachment) = &job.attachment {
+            // Attached whatever the template does.
             markup.push_str(&format!(
-                "\n#pdf.attach(\"{}\", relationship: \"source\", mime-type: \"application/json\", description: \"clerk manifest: the dossier, template and sources this brief was built from, with their SHA-256\")\n",
-                crate::audit::MANIFEST_NAME
+                "\n#pdf.attach({}, relationship: \"source\", mime-type: {}, description: {})\n",
+                crate::render::string_literal(attachment.name),
+                crate::render::string_literal(attachment.mime_type),
+                crate::render::string_literal(attachment.description),
             ));
         }
         let world = BriefWorld {
             shared: Arc::clone(&self.shared),
             main: Source::new(*MAIN_ID, markup),
-            manifest: job.manifest.map(|m| Bytes::new(m.to_vec())),
+            attachment: job.attachment.as_ref().map(|a| {
+                (
+                    project_file(&format!("/{}", a.name)),
+                    Bytes::new(a.bytes.to_vec()),
+                )
+            }),
             today: job.date,
             files: Mutex::new(HashMap::new()),
         };
@@ -230,8 +231,17 @@ pub struct Job<'a> {
     pub ident: &'a str,
     /// The template, for error locations.
     pub template: &'a crate::render::Template,
-    /// The manifest to attach, if any.
-    pub manifest: Option<&'a [u8]>,
+    /// A file to attach to the PDF, if any.
+    pub attachment: Option<Attachment<'a>>,
+}
+
+/// A file embedded in the PDF (PDF/A-3 associated file).
+pub struct Attachment<'a> {
+    /// Its file name inside the PDF.
+    pub name: &'a str,
+    pub mime_type: &'a str,
+    pub description: &'a str,
+    pub bytes: &'a [u8],
 }
 
 /// Converts a dossier date into typst's date.
@@ -246,7 +256,8 @@ const MAX_TEMPLATE_FILE: u64 = 64 * 1024 * 1024;
 struct BriefWorld {
     shared: Arc<Shared>,
     main: Source,
-    manifest: Option<Bytes>,
+    /// The attachment's file id and bytes.
+    attachment: Option<(FileId, Bytes)>,
     today: Datetime,
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
 }
@@ -278,10 +289,11 @@ impl BriefWorld {
             ))
         })?;
         let path = id.vpath().realize(root).map_err(FileError::Realize)?;
-        let canonical = std::fs::canonicalize(&path).map_err(|e| FileError::from_io(e, &path))?;
-        if !canonical.starts_with(root) {
-            return Err(FileError::AccessDenied);
-        }
+        let canonical = match crate::files::confine(root, &path) {
+            Ok(canonical) => canonical,
+            Err(Escape::Unresolved(e)) => return Err(FileError::from_io(e, &path)),
+            Err(Escape::Outside(_)) => return Err(FileError::AccessDenied),
+        };
         if canonical.is_dir() {
             return Err(FileError::IsDirectory);
         }
@@ -289,7 +301,7 @@ impl BriefWorld {
         if !metadata.is_file() {
             return Err(FileError::Other(Some("not a regular file".into())));
         }
-        crate::sources::read_limited(&canonical, MAX_TEMPLATE_FILE)
+        crate::files::read_limited(&canonical, MAX_TEMPLATE_FILE)
             .map(Bytes::new)
             .map_err(|e| FileError::from_io(e, &path))
     }
@@ -439,10 +451,10 @@ impl World for BriefWorld {
         if id == *MAIN_ID {
             return Ok(Bytes::from_string(self.main.clone()));
         }
-        if id == *MANIFEST_ID
-            && let Some(manifest) = &self.manifest
+        if let Some((attachment_id, bytes)) = &self.attachment
+            && id == *attachment_id
         {
-            return Ok(manifest.clone());
+            return Ok(bytes.clone());
         }
         self.read(id)
     }

@@ -6,14 +6,16 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::audit::{MANIFEST_NAME, MANIFEST_VERSION, Manifest};
-use crate::project::{Project, Session};
-use crate::sources::sha256_hex;
+use crate::build::{Built, build_brief};
+use crate::files::{self, Escape, sha256_hex};
+use crate::manifest::{self, MANIFEST_NAME, MANIFEST_VERSION, Manifest, Unreadable};
+use crate::project::Project;
+use crate::selection::CheckedSelection;
 
 /// How one item compares with the project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum Verdict {
     Ok,
     Changed,
     Missing,
@@ -23,7 +25,7 @@ pub enum Status {
 /// One line of a verification report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
-    pub status: Status,
+    pub status: Verdict,
     /// What was compared: `dossier`, `template`, `source`, `record`, `quote`, `pdf`, …
     pub what: String,
     /// The file or id concerned.
@@ -36,7 +38,7 @@ pub struct Item {
 }
 
 impl Item {
-    fn new(status: Status, what: &str, name: impl Into<String>) -> Self {
+    fn new(status: Verdict, what: &str, name: impl Into<String>) -> Self {
         Item {
             status,
             what: what.to_string(),
@@ -64,7 +66,7 @@ impl Item {
             Err(Unreachable::Outside) => {
                 return Item {
                     recorded: Some(recorded.to_string()),
-                    ..Item::new(Status::Failed, what, path).detail(
+                    ..Item::new(Verdict::Failed, what, path).detail(
                         "the manifest names a path outside the project; a manifest made by clerk never does",
                     )
                 };
@@ -75,9 +77,9 @@ impl Item {
             Ok(bytes) => {
                 let found = sha256_hex(&bytes);
                 let status = if found == recorded {
-                    Status::Ok
+                    Verdict::Ok
                 } else {
-                    Status::Changed
+                    Verdict::Changed
                 };
                 Item {
                     recorded: Some(recorded.to_string()),
@@ -87,7 +89,7 @@ impl Item {
             }
             Err(_) => Item {
                 recorded: Some(recorded.to_string()),
-                ..Item::new(Status::Missing, what, path)
+                ..Item::new(Verdict::Missing, what, path)
             },
         }
     }
@@ -104,26 +106,20 @@ enum Unreachable {
 /// tampered manifest cannot make `verify` read elsewhere, or read a device.
 fn read_in_project(project: &Project, path: &str) -> Result<Vec<u8>, Unreachable> {
     let relative = Path::new(path);
-    if !relative.components().all(|c| {
-        matches!(
-            c,
-            std::path::Component::Normal(_) | std::path::Component::CurDir
-        )
-    }) {
+    if !files::is_plain_relative(relative) {
         return Err(Unreachable::Outside);
     }
-    let joined = project.root.join(relative);
-    let canonical = std::fs::canonicalize(&joined).map_err(|_| Unreachable::Unreadable)?;
-    if !canonical.starts_with(&project.root) {
-        return Err(Unreachable::Outside);
-    }
-    crate::sources::read_limited(&canonical, project.max_source_size)
-        .map_err(|_| Unreachable::Unreadable)
+    let canonical = match files::confine(&project.root, &project.root.join(relative)) {
+        Ok(canonical) => canonical,
+        Err(Escape::Unresolved(_)) => return Err(Unreachable::Unreadable),
+        Err(Escape::Outside(_)) => return Err(Unreachable::Outside),
+    };
+    files::read_limited(&canonical, project.max_source_size).map_err(|_| Unreachable::Unreadable)
 }
 
 /// The verification of one PDF.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub struct Verification {
     pub pdf: String,
     /// The dossier the manifest names, if it could be read.
     pub dossier: Option<String>,
@@ -133,24 +129,23 @@ pub struct Report {
 
 /// Verifies the PDF at `pdf_path` against `project`. An `Err` means the
 /// PDF could not be read at all.
-pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Report> {
+pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Verification> {
     let pdf = std::fs::read(pdf_path)
         .map_err(|e| anyhow::anyhow!("cannot read `{}` ({e})", pdf_path.display()))?;
-    let mut report = Report {
+    let mut report = Verification {
         pdf: pdf_path.display().to_string(),
         dossier: None,
         verified: false,
         items: Vec::new(),
     };
-    let manifest = match read_manifest(&pdf) {
+    let manifest = match Manifest::read_attached(&pdf) {
         Ok(manifest) => manifest,
-        Err(item) => {
-            report.items.push(*item);
+        Err(unreadable) => {
+            report.items.push(unreadable_manifest(unreadable));
             return Ok(report);
         }
     };
     report.dossier = Some(manifest.dossier.id.clone());
-    let root = &project.root;
     // A brief renamed for mailing keeps any name, but one named after
     // another dossier of the project is the wrong brief.
     if let Some(stem) = pdf_path
@@ -160,59 +155,34 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Report> {
         && project.dossiers.join(format!("{stem}.toml")).is_file()
     {
         report.items.push(
-            Item::new(Status::Changed, "pdf", pdf_path.display().to_string()).detail(format!(
+            Item::new(Verdict::Changed, "pdf", pdf_path.display().to_string()).detail(format!(
                 "named after dossier `{stem}`, but it is the brief of dossier `{}`",
                 manifest.dossier.id
             )),
         );
     }
+    report.items.extend(compare_inputs(project, &manifest));
+    report.items.extend(builder(&manifest));
+    report
+        .items
+        .extend(recheck_and_rebuild(project, &manifest, &pdf));
+    report.verified = report.items.iter().all(|i| i.status == Verdict::Ok);
+    Ok(report)
+}
+
+/// The dossier, template, template files, sources and records the
+/// manifest names, each compared with the project's file.
+fn compare_inputs(project: &Project, manifest: &Manifest) -> Vec<Item> {
     let mut items = vec![Item::file(
         "dossier",
         project,
         &manifest.dossier.path,
         &manifest.dossier.sha256,
     )];
-    match &manifest.template.path {
-        Some(path) => items.push(Item::file(
-            "template",
-            project,
-            path,
-            &manifest.template.sha256,
-        )),
-        None => {
-            let found = crate::render::builtin(&manifest.template.name)
-                .filter(|_| {
-                    !crate::render::template_exists_in_project(
-                        &project.templates,
-                        &manifest.template.name,
-                    )
-                })
-                .map(|text| sha256_hex(text.as_bytes()));
-            let status = match &found {
-                Some(f) if *f == manifest.template.sha256 => Status::Ok,
-                Some(_) => Status::Changed,
-                None => Status::Missing,
-            };
-            let mut item = Item {
-                recorded: Some(manifest.template.sha256.clone()),
-                found,
-                ..Item::new(
-                    status,
-                    "template",
-                    format!("built-in `{}`", manifest.template.name),
-                )
-            };
-            if status == Status::Missing {
-                item = item.detail("the project now has its own template of that name, or this clerk has no such built-in");
-            } else if status == Status::Changed {
-                item = item.detail(
-                    "this clerk's built-in template differs from the one that built the PDF",
-                );
-            }
-            items.push(item);
-        }
-    }
-    let current_files = crate::audit::template_files(root, &project.templates);
+    items.push(match &manifest.template.path {
+        Some(path) => Item::file("template", project, path, &manifest.template.sha256),
+        None => builtin_template(project, manifest),
+    });
     for file in &manifest.template.files {
         items.push(Item::file(
             "template file",
@@ -221,11 +191,11 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Report> {
             &file.sha256,
         ));
     }
-    for file in &current_files {
+    for file in &manifest::template_files(project) {
         if !manifest.template.files.iter().any(|f| f.path == file.path) {
             items.push(Item {
                 found: Some(file.sha256.clone()),
-                ..Item::new(Status::Changed, "template file", &file.path)
+                ..Item::new(Verdict::Changed, "template file", &file.path)
                     .detail("added to templates/ since the PDF was built")
             });
         }
@@ -245,24 +215,75 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Report> {
             .detail(format!("record of source `{}`", source.id)),
         );
     }
-    if manifest.clerk_version != crate::VERSION
-        || manifest.typst_version != crate::audit::typst_version()
-    {
-        items.push(
-            Item::new(Status::Changed, "builder", format!("clerk {} (typst {})", manifest.clerk_version, manifest.typst_version))
-                .detail(format!(
-                    "built by clerk {} with typst {}; this is clerk {} with typst {}, so the rebuild may differ",
-                    manifest.clerk_version,
-                    manifest.typst_version,
-                    crate::VERSION,
-                    crate::audit::typst_version()
-                )),
-        );
+    items
+}
+
+/// The built-in template the manifest names, compared with this clerk's.
+fn builtin_template(project: &Project, manifest: &Manifest) -> Item {
+    let name = &manifest.template.name;
+    let found = crate::builtin::template(name)
+        .filter(|_| project.template_file(name).is_none())
+        .map(|text| sha256_hex(text.as_bytes()));
+    let status = match &found {
+        Some(f) if *f == manifest.template.sha256 => Verdict::Ok,
+        Some(_) => Verdict::Changed,
+        None => Verdict::Missing,
+    };
+    let item = Item {
+        recorded: Some(manifest.template.sha256.clone()),
+        found,
+        ..Item::new(status, "template", format!("built-in `{name}`"))
+    };
+    match status {
+        Verdict::Missing => item.detail(
+            "the project now has its own template of that name, or this clerk has no such built-in",
+        ),
+        Verdict::Changed => {
+            item.detail("this clerk's built-in template differs from the one that built the PDF")
+        }
+        _ => item,
     }
-    items.extend(recheck_and_rebuild(project, &manifest, &pdf));
-    report.items.extend(items);
-    report.verified = report.items.iter().all(|i| i.status == Status::Ok);
-    Ok(report)
+}
+
+/// A difference when another clerk or typst built the PDF.
+fn builder(manifest: &Manifest) -> Option<Item> {
+    let typst = manifest::typst_version();
+    (manifest.clerk_version != crate::VERSION || manifest.typst_version != typst).then(|| {
+        Item::new(
+            Verdict::Changed,
+            "builder",
+            format!(
+                "clerk {} (typst {})",
+                manifest.clerk_version, manifest.typst_version
+            ),
+        )
+        .detail(format!(
+            "built by clerk {} with typst {}; this is clerk {} with typst {typst}, so the rebuild may differ",
+            manifest.clerk_version,
+            manifest.typst_version,
+            crate::VERSION,
+        ))
+    })
+}
+
+/// Why a PDF's manifest could not be read, as a report item.
+fn unreadable_manifest(unreadable: Unreadable) -> Item {
+    let manifest_item =
+        |detail: String| Item::new(Verdict::Failed, "manifest", MANIFEST_NAME).detail(detail);
+    match unreadable {
+        Unreadable::NotAttached => Item::new(Verdict::Missing, "manifest", MANIFEST_NAME).detail(
+            "the PDF carries no clerk manifest: it was not built by clerk, or the attachment was removed",
+        ),
+        Unreadable::Damaged(error) => Item::new(Verdict::Failed, "pdf", "structure").detail(format!(
+            "the PDF is damaged or truncated and cannot be read ({error})"
+        )),
+        Unreadable::NotJson(error) => manifest_item(format!("the manifest is not valid JSON ({error})")),
+        Unreadable::Newer(v) => manifest_item(format!(
+            "manifest format version {v} is newer than this clerk reads (version {MANIFEST_VERSION}); verify it with a newer clerk"
+        )),
+        Unreadable::NoVersion => manifest_item("the manifest has no `manifest_version`".to_string()),
+        Unreadable::Malformed(error) => manifest_item(format!("the manifest is malformed ({error})")),
+    }
 }
 
 /// Re-checks the dossier's quotes and rebuilds the PDF in memory.
@@ -271,249 +292,94 @@ fn recheck_and_rebuild(project: &Project, manifest: &Manifest, pdf: &[u8]) -> Ve
         return Vec::new();
     }
     let spec = project.root.join(&manifest.dossier.path);
-    let session = match Session::check(project.clone(), &[spec.display().to_string()]) {
-        Ok(session) => session,
+    let selection = match CheckedSelection::check(project.clone(), &[spec.display().to_string()]) {
+        Ok(selection) => selection,
         Err(error) => {
             return vec![
-                Item::new(Status::Failed, "check", &manifest.dossier.path)
+                Item::new(Verdict::Failed, "check", &manifest.dossier.path)
                     .detail(format!("{error:#}")),
             ];
         }
     };
     let mut items = Vec::new();
-    let errors: Vec<_> = session
-        .diagnostics()
-        .into_iter()
-        .filter(|d| d.is_error())
-        .collect();
-    for d in &errors {
+    for d in selection.diagnostics().iter().filter(|d| d.is_error()) {
         let mut name = d.rule.name().to_string();
         if let Some(claim) = &d.claim {
             name = format!("{name} (claim `{claim}`)");
         }
-        items.push(Item::new(Status::Failed, "check", name).detail(d.message.clone()));
+        items.push(Item::new(Verdict::Failed, "check", name).detail(d.message.clone()));
     }
-    let Some(checked) = session.checked.first() else {
+    let Some(checked) = selection.checked.first() else {
         return items;
     };
     if !checked.is_buildable() {
         items.push(
-            Item::new(Status::Failed, "pdf", &manifest.dossier.id)
+            Item::new(Verdict::Failed, "pdf", &manifest.dossier.id)
                 .detail("the dossier no longer checks, so the brief cannot be rebuilt"),
         );
         return items;
     }
     let typesetter = crate::typeset::Typesetter::new(
-        &session.project.templates,
-        crate::typeset::DEFAULT_TIMEOUT,
+        &selection.project.templates,
+        crate::settings::DEFAULT_TYPESET_TIMEOUT,
     );
-    match crate::build::build_one(&session, checked, &typesetter, &Default::default()) {
+    match build_brief(&selection, checked, &typesetter, &Default::default()) {
         Ok(built) => {
-            if built.manifest.claims != manifest.claims {
-                items.push(
-                    Item::new(Status::Changed, "quotes", &manifest.dossier.id)
-                        .detail("the claims or quote locators differ from those recorded"),
-                );
-            } else {
-                items.push(
-                    Item::new(Status::Ok, "quotes", &manifest.dossier.id).detail(format!(
-                        "{} quotes found where recorded",
-                        manifest
-                            .claims
-                            .iter()
-                            .map(|c| c.quotes.len())
-                            .sum::<usize>()
-                    )),
-                );
-            }
-            let recorded = sha256_hex(pdf);
-            let rebuilt = sha256_hex(&built.pdf);
-            let mut item = Item {
-                recorded: Some(recorded.clone()),
-                found: Some(rebuilt.clone()),
-                ..Item::new(
-                    if recorded == rebuilt {
-                        Status::Ok
-                    } else {
-                        Status::Changed
-                    },
-                    "pdf",
-                    "rebuilt in memory",
-                )
-            };
-            item = if recorded == rebuilt {
-                item.detail(format!("byte-identical ({} bytes)", pdf.len()))
-            } else {
-                let first = pdf
-                    .iter()
-                    .zip(&built.pdf)
-                    .position(|(a, b)| a != b)
-                    .unwrap_or(pdf.len().min(built.pdf.len()));
-                let why = if built.manifest == *manifest {
-                    "the inputs match, so the PDF itself was altered after it was built"
-                } else {
-                    "the inputs differ from those recorded"
-                };
-                item.detail(format!(
-                    "differs from the rebuild at byte {first} ({} bytes, rebuild {} bytes): {why}",
-                    pdf.len(),
-                    built.pdf.len()
-                ))
-            };
-            items.push(item);
+            items.push(compare_quotes(manifest, &built.manifest));
+            items.push(compare_pdf(manifest, pdf, &built));
         }
         Err(diagnostics) => {
             for d in diagnostics {
-                items
-                    .push(Item::new(Status::Failed, "pdf", &manifest.dossier.id).detail(d.message));
+                items.push(
+                    Item::new(Verdict::Failed, "pdf", &manifest.dossier.id).detail(d.message),
+                );
             }
         }
     }
     items
 }
 
-/// Reads and parses the manifest attached to a PDF.
-fn read_manifest(pdf: &[u8]) -> Result<Manifest, Box<Item>> {
-    let bytes = match attachment(pdf, MANIFEST_NAME) {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => {
-            return Err(Box::new(Item::new(Status::Missing, "manifest", MANIFEST_NAME).detail(
-                "the PDF carries no clerk manifest: it was not built by clerk, or the attachment was removed",
-            )));
-        }
-        Err(error) => {
-            return Err(Box::new(
-                Item::new(Status::Failed, "pdf", "structure").detail(format!(
-                    "the PDF is damaged or truncated and cannot be read ({error})"
-                )),
-            ));
-        }
+/// Whether the rebuild found every quote where the manifest records it.
+fn compare_quotes(recorded: &Manifest, rebuilt: &Manifest) -> Item {
+    let id = &recorded.dossier.id;
+    if rebuilt.claims != recorded.claims {
+        return Item::new(Verdict::Changed, "quotes", id)
+            .detail("the claims or quote locators differ from those recorded");
+    }
+    let quotes: usize = recorded.claims.iter().map(|c| c.quotes.len()).sum();
+    Item::new(Verdict::Ok, "quotes", id).detail(format!("{quotes} quotes found where recorded"))
+}
+
+/// The PDF compared byte for byte with its rebuild.
+fn compare_pdf(manifest: &Manifest, pdf: &[u8], built: &Built) -> Item {
+    let recorded = sha256_hex(pdf);
+    let rebuilt = sha256_hex(&built.pdf);
+    let same = recorded == rebuilt;
+    let item = Item {
+        recorded: Some(recorded),
+        found: Some(rebuilt),
+        ..Item::new(
+            if same { Verdict::Ok } else { Verdict::Changed },
+            "pdf",
+            "rebuilt in memory",
+        )
     };
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        Box::new(
-            Item::new(Status::Failed, "manifest", MANIFEST_NAME)
-                .detail(format!("the manifest is not valid JSON ({e})")),
-        )
-    })?;
-    let version = value
-        .get("manifest_version")
-        .and_then(serde_json::Value::as_u64);
-    match version {
-        Some(v) if v > u64::from(MANIFEST_VERSION) => {
-            return Err(Box::new(Item::new(Status::Failed, "manifest", MANIFEST_NAME).detail(format!(
-                "manifest format version {v} is newer than this clerk reads (version {MANIFEST_VERSION}); verify it with a newer clerk"
-            ))));
-        }
-        None => {
-            return Err(Box::new(
-                Item::new(Status::Failed, "manifest", MANIFEST_NAME)
-                    .detail("the manifest has no `manifest_version`"),
-            ));
-        }
-        Some(_) => {}
+    if same {
+        return item.detail(format!("byte-identical ({} bytes)", pdf.len()));
     }
-    serde_json::from_value(value).map_err(|e| {
-        Box::new(
-            Item::new(Status::Failed, "manifest", MANIFEST_NAME)
-                .detail(format!("the manifest is malformed ({e})")),
-        )
-    })
-}
-
-/// The bytes of the embedded file called `name`, from the catalog's
-/// associated files or its `EmbeddedFiles` name tree.
-pub fn attachment(pdf: &[u8], name: &str) -> Result<Option<Vec<u8>>, String> {
-    let document = lopdf::Document::load_mem(pdf).map_err(|e| e.to_string())?;
-    let catalog = document.catalog().map_err(|e| e.to_string())?;
-    let mut specs: Vec<&lopdf::Object> = Vec::new();
-    if let Ok(af) = catalog
-        .get(b"AF")
-        .and_then(|o| document.dereference(o))
-        .and_then(|(_, o)| o.as_array())
-    {
-        specs.extend(af.iter());
-    }
-    if let Ok(names) = catalog
-        .get(b"Names")
-        .and_then(|o| document.dereference(o))
-        .and_then(|(_, o)| o.as_dict())
-        .and_then(|d| d.get(b"EmbeddedFiles"))
-        .and_then(|o| document.dereference(o))
-    {
-        collect_name_tree(&document, names.1, &mut specs, 0);
-    }
-    for spec in specs {
-        let Ok((_, spec)) = document.dereference(spec) else {
-            continue;
-        };
-        let Ok(spec) = spec.as_dict() else { continue };
-        let file_name = spec
-            .get(b"UF")
-            .or_else(|_| spec.get(b"F"))
-            .and_then(|o| o.as_str())
-            .map(decode_pdf_string)
-            .unwrap_or_default();
-        if file_name != name {
-            continue;
-        }
-        let stream = spec
-            .get(b"EF")
-            .and_then(|o| document.dereference(o))
-            .and_then(|(_, o)| o.as_dict())
-            .and_then(|ef| ef.get(b"F").or_else(|_| ef.get(b"UF")))
-            .and_then(|o| document.dereference(o))
-            .and_then(|(_, o)| o.as_stream())
-            .map_err(|e| e.to_string())?;
-        let bytes = if stream.dict.get(b"Filter").is_ok() {
-            stream.decompressed_content().map_err(|e| e.to_string())?
-        } else {
-            stream.content.clone()
-        };
-        return Ok(Some(bytes));
-    }
-    Ok(None)
-}
-
-fn collect_name_tree<'a>(
-    document: &'a lopdf::Document,
-    node: &'a lopdf::Object,
-    out: &mut Vec<&'a lopdf::Object>,
-    depth: usize,
-) {
-    let Ok(node) = node.as_dict() else { return };
-    if depth > 32 {
-        return;
-    }
-    if let Ok(names) = node
-        .get(b"Names")
-        .and_then(|o| document.dereference(o))
-        .and_then(|(_, o)| o.as_array())
-    {
-        out.extend(names.iter().skip(1).step_by(2));
-    }
-    if let Ok(kids) = node
-        .get(b"Kids")
-        .and_then(|o| document.dereference(o))
-        .and_then(|(_, o)| o.as_array())
-    {
-        for kid in kids {
-            if let Ok((_, kid)) = document.dereference(kid) {
-                collect_name_tree(document, kid, out, depth + 1);
-            }
-        }
-    }
-}
-
-/// A PDF text string: UTF-16BE with a byte-order mark, else PDFDocEncoding
-/// (Latin-1 for the names clerk writes).
-fn decode_pdf_string(bytes: &[u8]) -> String {
-    if let Some(utf16) = bytes.strip_prefix(&[0xfe, 0xff]) {
-        let units: Vec<u16> = utf16
-            .chunks_exact(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
-            .collect();
-        String::from_utf16_lossy(&units)
+    let first = pdf
+        .iter()
+        .zip(&built.pdf)
+        .position(|(a, b)| a != b)
+        .unwrap_or(pdf.len().min(built.pdf.len()));
+    let why = if built.manifest == *manifest {
+        "the inputs match, so the PDF itself was altered after it was built"
     } else {
-        bytes.iter().map(|&b| char::from(b)).collect()
-    }
+        "the inputs differ from those recorded"
+    };
+    item.detail(format!(
+        "differs from the rebuild at byte {first} ({} bytes, rebuild {} bytes): {why}",
+        pdf.len(),
+        built.pdf.len()
+    ))
 }

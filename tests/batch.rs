@@ -179,7 +179,7 @@ fn a_shard_reads_only_the_sources_its_dossiers_cite() {
     );
     let shard_of = |id: &str| {
         (1..=2)
-            .find(|&index| clerk::build::Shard { index, count: 2 }.contains(id))
+            .find(|&index| clerk::settings::Shard { index, count: 2 }.contains(id))
             .unwrap()
     };
     // The ids are chosen to fall in different shards.
@@ -219,8 +219,8 @@ fn remembered_digests_never_hide_an_edit() {
     build(&project, &[]);
     assert!(!project.path("output/.clerk/digests.json").exists());
     // Digests are remembered only for files untouched for a while
-    // (clerk::digests::SETTLE).
-    std::thread::sleep(clerk::digests::SETTLE + std::time::Duration::from_millis(500));
+    // (clerk::fresh::SETTLE).
+    std::thread::sleep(clerk::fresh::SETTLE + std::time::Duration::from_millis(500));
     // This build hashes the settled files and remembers their digests; the
     // next one trusts them.
     assert!(closing(&build(&project, &[])).starts_with("built 0, fresh 1"));

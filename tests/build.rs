@@ -247,3 +247,33 @@ fn typst_warnings_are_reported_against_the_template() {
     assert!(stderr.contains("templates/brief.typ.hbs:2"), "{stderr}");
     assert!(stderr.contains("(0 errors, 1 warning)"), "{stderr}");
 }
+
+#[test]
+fn a_brief_that_cannot_be_written_exits_2_naming_the_path_and_cause() {
+    let project = Project::fixture("basic");
+    // A folder where the PDF should go: the rename into place fails, even
+    // for root, and the failure is the disk's, not the dossier's.
+    project.write("output/harbour.pdf/keep", "a folder in the way");
+    let (status, _, stderr) = project.run(&["build"]);
+    assert_eq!(status, 2, "{stderr}");
+    let error = stderr
+        .lines()
+        .find(|line| line.starts_with("error: cannot write the brief of dossier `harbour`"))
+        .unwrap_or_else(|| panic!("no write error in:\n{stderr}"));
+    assert!(error.contains("harbour.pdf"), "{error}");
+    assert!(error.contains("os error"), "the cause: {error}");
+    assert!(!stderr.contains("error[template]"), "{stderr}");
+    assert!(stderr.contains("built 0, fresh 0, failed 1 in"), "{stderr}");
+    assert!(project.path("output/harbour.pdf/keep").is_file());
+}
+
+#[test]
+fn template_names_its_built_ins_on_a_help_line() {
+    let project = Project::fixture("basic");
+    let (status, _, stderr) = project.run(&["template", "fancy"]);
+    assert_eq!(status, 2);
+    assert_eq!(
+        stderr,
+        "error: no built-in template `fancy`\nhelp: built-in templates: brief\n"
+    );
+}

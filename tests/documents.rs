@@ -14,7 +14,7 @@ fn documents() -> Project {
 }
 
 fn sha256(project: &Project, relative: &str) -> String {
-    clerk::sources::sha256_hex(&std::fs::read(project.path(relative)).unwrap())
+    clerk::files::sha256_hex(&std::fs::read(project.path(relative)).unwrap())
 }
 
 /// Adds a record for `file` and a claim citing `quote` from it, pinned.

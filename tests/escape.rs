@@ -15,7 +15,7 @@ fn typeset(text: &str) -> String {
     );
     let typesetter = Typesetter::new(
         std::path::Path::new("/nonexistent-templates"),
-        clerk::typeset::DEFAULT_TIMEOUT,
+        clerk::settings::DEFAULT_TYPESET_TIMEOUT,
     );
     let pdf = typesetter
         .pdf(&Job {
@@ -23,7 +23,7 @@ fn typeset(text: &str) -> String {
             date: datetime(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()).unwrap(),
             ident: "test",
             template: &template,
-            manifest: None,
+            attachment: None,
         })
         .unwrap_or_else(|e| panic!("markup did not compile: {e:?}\n{markup}"));
     common::pdf_text(&pdf)

@@ -4,8 +4,9 @@
 //! it returns maps back inside the raw text. Template escaping has its own
 //! property test in `tests/escape.rs`.
 
-use clerk::check::{DossierFile, parse};
+use clerk::check::parse;
 use clerk::diag::{Diagnostic, TextFile};
+use clerk::project::DossierFile;
 use clerk::quote::{LineIndex, Normalised, find};
 use proptest::prelude::*;
 

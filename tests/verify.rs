@@ -49,7 +49,7 @@ fn provenance_statement_names_the_pdf_and_every_input() {
     assert_eq!(statement["subject"][0]["name"], "harbour.pdf");
     assert_eq!(
         statement["subject"][0]["digest"]["sha256"],
-        clerk::sources::sha256_hex(&pdf)
+        clerk::files::sha256_hex(&pdf)
     );
     let deps = statement["predicate"]["buildDefinition"]["resolvedDependencies"]
         .as_array()
@@ -200,7 +200,7 @@ fn typeset_with_manifest(manifest: Option<&[u8]>) -> Vec<u8> {
     let template = clerk::render::Template::inline("t");
     clerk::typeset::Typesetter::new(
         std::path::Path::new("/nonexistent"),
-        clerk::typeset::DEFAULT_TIMEOUT,
+        clerk::settings::DEFAULT_TYPESET_TIMEOUT,
     )
     .pdf(&clerk::typeset::Job {
         markup: "#set document(title: \"x\")\n#set text(lang: \"en\")\nHello",
@@ -208,7 +208,7 @@ fn typeset_with_manifest(manifest: Option<&[u8]>) -> Vec<u8> {
             .unwrap(),
         ident: "x",
         template: &template,
-        manifest,
+        attachment: manifest.map(clerk::manifest::Manifest::attachment),
     })
     .unwrap()
 }
@@ -265,7 +265,7 @@ fn pdf_structure_and_attachment_are_sound() {
     for (id, _) in document.objects.iter() {
         document.get_object(*id).expect("every object resolves");
     }
-    let manifest = clerk::verify::attachment(&pdf, "clerk-manifest.json")
+    let manifest = clerk::manifest::attachment(&pdf, "clerk-manifest.json")
         .unwrap()
         .expect("manifest attached");
     let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
@@ -337,7 +337,7 @@ fn a_brief_named_after_another_dossier_fails() {
 fn a_manifest_cannot_send_verify_outside_the_project() {
     let project = built();
     let pdf = std::fs::read(project.path("output/harbour.pdf")).unwrap();
-    let manifest = clerk::verify::attachment(&pdf, "clerk-manifest.json")
+    let manifest = clerk::manifest::attachment(&pdf, "clerk-manifest.json")
         .unwrap()
         .unwrap();
     let mut manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();

@@ -21,7 +21,7 @@ static TYPESETTER: OnceLock<Typesetter> = OnceLock::new();
 static ANY_CHAR: OnceLock<bool> = OnceLock::new();
 
 fn typesetter() -> &'static Typesetter {
-    TYPESETTER.get_or_init(|| Typesetter::new(std::path::Path::new("/nonexistent-templates"), clerk::typeset::DEFAULT_TIMEOUT))
+    TYPESETTER.get_or_init(|| Typesetter::new(std::path::Path::new("/nonexistent-templates"), clerk::settings::DEFAULT_TYPESET_TIMEOUT))
 }
 
 fn any_char() -> bool {
@@ -73,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
             date: datetime(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()).unwrap(),
             ident: "fuzz",
             template: &template,
-            manifest: None,
+            attachment: None,
         })
         .unwrap_or_else(|e| {
             let messages: Vec<_> = e.iter().map(|d| d.message.as_str()).collect();

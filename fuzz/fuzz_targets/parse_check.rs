@@ -2,7 +2,8 @@
 //! Property: nothing panics, and every diagnostic site lies inside the file.
 #![no_main]
 
-use clerk::check::{DossierFile, parse};
+use clerk::check::parse;
+use clerk::project::DossierFile;
 use clerk::diag::{Diagnostic, TextFile};
 use clerk::spec::{self, Dossier, Record};
 use libfuzzer_sys::fuzz_target;

@@ -1,9 +1,12 @@
-//! Remembered SHA-256 digests of files whose metadata has not changed since
-//! they were hashed, so that a build with nothing to do need not read every
-//! source and brief again (the way git's index and Cargo's fingerprints
-//! avoid rereading files).
+//! Freshness: whether a brief must be built again. Each built brief gets a
+//! [`Stamp`] with digests of everything it was built from; a brief whose
+//! stamp matches the current inputs, and whose files are as that build left
+//! them, is fresh (as Cargo's fingerprints decide for a crate).
 //!
-//! Only `clerk build` consults it, and only to decide that a brief is fresh.
+//! To decide that without reading every file, a [`DigestCache`] remembers
+//! the SHA-256 of files whose metadata has not changed since they were
+//! hashed (the way git's index avoids rereading files). Only `clerk build`
+//! consults it, and only to decide that a brief is fresh.
 //! `clerk check`, `clerk verify`, `clerk pin` and `build --force` read and
 //! hash every byte, and a source a build reads for its text is hashed again
 //! from the bytes it reads. An entry is trusted only when the file's size,
@@ -21,12 +24,155 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::diag::Diagnostic;
+use crate::files::{DigestMemo, sha256_hex};
+use crate::manifest::{self, FileEntry};
+use crate::output::{STATE_DIR, write_atomic};
+use crate::project::{DossierFile, Project};
+use crate::render::{Template, TemplateCache};
+use crate::sources::SourceIndex;
+use crate::spec::Dossier;
+
 /// How old a file's modification time must be for its digest to be reused:
 /// coarser than any file system's timestamp granularity (FAT: 2 s).
 pub const SETTLE: Duration = Duration::from_secs(3);
 
-/// The cache file's format version; another version is ignored.
+/// The digest cache file's format version; another version is ignored.
 const VERSION: u32 = 1;
+
+/// The file under [`STATE_DIR`] that remembers digests of unchanged files.
+const DIGESTS: &str = "digests.json";
+
+/// What the last successful build of a brief was made from, kept in
+/// `<out>/.clerk/<id>.json`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Stamp {
+    /// [`brief_key`]: everything the brief was made from.
+    #[serde(rename = "key")]
+    brief_key: String,
+    /// [`dossier_key`]: the same but the source files, so a brief whose
+    /// dossier or template changed is known to be stale before any source
+    /// is read (empty in stamps of older builds).
+    #[serde(default, rename = "inputs")]
+    dossier_key: String,
+    pdf_sha256: String,
+    /// The dossier's warnings at that build, replayed while it stays fresh
+    /// (as Cargo replays a cached crate's warnings).
+    #[serde(default)]
+    warnings: Vec<Diagnostic>,
+}
+
+impl Stamp {
+    /// The stamp of a brief just built from inputs with these keys.
+    pub fn new(dossier_key: &str, brief_key: &str, pdf: &[u8], found: &[Diagnostic]) -> Stamp {
+        Stamp {
+            brief_key: brief_key.to_string(),
+            dossier_key: dossier_key.to_string(),
+            pdf_sha256: sha256_hex(pdf),
+            warnings: found.iter().filter(|d| !d.is_error()).cloned().collect(),
+        }
+    }
+
+    fn path(out: &Path, id: &str) -> PathBuf {
+        out.join(STATE_DIR).join(format!("{id}.json"))
+    }
+
+    /// The stamp of brief `id` in the output folder `out`, if it has a
+    /// readable one.
+    pub fn read(out: &Path, id: &str) -> Option<Stamp> {
+        serde_json::from_slice(&std::fs::read(Stamp::path(out, id)).ok()?).ok()
+    }
+
+    /// Writes this stamp for brief `id`, atomically.
+    pub fn write(&self, out: &Path, id: &str) -> anyhow::Result<()> {
+        std::fs::create_dir_all(out.join(STATE_DIR))?;
+        write_atomic(&Stamp::path(out, id), &serde_json::to_vec(self)?)
+    }
+
+    /// Whether the brief was made from a dossier, template and records
+    /// with this [`dossier_key`] (a stamp of an older build says nothing,
+    /// so it may still be fresh).
+    pub fn may_be_fresh(&self, dossier_key: &str) -> bool {
+        self.dossier_key.is_empty() || self.dossier_key == dossier_key
+    }
+
+    /// The warnings the brief's dossier had when it was built.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// Whether brief `id` is still what `brief_key` would build: same
+    /// inputs, and its PDF and provenance as that build left them.
+    pub fn is_fresh(&self, out: &Path, id: &str, brief_key: &str, digests: &DigestCache) -> bool {
+        if self.brief_key != brief_key || !out.join(format!("{id}.provenance.json")).is_file() {
+            return false;
+        }
+        // A PDF that was deleted or edited since is stale.
+        let path = out.join(format!("{id}.pdf"));
+        let Ok(metadata) = std::fs::metadata(&path) else {
+            return false;
+        };
+        let sha256 = match digests.get(&path, &metadata) {
+            Some(sha256) => sha256,
+            None => {
+                let Ok(bytes) = std::fs::read(&path) else {
+                    return false;
+                };
+                let sha256 = sha256_hex(&bytes);
+                digests.learn(&path, &metadata, &sha256);
+                sha256
+            }
+        };
+        sha256 == self.pdf_sha256
+    }
+}
+
+/// A digest of everything that shapes a dossier's PDF but the source files:
+/// clerk and typst versions, options, the dossier, the template and every
+/// file under `templates/` (fonts included), and each cited source's record.
+/// `None` when an input is missing (such a dossier is never fresh).
+pub fn dossier_key(
+    project: &Project,
+    index: &SourceIndex,
+    input: &DossierFile,
+    dossier: &Dossier,
+    (templates, template_files): (&TemplateCache, &[FileEntry]),
+) -> Option<String> {
+    let template: Template = templates.get(project, dossier.template()).ok()?;
+    let mut sources = Vec::new();
+    for id in crate::check::cited_sources(dossier) {
+        let source = index.sources.get(&id)?;
+        sources.push((id, source.record_sha256.clone()));
+    }
+    let key = serde_json::json!({
+        "clerk": crate::VERSION,
+        "typst": manifest::typst_version(),
+        "manifest": manifest::MANIFEST_VERSION,
+        "standards": manifest::PDF_STANDARDS,
+        "dossier": input.sha256,
+        "dossier_path": input.file.display,
+        "template": [template.name, sha256_hex(template.text.as_bytes())],
+        "template_files": template_files,
+        "records": sources,
+    });
+    Some(sha256_hex(key.to_string().as_bytes()))
+}
+
+/// A digest of everything that shapes a dossier's PDF: its [`dossier_key`]
+/// and the digest of each cited source's file. `None` when a source has not
+/// been hashed or has errors.
+pub fn brief_key(dossier_key: &str, index: &SourceIndex, dossier: &Dossier) -> Option<String> {
+    let mut files = Vec::new();
+    for id in crate::check::cited_sources(dossier) {
+        let source = index.sources.get(&id)?;
+        if source.has_errors() {
+            return None;
+        }
+        files.push((id, source.content.as_ref()?.sha256.clone()));
+    }
+    let key = serde_json::json!({ "inputs": dossier_key, "files": files });
+    Some(sha256_hex(key.to_string().as_bytes()))
+}
 
 /// What identifies a file's state without reading it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,8 +234,19 @@ pub struct DigestCache {
 }
 
 impl DigestCache {
+    /// The cache of the output folder `out`; empty when there is none, or
+    /// it cannot be read (it is only ever an optimisation).
+    pub fn of_output(out: &Path) -> DigestCache {
+        DigestCache::open(&out.join(STATE_DIR).join(DIGESTS))
+    }
+
+    /// Saves the cache of the output folder `out` ([`DigestCache::save`]).
+    pub fn save_to_output(&self, out: &Path) -> anyhow::Result<()> {
+        self.save(&out.join(STATE_DIR).join(DIGESTS))
+    }
+
     /// The cache saved at `path`; empty when there is none, or it cannot be
-    /// read (it is only ever an optimisation).
+    /// read.
     pub fn open(path: &Path) -> DigestCache {
         let remembered = std::fs::read(path)
             .ok()
@@ -161,7 +318,17 @@ impl DigestCache {
             version: VERSION,
             files,
         };
-        crate::output::write_atomic(path, &serde_json::to_vec(&stored)?)
+        write_atomic(path, &serde_json::to_vec(&stored)?)
+    }
+}
+
+impl DigestMemo for DigestCache {
+    fn recall(&self, path: &Path, metadata: &Metadata) -> Option<String> {
+        self.get(path, metadata)
+    }
+
+    fn learn(&self, path: &Path, metadata: &Metadata, sha256: &str) {
+        DigestCache::learn(self, path, metadata, sha256);
     }
 }
 

@@ -1,0 +1,459 @@
+//! The manifest format: what every PDF carries about its inputs, written
+//! by `build`, read back by `verify`, and the provenance statement derived
+//! from it.
+//!
+//! The manifest records every input that shapes a brief (dossier, template
+//! and its folder, records, sources, options) by path and SHA-256, and each
+//! quote's locator. The typesetter receives it as bytes to attach.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::Checked;
+use crate::files::{self, sha256_hex};
+use crate::project::Project;
+use crate::render::Template;
+use crate::sources::SourceIndex;
+use crate::typeset::Attachment;
+
+/// Name of the attachment inside every PDF.
+pub const MANIFEST_NAME: &str = "clerk-manifest.json";
+
+/// How the attachment describes itself inside the PDF.
+const DESCRIPTION: &str = "clerk manifest: the dossier, template and sources this brief was built from, with their SHA-256";
+
+/// Version of the manifest format this clerk writes and reads.
+pub const MANIFEST_VERSION: u32 = 1;
+
+/// The PDF standards every brief conforms to.
+pub const PDF_STANDARDS: [&str; 2] = ["a-3b", "ua-1"];
+
+/// The inputs of one brief, attached to its PDF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub manifest_version: u32,
+    pub clerk_version: String,
+    pub typst_version: String,
+    pub dossier: DossierEntry,
+    pub template: TemplateEntry,
+    pub sources: Vec<SourceEntry>,
+    /// The quote-normalisation profile the offsets refer to.
+    pub quote_normalisation: String,
+    pub claims: Vec<ClaimEntry>,
+    pub options: BuildOptions,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierEntry {
+    pub id: String,
+    /// Path of the spec, relative to the project root.
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateEntry {
+    pub name: String,
+    /// `templates/<name>.typ.hbs`, or `None` for the built-in template.
+    pub path: Option<String>,
+    pub sha256: String,
+    /// Every file under `templates/` (images, includes, fonts), which a
+    /// template may read.
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceEntry {
+    pub id: String,
+    pub path: String,
+    pub sha256: String,
+    pub record: FileEntry,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimEntry {
+    pub id: String,
+    pub kind: String,
+    pub quotes: Vec<QuoteEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteEntry {
+    pub source: String,
+    pub line: usize,
+    pub paragraph: usize,
+    /// The page, for a PDF source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    /// Byte offsets of the match in the normalised source text.
+    pub normalised_start: usize,
+    pub normalised_end: usize,
+}
+
+/// Options that change the PDF's bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildOptions {
+    pub pdf_standards: Vec<String>,
+    pub tagged: bool,
+    /// Seed of the PDF's document id.
+    pub ident: String,
+}
+
+/// The typst version compiled in, as `0.15.1`.
+pub fn typst_version() -> String {
+    let v = typst::utils::version();
+    format!("{}.{}.{}", v.major(), v.minor(), v.patch())
+}
+
+/// The document id seed of a dossier's PDF: stable across edits and folders.
+pub fn ident(dossier_id: &str) -> String {
+    format!("clerk/{dossier_id}")
+}
+
+impl Manifest {
+    /// The manifest of a checked, buildable dossier built with `template`.
+    pub fn of(
+        project: &Project,
+        checked: &Checked,
+        sources: &SourceIndex,
+        template: &Template,
+    ) -> Result<Manifest, String> {
+        let dossier = checked
+            .dossier
+            .as_ref()
+            .ok_or("the dossier did not parse")?;
+        let mut entries = Vec::new();
+        for id in dossier.sources.keys() {
+            let id = id.get_ref();
+            let source = sources
+                .sources
+                .get(id)
+                .ok_or_else(|| format!("source `{id}` has no record"))?;
+            let content = source
+                .content
+                .as_ref()
+                .ok_or_else(|| format!("source `{id}` has no readable file"))?;
+            entries.push(SourceEntry {
+                id: id.clone(),
+                path: content.display.clone(),
+                sha256: content.sha256.clone(),
+                record: FileEntry {
+                    path: source.record_file.display.clone(),
+                    sha256: source.record_sha256.clone(),
+                },
+            });
+        }
+        Ok(Manifest {
+            manifest_version: MANIFEST_VERSION,
+            clerk_version: crate::VERSION.to_string(),
+            typst_version: typst_version(),
+            dossier: DossierEntry {
+                id: checked.input.id.clone(),
+                path: checked.input.file.display.clone(),
+                sha256: checked.input.sha256.clone(),
+            },
+            template: TemplateEntry {
+                name: template.name.clone(),
+                path: template.path.as_ref().map(|p| project.display(p)),
+                sha256: sha256_hex(template.text.as_bytes()),
+                files: template_files(project),
+            },
+            sources: entries,
+            quote_normalisation: crate::quote::PROFILE.to_string(),
+            claims: claim_entries(checked),
+            options: BuildOptions {
+                pdf_standards: PDF_STANDARDS.iter().map(|s| s.to_string()).collect(),
+                tagged: true,
+                ident: ident(&checked.input.id),
+            },
+        })
+    }
+
+    /// The manifest as the bytes attached to the PDF.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
+        bytes.push(b'\n');
+        bytes
+    }
+
+    /// The attachment that carries `bytes` (this manifest's
+    /// [`Manifest::to_bytes`]) in the PDF.
+    pub fn attachment(bytes: &[u8]) -> Attachment<'_> {
+        Attachment {
+            name: MANIFEST_NAME,
+            mime_type: "application/json",
+            description: DESCRIPTION,
+            bytes,
+        }
+    }
+
+    /// Reads the manifest attached to a PDF.
+    pub fn read_attached(pdf: &[u8]) -> Result<Manifest, Unreadable> {
+        let bytes = match attachment(pdf, MANIFEST_NAME) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Err(Unreadable::NotAttached),
+            Err(error) => return Err(Unreadable::Damaged(error)),
+        };
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| Unreadable::NotJson(e.to_string()))?;
+        match value
+            .get("manifest_version")
+            .and_then(serde_json::Value::as_u64)
+        {
+            Some(v) if v > u64::from(MANIFEST_VERSION) => return Err(Unreadable::Newer(v)),
+            None => return Err(Unreadable::NoVersion),
+            Some(_) => {}
+        }
+        serde_json::from_value(value).map_err(|e| Unreadable::Malformed(e.to_string()))
+    }
+}
+
+/// Why a PDF's manifest cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// The PDF carries no manifest.
+    NotAttached,
+    /// The PDF itself cannot be parsed.
+    Damaged(String),
+    NotJson(String),
+    /// A manifest of a newer format version.
+    Newer(u64),
+    NoVersion,
+    Malformed(String),
+}
+
+/// Each claim's quotes and where they were found.
+fn claim_entries(checked: &Checked) -> Vec<ClaimEntry> {
+    let Some(dossier) = &checked.dossier else {
+        return Vec::new();
+    };
+    dossier
+        .claims
+        .iter()
+        .zip(&checked.matches)
+        .map(|(claim, matches)| ClaimEntry {
+            id: claim.id.get_ref().clone(),
+            kind: claim.kind.get_ref().name().to_string(),
+            quotes: claim
+                .evidence
+                .get_ref()
+                .iter()
+                .zip(matches)
+                .filter_map(|(evidence, found)| {
+                    let found = found.as_ref()?;
+                    Some(QuoteEntry {
+                        source: evidence.source.get_ref().clone(),
+                        line: found.locator.line,
+                        paragraph: found.locator.paragraph,
+                        page: found.locator.page,
+                        normalised_start: found.normalised.start,
+                        normalised_end: found.normalised.end,
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Every file under `templates/`, sorted, with its digest.
+pub fn template_files(project: &Project) -> Vec<FileEntry> {
+    if !project.templates.is_dir() {
+        return Vec::new();
+    }
+    // Links are followed: typst reads through them, so what they point to
+    // shapes the PDF.
+    walkdir::WalkDir::new(&project.templates)
+        .follow_links(true)
+        .max_depth(files::MAX_DEPTH)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let bytes = files::read_limited(e.path(), crate::settings::MAX_SOURCE_SIZE).ok()?;
+            Some(FileEntry {
+                path: project.display(e.path()),
+                sha256: sha256_hex(&bytes),
+            })
+        })
+        .collect()
+}
+
+/// An in-toto Statement (v1) with a SLSA provenance (v1) predicate for a
+/// built PDF. Dependencies are named by their path in the project, with no
+/// `uri`: a relative `file:` URI is not a valid one (RFC 8089).
+pub fn provenance(manifest: &Manifest, pdf_name: &str, pdf: &[u8]) -> serde_json::Value {
+    let mut dependencies = vec![serde_json::json!({
+        "name": manifest.dossier.path,
+        "digest": { "sha256": manifest.dossier.sha256 },
+    })];
+    let template_name = manifest
+        .template
+        .path
+        .clone()
+        .unwrap_or_else(|| format!("builtin:{}", manifest.template.name));
+    dependencies.push(serde_json::json!({
+        "name": template_name,
+        "digest": { "sha256": manifest.template.sha256 },
+    }));
+    for file in &manifest.template.files {
+        if Some(&file.path) != manifest.template.path.as_ref() {
+            dependencies.push(serde_json::json!({
+                "name": file.path,
+                "digest": { "sha256": file.sha256 },
+            }));
+        }
+    }
+    for source in &manifest.sources {
+        dependencies.push(serde_json::json!({
+            "name": source.path,
+            "digest": { "sha256": source.sha256 },
+            "annotations": { "source_id": source.id },
+        }));
+        dependencies.push(serde_json::json!({
+            "name": source.record.path,
+            "digest": { "sha256": source.record.sha256 },
+            "annotations": { "source_id": source.id, "role": "record" },
+        }));
+    }
+    serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{
+            "name": pdf_name,
+            "digest": { "sha256": sha256_hex(pdf) },
+        }],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {
+            "buildDefinition": {
+                "buildType": "urn:clerk:build:brief:v1",
+                "externalParameters": {
+                    "dossier": manifest.dossier.path,
+                    "dossier_id": manifest.dossier.id,
+                },
+                "internalParameters": {
+                    "template": manifest.template.name,
+                    "quote_normalisation": manifest.quote_normalisation,
+                    "pdf_standards": manifest.options.pdf_standards,
+                    "tagged": manifest.options.tagged,
+                    "ident": manifest.options.ident,
+                },
+                "resolvedDependencies": dependencies,
+            },
+            "runDetails": {
+                "builder": {
+                    "id": "urn:clerk:builder",
+                    "version": {
+                        "clerk": manifest.clerk_version,
+                        "typst": manifest.typst_version,
+                    },
+                },
+                "metadata": {
+                    "invocationId": format!("{}@{}", manifest.dossier.id, manifest.dossier.sha256),
+                },
+            },
+        },
+    })
+}
+
+/// The bytes of the embedded file called `name`, from the catalog's
+/// associated files or its `EmbeddedFiles` name tree.
+pub fn attachment(pdf: &[u8], name: &str) -> Result<Option<Vec<u8>>, String> {
+    let document = lopdf::Document::load_mem(pdf).map_err(|e| e.to_string())?;
+    let catalog = document.catalog().map_err(|e| e.to_string())?;
+    let mut specs: Vec<&lopdf::Object> = Vec::new();
+    if let Ok(af) = catalog
+        .get(b"AF")
+        .and_then(|o| document.dereference(o))
+        .and_then(|(_, o)| o.as_array())
+    {
+        specs.extend(af.iter());
+    }
+    if let Ok(names) = catalog
+        .get(b"Names")
+        .and_then(|o| document.dereference(o))
+        .and_then(|(_, o)| o.as_dict())
+        .and_then(|d| d.get(b"EmbeddedFiles"))
+        .and_then(|o| document.dereference(o))
+    {
+        collect_name_tree(&document, names.1, &mut specs, 0);
+    }
+    for spec in specs {
+        let Ok((_, spec)) = document.dereference(spec) else {
+            continue;
+        };
+        let Ok(spec) = spec.as_dict() else { continue };
+        let file_name = spec
+            .get(b"UF")
+            .or_else(|_| spec.get(b"F"))
+            .and_then(|o| o.as_str())
+            .map(decode_pdf_string)
+            .unwrap_or_default();
+        if file_name != name {
+            continue;
+        }
+        let stream = spec
+            .get(b"EF")
+            .and_then(|o| document.dereference(o))
+            .and_then(|(_, o)| o.as_dict())
+            .and_then(|ef| ef.get(b"F").or_else(|_| ef.get(b"UF")))
+            .and_then(|o| document.dereference(o))
+            .and_then(|(_, o)| o.as_stream())
+            .map_err(|e| e.to_string())?;
+        let bytes = if stream.dict.get(b"Filter").is_ok() {
+            stream.decompressed_content().map_err(|e| e.to_string())?
+        } else {
+            stream.content.clone()
+        };
+        return Ok(Some(bytes));
+    }
+    Ok(None)
+}
+
+fn collect_name_tree<'a>(
+    document: &'a lopdf::Document,
+    node: &'a lopdf::Object,
+    out: &mut Vec<&'a lopdf::Object>,
+    depth: usize,
+) {
+    let Ok(node) = node.as_dict() else { return };
+    if depth > 32 {
+        return;
+    }
+    if let Ok(names) = node
+        .get(b"Names")
+        .and_then(|o| document.dereference(o))
+        .and_then(|(_, o)| o.as_array())
+    {
+        out.extend(names.iter().skip(1).step_by(2));
+    }
+    if let Ok(kids) = node
+        .get(b"Kids")
+        .and_then(|o| document.dereference(o))
+        .and_then(|(_, o)| o.as_array())
+    {
+        for kid in kids {
+            if let Ok((_, kid)) = document.dereference(kid) {
+                collect_name_tree(document, kid, out, depth + 1);
+            }
+        }
+    }
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark, else PDFDocEncoding
+/// (Latin-1 for the names clerk writes).
+fn decode_pdf_string(bytes: &[u8]) -> String {
+    if let Some(utf16) = bytes.strip_prefix(&[0xfe, 0xff]) {
+        let units: Vec<u16> = utf16
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        bytes.iter().map(|&b| char::from(b)).collect()
+    }
+}

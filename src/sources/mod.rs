@@ -1,0 +1,476 @@
+//! The evidence: discovering source records under `sources/`, resolving
+//! their files safely, hashing the raw bytes and reading the text.
+//!
+//! A file's bytes are hashed and decoded together, so what was pinned is
+//! exactly what quotes are checked against. Sources are read one at a time
+//! (on each worker thread): a source's text lives only while the quotes
+//! that cite it are looked up, and what is kept is each quote's
+//! [`Lookup`], so memory is bounded by the largest source, not the
+//! project. A file read again after hashing must hash the same.
+
+mod resolve;
+mod text;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Rule, TextFile};
+use crate::files::{self, DigestMemo, MAX_DEPTH, display_path, read_limited, sha256_hex};
+use crate::project::Project;
+use crate::spec::{self, Record};
+
+pub use text::{Located, LocatedMiss, Lookup, SourceFormat, SourceText, Unreadable, listing};
+
+/// Quotes to look up, by source id (see [`SourceIndex::read`]).
+pub type QuoteRequests = BTreeMap<String, BTreeSet<String>>;
+
+/// Every source record of a project, by source id.
+#[derive(Debug, Default)]
+pub struct SourceIndex {
+    pub sources: BTreeMap<String, Source>,
+    /// Problems that belong to no single usable source id (a record whose
+    /// stem is not an id, a walk error).
+    pub orphans: Vec<Diagnostic>,
+}
+
+/// One source: its record and, once loaded, its file.
+#[derive(Debug)]
+pub struct Source {
+    pub id: String,
+    /// The record file, for diagnostics.
+    pub record_file: TextFile,
+    pub record_sha256: String,
+    /// `None` when the record did not parse.
+    pub record: Option<Record>,
+    /// The source file, when it resolved and was read.
+    pub content: Option<Content>,
+    /// Whether reading the file was tried (its problems are recorded once).
+    tried: bool,
+    /// Findings about the record or its file.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// A source file's digest and, once read, what its quotes found.
+#[derive(Debug)]
+pub struct Content {
+    /// The path as shown to the user, relative to the project root.
+    pub display: String,
+    /// The canonical path, for reading the file again.
+    path: PathBuf,
+    /// The path inside `sources/`, with `/` separators.
+    pub relative: String,
+    pub sha256: String,
+    pub len: u64,
+    /// How the file is read, `None` when clerk cannot read it.
+    pub format: Option<SourceFormat>,
+    /// Whether the text was decoded (successfully or not).
+    decoded: bool,
+    /// The quotes looked up in the text, by quote as written.
+    lookups: HashMap<String, Lookup>,
+    /// The text, kept only when asked for (`clerk text`).
+    pub text: Option<SourceText>,
+}
+
+impl Source {
+    /// Whether the record or its file has an error.
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Diagnostic::is_error)
+    }
+
+    /// The source's text, if it was read with `keep_text`.
+    pub fn text(&self) -> Option<&SourceText> {
+        self.content.as_ref()?.text.as_ref()
+    }
+
+    /// What looking `quote` up found, if the source was read for it and
+    /// has text.
+    pub fn lookup(&self, quote: &str) -> Option<&Lookup> {
+        self.content.as_ref()?.lookups.get(quote)
+    }
+
+    /// Where `locator` points in this source, for messages: the line for a
+    /// text file, the paragraph of an HTML page's text, the page of a PDF.
+    pub fn describe(&self, locator: &crate::quote::Locator) -> String {
+        let Some(content) = &self.content else {
+            return format!("line {}", locator.line);
+        };
+        let display = &content.display;
+        match (content.format, locator.page) {
+            (Some(SourceFormat::Pdf), Some(page)) => format!("{display} page {page}"),
+            (Some(SourceFormat::Html), _) => format!("{display} ¶{}", locator.paragraph),
+            _ => format!("{display} line {}, ¶{}", locator.line, locator.paragraph),
+        }
+    }
+
+    /// The language of the source (record's `language`).
+    pub fn language(&self) -> Option<&str> {
+        self.record
+            .as_ref()?
+            .language
+            .as_ref()
+            .map(|l| l.get_ref().as_str())
+    }
+}
+
+impl SourceIndex {
+    /// Finds and parses every record under `sources/` (without reading the
+    /// source files themselves).
+    pub fn scan(project: &Project) -> SourceIndex {
+        let mut index = SourceIndex::default();
+        if !project.sources.is_dir() {
+            return index;
+        }
+        let inside = fs::canonicalize(&project.sources).unwrap_or_else(|_| project.sources.clone());
+        let mut escapes = Vec::new();
+        // Links are followed only while they stay inside `sources/`: a link
+        // to `/` must not make clerk walk the whole machine.
+        let walker = walkdir::WalkDir::new(&project.sources)
+            .follow_links(true)
+            .max_depth(MAX_DEPTH)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                if !entry.path_is_symlink() {
+                    return true;
+                }
+                let is_record = entry.path().extension().is_some_and(|e| e == "toml");
+                match fs::canonicalize(entry.path()) {
+                    Ok(target) if target.starts_with(&inside) => true,
+                    // A linked source file is judged when a record names it.
+                    Ok(_) if !entry.file_type().is_dir() && !is_record => true,
+                    Ok(target) => {
+                        escapes.push(
+                            Diagnostic::new(
+                                Rule::PathEscape,
+                                format!(
+                                    "a symbolic link under `sources/` leads outside it (to `{}`); it is not followed",
+                                    target.display()
+                                ),
+                            )
+                            .in_file(display_path(&project.root, entry.path()))
+                            .help("copy what it points to into `sources/` instead of linking to it"),
+                        );
+                        false
+                    }
+                    // A dangling link: nothing to walk; a record that names
+                    // it reports `missing-file`.
+                    Err(_) => !is_record && !entry.file_type().is_dir(),
+                }
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let path = error.path().map(|p| display_path(&project.root, p));
+                    let message = if error.loop_ancestor().is_some() {
+                        "symbolic link loop under `sources/`".to_string()
+                    } else {
+                        format!("cannot read under `sources/` ({error})")
+                    };
+                    let mut d = Diagnostic::new(Rule::MissingFile, message);
+                    if let Some(path) = path {
+                        d = d.in_file(path);
+                    }
+                    index.orphans.push(d);
+                    continue;
+                }
+            };
+            if entry.depth() == MAX_DEPTH && entry.file_type().is_dir() {
+                index.orphans.push(
+                    Diagnostic::new(
+                        Rule::MissingFile,
+                        format!("`sources/` is nested deeper than {MAX_DEPTH} folders; deeper records are ignored"),
+                    )
+                    .in_file(display_path(&project.root, entry.path())),
+                );
+            }
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            index.add_record(project, path);
+        }
+        index.orphans.extend(escapes);
+        index
+    }
+
+    fn add_record(&mut self, project: &Project, path: &Path) {
+        let display = display_path(&project.root, path);
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes = match read_limited(path, spec::MAX_SPEC_SIZE) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                self.orphans.push(
+                    Diagnostic::new(Rule::Syntax, format!("cannot read record ({error})"))
+                        .in_file(display)
+                        .source(id),
+                );
+                return;
+            }
+        };
+        let record_sha256 = sha256_hex(&bytes);
+        let text = match files::decode_utf8(bytes) {
+            Ok(text) => text,
+            Err(offset) => {
+                self.orphans.push(
+                    Diagnostic::new(
+                        Rule::Syntax,
+                        format!("record is not UTF-8 text (invalid byte at offset {offset})"),
+                    )
+                    .in_file(display)
+                    .source(id),
+                );
+                return;
+            }
+        };
+        let record_file = TextFile::new(display.clone(), text);
+        let mut problems = Vec::new();
+        if !spec::is_valid_id(&id) {
+            problems.push(
+                Diagnostic::new(
+                    Rule::BadId,
+                    format!("invalid source id `{id}` (the record's file name)"),
+                )
+                .at(record_file.whole())
+                .help(format!(
+                    "rename the record to `{}.toml`; ids match `[a-z0-9][a-z0-9-]*`",
+                    spec::suggest_id(&id)
+                )),
+            );
+        }
+        let record = match spec::parse::<Record>(&record_file) {
+            Ok(record) => {
+                problems.extend(spec::validate_record(&record, &record_file));
+                Some(record)
+            }
+            Err(errors) => {
+                problems.extend(errors);
+                None
+            }
+        };
+        for problem in &mut problems {
+            problem.source = Some(id.clone());
+        }
+        if let Some(first) = self.sources.get_mut(&id) {
+            first.problems.push(
+                Diagnostic::new(
+                    Rule::DuplicateId,
+                    format!("two source records have the id `{id}`"),
+                )
+                .at(record_file.whole())
+                .source(id.clone())
+                .note(format!("first record: `{}`", first.record_file.display))
+                .help("source ids are file stems and must be unique across `sources/`: rename one record"),
+            );
+            return;
+        }
+        self.sources.insert(
+            id.clone(),
+            Source {
+                id,
+                record_file,
+                record_sha256,
+                record,
+                content: None,
+                tried: false,
+                problems,
+            },
+        );
+    }
+
+    /// Resolves, reads and hashes the files of the named sources (all when
+    /// `ids` is `None`), once each, keeping only their digests. A file whose
+    /// digest `remembered` holds is not read.
+    pub fn load(
+        &mut self,
+        project: &Project,
+        ids: Option<&BTreeSet<String>>,
+        remembered: Option<&dyn DigestMemo>,
+    ) {
+        let wanted: Vec<&mut Source> = self
+            .sources
+            .values_mut()
+            .filter(|s| !s.tried && ids.is_none_or(|ids| ids.contains(&s.id)))
+            .collect();
+        // Hashing dominates on large trees: spread it over the cores.
+        crate::batch::for_each_mut(wanted, |source| {
+            resolve::load_source(project, source, remembered, false);
+        });
+    }
+
+    /// Reads the text of the named sources (all when `None`), hashing the
+    /// files not hashed yet, and looks up each source's `quotes`. The text
+    /// is dropped after the lookups unless `keep_text`. The digests are
+    /// always taken from the bytes read, and taught to `learn`.
+    pub fn read(
+        &mut self,
+        project: &Project,
+        ids: Option<&BTreeSet<String>>,
+        quotes: &QuoteRequests,
+        keep_text: bool,
+        learn: Option<&dyn DigestMemo>,
+    ) {
+        let wanted: Vec<&mut Source> = self
+            .sources
+            .values_mut()
+            .filter(|s| {
+                ids.is_none_or(|ids| ids.contains(&s.id))
+                    && (!s.tried || s.content.as_ref().is_some_and(|c| !c.decoded))
+            })
+            .collect();
+        let none = BTreeSet::new();
+        crate::batch::for_each_mut(wanted, |source| {
+            let Some(bytes) = bytes_of(project, source, learn) else {
+                return;
+            };
+            let quotes = quotes.get(&source.id).unwrap_or(&none);
+            decode_source(source, bytes, quotes, keep_text);
+        });
+    }
+
+    /// Every problem found so far, for sources in `ids` (all when `None`),
+    /// plus the orphans.
+    pub fn diagnostics(&self, ids: Option<&std::collections::BTreeSet<String>>) -> Vec<Diagnostic> {
+        let mut found: Vec<Diagnostic> = self.orphans.clone();
+        for source in self.sources.values() {
+            if ids.is_none_or(|ids| ids.contains(&source.id)) {
+                found.extend(source.problems.iter().cloned());
+            }
+        }
+        found
+    }
+}
+
+/// The bytes of a source's file: read and hashed now, or read again and
+/// checked against the digest taken before. `None` when the file has a
+/// problem (recorded on the source).
+fn bytes_of(
+    project: &Project,
+    source: &mut Source,
+    learn: Option<&dyn DigestMemo>,
+) -> Option<Vec<u8>> {
+    if !source.tried {
+        return resolve::load_source(project, source, learn, true);
+    }
+    let content = source.content.as_ref()?;
+    content.format?;
+    let again = fs::metadata(&content.path)
+        .and_then(|metadata| {
+            files::read_hashed(&content.path, &metadata, project.max_source_size, learn)
+        })
+        .ok()
+        .filter(|(_, sha256)| *sha256 == content.sha256)
+        .map(|(bytes, _)| bytes);
+    if again.is_none() {
+        let display = content.display.clone();
+        source.problems.push(
+            Diagnostic::new(
+                Rule::MissingFile,
+                format!("`{display}` changed or went away while clerk was reading the sources"),
+            )
+            .source(source.id.clone())
+            .in_file(display)
+            .help("run clerk again once nothing is writing to `sources/`"),
+        );
+    }
+    again
+}
+
+fn decode_source(source: &mut Source, bytes: Vec<u8>, quotes: &BTreeSet<String>, keep_text: bool) {
+    let Some(content) = source.content.as_mut() else {
+        return;
+    };
+    let Some(format) = content.format else {
+        return;
+    };
+    content.decoded = true;
+    let problem = match SourceText::decode(format, bytes) {
+        Ok(text) => {
+            content.lookups = quotes
+                .iter()
+                .map(|quote| (quote.clone(), text.look_up(quote)))
+                .collect();
+            if keep_text {
+                content.text = Some(text);
+            }
+            return;
+        }
+        Err(Unreadable::Encoding(offset)) => Diagnostic::new(
+            Rule::BadEncoding,
+            format!(
+                "`{}` is not valid UTF-8 (invalid byte at offset {offset})",
+                content.display
+            ),
+        )
+        .help("convert it to UTF-8 (for example `iconv -f latin1 -t utf-8`) and pin it again"),
+        Err(Unreadable::Pdf(error @ crate::documents::PdfError::Encrypted)) => Diagnostic::new(
+            Rule::EmptyText,
+            format!("cannot read the text of `{}` ({error})", content.display),
+        )
+        .help("save a decrypted copy (for example `qpdf --decrypt in.pdf out.pdf`) and pin that"),
+        Err(Unreadable::Pdf(error)) => Diagnostic::new(
+            Rule::EmptyText,
+            format!("cannot read the text of `{}` ({error})", content.display),
+        )
+        .help("check the file opens in a PDF viewer; download it again if it does not"),
+        Err(Unreadable::Empty(SourceFormat::Pdf)) => Diagnostic::new(
+            Rule::EmptyText,
+            format!("`{}` has no text layer (a scan, or pages of images)", content.display),
+        )
+        .help("clerk does no OCR: run OCR on it (for example `ocrmypdf in.pdf out.pdf`), then pin and quote the result"),
+        Err(Unreadable::Empty(_)) => Diagnostic::new(
+            Rule::EmptyText,
+            format!("`{}` has no visible text in its body", content.display),
+        )
+        .help("save the page as it is shown (its text may be loaded by scripts), or use a text copy"),
+    };
+    let problem = problem.source(source.id.clone());
+    let problem = match &source.record {
+        Some(record) => problem.at(source.record_file.site(record.file.span())),
+        None => problem.in_file(source.record_file.display.clone()),
+    };
+    source.problems.push(problem);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_between_hashing_and_reading_is_an_error() {
+        let root = tempfile::tempdir().unwrap();
+        let sources = root.path().join("sources");
+        std::fs::create_dir(&sources).unwrap();
+        std::fs::write(
+            sources.join("a.toml"),
+            "file = \"a.txt\"\ntitle = \"A\"\npublisher = \"P\"\nkind = \"press\"\n",
+        )
+        .unwrap();
+        std::fs::write(sources.join("a.txt"), "The minister spoke.").unwrap();
+        std::fs::create_dir(root.path().join("dossiers")).unwrap();
+        let project = Project::open(root.path(), crate::settings::MAX_SOURCE_SIZE).unwrap();
+        let mut index = SourceIndex::scan(&project);
+        index.load(&project, None, None);
+        let hashed = index.sources["a"].content.as_ref().unwrap().sha256.clone();
+        assert_eq!(hashed, sha256_hex(b"The minister spoke."));
+
+        std::fs::write(sources.join("a.txt"), "The minister spoke!").unwrap();
+        let quotes = QuoteRequests::from([(
+            "a".to_string(),
+            BTreeSet::from(["The minister spoke".to_string()]),
+        )]);
+        index.read(&project, None, &quotes, false, None);
+        let source = &index.sources["a"];
+        assert!(source.lookup("The minister spoke").is_none());
+        assert!(source.has_errors());
+        let messages: Vec<&str> = source.problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["`sources/a.txt` changed or went away while clerk was reading the sources"]
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! A source's text as quotes are held to it: decoded from the file's
+//! bytes, normalised and indexed for locators; what looking a quote up in
+//! it finds; and the listing `clerk text` prints.
+
+use crate::files::decode_utf8;
+use crate::quote::{self, LineIndex, Locator, Normalised};
+
+/// A quote looked up in a source's text, with its locators resolved so the
+/// text itself can be dropped.
+pub type Lookup = Result<Located, Box<LocatedMiss>>;
+
+/// Where a quote was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub found: quote::Match,
+    pub locator: Locator,
+}
+
+/// Why a quote was not found, and where its closest passage is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedMiss {
+    pub miss: quote::Miss,
+    /// The locator of `miss.nearest`.
+    pub nearest: Option<Locator>,
+}
+
+/// The kinds of source file clerk reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// `.txt` and `.md`: UTF-8 text.
+    Text,
+    /// `.html` and `.htm`: the text a reader sees in the body.
+    Html,
+    /// `.pdf`: the text layer, page by page.
+    Pdf,
+}
+
+impl SourceFormat {
+    /// The format of a file with this (lower-case) extension.
+    pub fn from_extension(extension: &str) -> Option<SourceFormat> {
+        match extension {
+            "txt" | "md" => Some(SourceFormat::Text),
+            "html" | "htm" => Some(SourceFormat::Html),
+            "pdf" => Some(SourceFormat::Pdf),
+            _ => None,
+        }
+    }
+}
+
+/// The text of a source, normalised and indexed for locators. For HTML and
+/// PDF sources, `raw` is the extracted text.
+#[derive(Debug)]
+pub struct SourceText {
+    pub raw: String,
+    pub normalised: Normalised,
+    pub lines: LineIndex,
+}
+
+impl SourceText {
+    /// The text of a text file (or of an HTML page's extracted text).
+    pub fn new(raw: String) -> Self {
+        let normalised = Normalised::new(&raw);
+        let lines = LineIndex::new(&raw);
+        SourceText {
+            raw,
+            normalised,
+            lines,
+        }
+    }
+
+    /// The text of a paged document, whose line-end hyphens are soft.
+    pub fn paged(raw: String, page_starts: Vec<usize>) -> Self {
+        let normalised = Normalised::document(&raw);
+        let lines = LineIndex::with_pages(&raw, page_starts);
+        SourceText {
+            raw,
+            normalised,
+            lines,
+        }
+    }
+
+    /// Looks `quote` up in this text.
+    pub fn look_up(&self, quote: &str) -> Lookup {
+        match quote::find(&self.normalised, quote) {
+            Ok(found) => Ok(Located {
+                locator: self.lines.locate(found.raw.start),
+                found,
+            }),
+            Err(miss) => Err(Box::new(LocatedMiss {
+                nearest: miss
+                    .nearest
+                    .as_ref()
+                    .map(|n| self.lines.locate(n.raw.start)),
+                miss,
+            })),
+        }
+    }
+
+    /// The text decoded from a source file's bytes, or the problem with it.
+    pub fn decode(format: SourceFormat, bytes: Vec<u8>) -> Result<SourceText, Unreadable> {
+        let text = match format {
+            SourceFormat::Text => {
+                SourceText::new(decode_utf8(bytes).map_err(Unreadable::Encoding)?)
+            }
+            SourceFormat::Html => {
+                let page = crate::documents::decode_html(bytes).map_err(Unreadable::Encoding)?;
+                SourceText::new(crate::documents::html(&page).text)
+            }
+            SourceFormat::Pdf => {
+                let extracted = crate::documents::pdf(&bytes).map_err(Unreadable::Pdf)?;
+                SourceText::paged(extracted.text, extracted.page_starts.unwrap_or_default())
+            }
+        };
+        if text.normalised.as_str().is_empty() && format != SourceFormat::Text {
+            return Err(Unreadable::Empty(format));
+        }
+        Ok(text)
+    }
+}
+
+/// Why a source file gives no text to match against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Not UTF-8: the offset of the first bad byte.
+    Encoding(usize),
+    /// A PDF that is encrypted or damaged.
+    Pdf(crate::documents::PdfError),
+    /// An HTML page or PDF with no text.
+    Empty(SourceFormat),
+}
+
+/// The text of a source as `clerk text` prints it: one row per line of the
+/// text, each with its line number, paragraph (blank for a blank line) and,
+/// for a PDF, page; `normalised` shows each line as quotes are compared with
+/// it (so a line-end hyphen joined to the next line is gone).
+pub fn listing(text: &SourceText, normalised: bool) -> Vec<String> {
+    let lines = &text.lines;
+    let paged = lines.page(0).is_some();
+    let mut rows = Vec::with_capacity(lines.lines() + 1);
+    let header = if paged {
+        "page  line     ¶ | text"
+    } else {
+        "line     ¶ | text"
+    };
+    rows.push(header.to_string());
+    let shown: Vec<String> = if normalised {
+        normalised_lines(text)
+    } else {
+        (1..=lines.lines())
+            .map(|line| {
+                let range = lines.line_range(&text.raw, line);
+                text.raw[range].to_string()
+            })
+            .collect()
+    };
+    for (index, content) in shown.iter().enumerate() {
+        let line = index + 1;
+        let paragraph = lines
+            .paragraph_of_line(line)
+            .map_or(String::new(), |p| p.to_string());
+        let row = if paged {
+            let page = lines.page(lines.line_start(line)).unwrap_or(1);
+            format!("{page:>4} {line:>5} {paragraph:>5} | {content}")
+        } else {
+            format!("{line:>4} {paragraph:>5} | {content}")
+        };
+        rows.push(row.trim_end().to_string());
+    }
+    rows
+}
+
+/// The normalised text cut at the raw text's line breaks: entry `i` holds
+/// what line `i + 1` contributes.
+fn normalised_lines(text: &SourceText) -> Vec<String> {
+    let lines = &text.lines;
+    let mut shown = vec![String::new(); lines.lines()];
+    // Raw offsets only grow along the normalised text: move a line cursor.
+    let mut line = 1;
+    for (at, c) in text.normalised.as_str().char_indices() {
+        let raw = text.normalised.raw_offset(at);
+        while line < lines.lines() && lines.line_start(line + 1) <= raw {
+            line += 1;
+        }
+        shown[line - 1].push(c);
+    }
+    shown.iter().map(|l| l.trim().to_string()).collect()
+}
