@@ -93,7 +93,7 @@ fn check(project: &Project, code: i32, expected: &str) -> String {
 /// `file` as it now is, so that a test shows its own rule and not also a
 /// hash mismatch.
 fn repin(project: &Project, id: &str, file: &str) {
-    let digest = clerk::sources::sha256_hex(&std::fs::read(project.path(file)).unwrap());
+    let digest = clerk::files::sha256_hex(&std::fs::read(project.path(file)).unwrap());
     let dossier = project.read("dossiers/harbour.toml");
     let prefix = format!("{id} = \"sha256:");
     let start = dossier.find(&prefix).expect("a pin line") + prefix.len();
@@ -290,7 +290,7 @@ fn rule_empty_text() {
         "sources/scan.toml",
         "file = \"scan.pdf\"\ntitle = \"T\"\npublisher = \"P\"\nkind = \"other\"\n",
     );
-    let pin = clerk::sources::sha256_hex(&std::fs::read(project.path("sources/scan.pdf")).unwrap());
+    let pin = clerk::files::sha256_hex(&std::fs::read(project.path("sources/scan.pdf")).unwrap());
     project.edit(
         "dossiers/papers.toml",
         "[sources]\n",
