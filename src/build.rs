@@ -78,6 +78,7 @@ pub fn build(
         .clone()
         .unwrap_or_else(|| project.output.clone());
     std::fs::create_dir_all(&out)
+        .map_err(crate::files::io_error)
         .with_context(|| format!("cannot create the output folder `{}`", out.display()))?;
     let _lock = crate::output::lock_folder(&out, || progress(Event::Waiting(&out)))?;
     let mut report = BuildReport {
@@ -248,7 +249,15 @@ fn typeset_all(
     let outcomes = crate::batch::map(buildable, |dossier| {
         let id = &dossier.input.id;
         let outcome = match build_brief(checked, dossier, &typesetter, templates) {
-            Err(found) => Typeset::Failed(found),
+            Err(failure) => {
+                // The markup is what a template author needs most when
+                // typst fails on it.
+                let markup = failure.markup.filter(|_| settings.emit_typ);
+                match markup.map(|m| write_atomic(&out.join(format!("{id}.typ")), m.as_bytes())) {
+                    Some(Err(error)) => Typeset::Unwritten(error),
+                    _ => Typeset::Failed(failure.diagnostics),
+                }
+            }
             Ok(built) => {
                 let found: Vec<Diagnostic> = dossier
                     .diagnostics
@@ -306,6 +315,22 @@ pub struct Built {
     pub manifest: Manifest,
 }
 
+/// Why a brief was not built: the findings, and the markup when the
+/// template rendered but typst failed on it.
+pub struct BriefFailure {
+    pub diagnostics: Vec<Diagnostic>,
+    pub markup: Option<String>,
+}
+
+impl From<Vec<Diagnostic>> for BriefFailure {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        BriefFailure {
+            diagnostics,
+            markup: None,
+        }
+    }
+}
+
 /// Renders and typesets one checked dossier of `selection`, in memory, with
 /// its template from `templates`.
 pub fn build_brief(
@@ -313,7 +338,7 @@ pub fn build_brief(
     checked: &Checked,
     typesetter: &typeset::Typesetter,
     templates: &TemplateCache,
-) -> Result<Built, Vec<Diagnostic>> {
+) -> Result<Built, BriefFailure> {
     let id = &checked.input.id;
     let with_dossier = |d: Diagnostic| d.dossier(id.clone());
     let internal = |cause: String| {
@@ -342,15 +367,22 @@ pub fn build_brief(
     let manifest = Manifest::of(&selection.project, checked, &selection.sources, &template)
         .map_err(internal)?;
     let manifest_bytes = manifest.to_bytes();
-    let (pdf, warnings) = typesetter
-        .pdf_warned(&typeset::Job {
-            markup: &markup,
-            date,
-            ident: &manifest.options.ident,
-            template: &template,
-            attachment: Some(Manifest::attachment(&manifest_bytes)),
-        })
-        .map_err(|found| found.into_iter().map(with_dossier).collect::<Vec<_>>())?;
+    let typeset = typesetter.pdf_warned(&typeset::Job {
+        markup: &markup,
+        date,
+        ident: &manifest.options.ident,
+        template: &template,
+        attachment: Some(Manifest::attachment(&manifest_bytes)),
+    });
+    let (pdf, warnings) = match typeset {
+        Ok(typeset) => typeset,
+        Err(found) => {
+            return Err(BriefFailure {
+                diagnostics: found.into_iter().map(with_dossier).collect(),
+                markup: Some(markup),
+            });
+        }
+    };
     Ok(Built {
         pdf,
         warnings: warnings.into_iter().map(with_dossier).collect(),

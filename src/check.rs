@@ -361,7 +361,7 @@ impl DossierRules<'_> {
                 )
                 .at(self.file.site(target.span()))
                 .claim(claim.id.get_ref());
-                if let Some(close) = closest(target.get_ref(), ids.iter().copied()) {
+                if let Some(close) = spec::closest(target.get_ref(), ids.iter().copied()) {
                     d = d.help(format!("did you mean `{close}`?"));
                 }
                 diagnostics.push(d);
@@ -505,7 +505,7 @@ fn unknown_source(
     .at(file.site(span))
     .source(id)
     .label("no `sources/**/".to_string() + id + ".toml`");
-    match closest(id, sources.sources.keys().map(String::as_str)) {
+    match spec::closest(id, sources.sources.keys().map(String::as_str)) {
         Some(close) => d = d.help(format!("did you mean `{close}`?")),
         None => {
             d = d.help(format!(
@@ -563,22 +563,10 @@ fn shorten(text: &str, max_chars: usize) -> String {
         return text.to_string();
     }
     let cut: String = text.chars().take(max_chars).collect();
-    format!("{cut}…")
-}
-
-/// The candidate closest to `name`, if close enough to be a likely typo.
-pub(crate) fn closest<'a>(
-    name: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim(name, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Edit distance between two short ids.
-fn strsim(a: &str, b: &str) -> usize {
-    bio::alignment::distance::levenshtein(a.as_bytes(), b.as_bytes()) as usize
+    // End on a whole word when there is one to end on.
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > cut.len() / 2 => &cut[..at],
+        _ => cut.as_str(),
+    };
+    format!("{cut} …")
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::settings::{Shard, parse_size};
+use crate::settings::{Shard, parse_jobs, parse_size};
 
 /// Compile sourced, hash-pinned policy dossiers into cited PDF briefs.
 ///
@@ -30,7 +30,7 @@ pub struct Cli {
     pub format: Format,
 
     /// Worker threads for hashing, checking and typesetting (default: the available cores)
-    #[arg(long, short = 'j', global = true, value_name = "N")]
+    #[arg(long, short = 'j', global = true, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
 
     /// Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error
@@ -50,7 +50,8 @@ pub enum Command {
     /// Check dossiers against their sources: hashes, quotes, ids, links, balance
     ///
     /// Reports every problem in one run. Exits 0 when there are no errors
-    /// (warnings allowed), 1 when a dossier has errors.
+    /// (warnings allowed), 1 when a dossier has errors, 2 when the check
+    /// could not run (no project, no such dossier).
     Check {
         /// Dossiers to check, as ids (`nc-azerbaijan`) or paths; default: all of dossiers/
         #[arg(value_name = "DOSSIER")]
@@ -60,7 +61,9 @@ pub enum Command {
     /// Check, then typeset a PDF brief for every dossier without errors
     ///
     /// Writes <out>/<dossier-id>.pdf atomically: a dossier with errors writes
-    /// nothing and leaves an earlier PDF as it was.
+    /// nothing and leaves an earlier PDF as it was. Exits 0 when every brief
+    /// was built or was fresh, 1 when a dossier has errors, 2 when the build
+    /// could not run or a brief could not be written.
     Build {
         /// Dossiers to build, as ids or paths; default: all of dossiers/
         #[arg(value_name = "DOSSIER")]
@@ -106,7 +109,8 @@ pub enum Command {
     /// Reads the manifest attached to each PDF, re-hashes the dossier,
     /// template, records and sources it names, re-checks every quote,
     /// rebuilds the PDF in memory and compares it byte for byte. Exits 0 only
-    /// when everything matches, 1 on any difference.
+    /// when everything matches, 1 on any difference, 2 when a PDF cannot be
+    /// read.
     Verify {
         /// The PDFs to verify (they may have been moved or renamed)
         #[arg(value_name = "PDF", required = true)]

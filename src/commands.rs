@@ -78,7 +78,7 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             build(printer, open()?, &dossiers, &settings)
         }
         Command::Pin { dossier, sources } => pin(printer, open()?, &dossier, &sources),
-        Command::Template { name } => template(&name),
+        Command::Template { name } => template(printer, &name),
         Command::Text { source, normalised } => text(printer, open()?, &source, normalised),
         Command::Verify { pdfs } => verify(printer, open()?, &pdfs),
     }
@@ -119,10 +119,33 @@ impl Printer {
         }
     }
 
-    /// An error that stopped a command or one of its operations (stderr,
-    /// whatever the format).
+    /// An error that stopped a command or one of its operations: `error:`
+    /// and `help:` lines on stderr, or in JSON a `{"type": "error"}` record.
     fn error(&self, error: &anyhow::Error) {
-        eprintln!("{}", render_error(error));
+        match self.format {
+            Format::Human => eprintln!("{}", render_error(error)),
+            Format::Json => {
+                let help: Vec<&String> = error
+                    .chain()
+                    .filter_map(|cause| cause.downcast_ref::<Fatal>())
+                    .flat_map(|fatal| &fatal.help)
+                    .collect();
+                self.record(serde_json::json!({
+                    "type": "error",
+                    "message": format!("{error:#}"),
+                    "help": help,
+                }));
+            }
+        }
+    }
+
+    /// One JSON record on stdout (JSON format only): a brief built, a
+    /// verification, a command's closing summary.
+    fn record(&self, record: serde_json::Value) {
+        if self.format == Format::Json {
+            // A reader that went away (`| head`) ends the output, not clerk.
+            let _ = writeln!(std::io::stdout().lock(), "{record}");
+        }
     }
 
     /// A status line for people (stderr, human format only).
@@ -154,6 +177,13 @@ fn check(printer: &Printer, project: Project, args: &[String]) -> anyhow::Result
     printer.diagnostics(&diagnostics);
     let tally = Tally::of(&diagnostics);
     printer.status(&summary("checked", selection.checked.len(), tally));
+    printer.record(serde_json::json!({
+        "type": "summary",
+        "command": "check",
+        "dossiers": selection.checked.len(),
+        "errors": tally.errors,
+        "warnings": tally.warnings,
+    }));
     Ok(Outcome::from_ok(tally.errors == 0))
 }
 
@@ -178,6 +208,7 @@ fn build(
         .out
         .clone()
         .unwrap_or_else(|| project.output.clone());
+    let shown_root = project.clone();
     let shown_out = shown_path(&project, &out);
     // Without a terminal (a CI log), one line per brief as it finishes.
     let progress = |event: Event<'_>| match (&bar, event) {
@@ -191,18 +222,21 @@ fn build(
             bar.inc(1);
         }
         (None, Event::Done(id, status)) => {
-            let word = match status {
-                BriefStatus::Built => "built",
-                BriefStatus::Fresh => "fresh",
-                BriefStatus::Failed => "FAILED",
-            };
-            printer.status(&format!("{word:>8} {shown_out}/{id}.pdf"));
+            printer.status(&format!("{:>8} {shown_out}/{id}.pdf", status_word(status)));
         }
         (None, Event::Start(_)) => {}
     };
     let report = crate::build::build(project, args, settings, &progress)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
+    }
+    for (id, status, pdf) in &report.results {
+        printer.record(serde_json::json!({
+            "type": "brief",
+            "dossier": id,
+            "status": status_word(*status).to_ascii_lowercase(),
+            "pdf": shown_path(&shown_root, pdf),
+        }));
     }
     printer.diagnostics(&report.diagnostics);
     for failure in &report.write_failures {
@@ -225,10 +259,28 @@ fn build(
         tally.warnings,
         plural(tally.warnings)
     ));
+    printer.record(serde_json::json!({
+        "type": "summary",
+        "command": "build",
+        "built": report.count(BriefStatus::Built),
+        "fresh": report.count(BriefStatus::Fresh),
+        "failed": failed,
+        "errors": tally.errors,
+        "warnings": tally.warnings,
+        "seconds": (report.elapsed.as_secs_f64() * 100.0).round() / 100.0,
+    }));
     if !report.write_failures.is_empty() {
         return Ok(Outcome::Broken);
     }
     Ok(Outcome::from_ok(tally.errors == 0 && failed == 0))
+}
+
+fn status_word(status: BriefStatus) -> &'static str {
+    match status {
+        BriefStatus::Built => "built",
+        BriefStatus::Fresh => "fresh",
+        BriefStatus::Failed => "FAILED",
+    }
 }
 
 fn shown_path(project: &Project, path: &std::path::Path) -> String {
@@ -294,7 +346,7 @@ fn pin(
 }
 
 fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Result<Outcome> {
-    let mut all = true;
+    let mut verified = 0;
     let mut unreadable = 0;
     for pdf in pdfs {
         let report = match crate::verify::verify(&project, pdf) {
@@ -306,20 +358,35 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
                 continue;
             }
         };
-        all &= report.verified;
+        verified += usize::from(report.verified);
         match printer.format {
-            Format::Json => println!("{}", serde_json::to_string(&report)?),
+            Format::Json => {
+                let mut record = serde_json::to_value(&report)?;
+                record["type"] = "verification".into();
+                printer.record(record);
+            }
             Format::Human => print_report(&report),
         }
     }
+    printer.record(serde_json::json!({
+        "type": "summary",
+        "command": "verify",
+        "pdfs": pdfs.len(),
+        "verified": verified,
+        "not_verified": pdfs.len() - verified - unreadable,
+        "unreadable": unreadable,
+    }));
     if unreadable > 0 {
-        printer.error(&anyhow::anyhow!(
-            "could not read {unreadable} of the {} PDFs",
-            pdfs.len()
-        ));
+        // In JSON the summary already counts them.
+        if printer.format == Format::Human {
+            printer.error(&anyhow::anyhow!(
+                "could not read {unreadable} of the {} PDFs",
+                pdfs.len()
+            ));
+        }
         return Ok(Outcome::Broken);
     }
-    Ok(Outcome::from_ok(all))
+    Ok(Outcome::from_ok(verified == pdfs.len()))
 }
 
 fn print_report(report: &crate::verify::Verification) {
@@ -342,6 +409,12 @@ fn print_report(report: &crate::verify::Verification) {
         println!("{line}");
         if item.status != Status::Ok {
             match (&item.recorded, &item.found) {
+                // For the PDF, the two digests are of the file given and of
+                // its rebuild, not of a recording and a finding.
+                (Some(old), Some(new)) if old != new && item.what == "pdf" => {
+                    println!("           this PDF sha256:{old}");
+                    println!("           rebuilt  sha256:{new}");
+                }
                 (Some(old), Some(new)) if old != new => {
                     println!("           recorded sha256:{old}");
                     println!("           found    sha256:{new}");
@@ -373,14 +446,21 @@ fn short(pin: &str) -> String {
     pin.chars().take(7 + 16).collect::<String>() + "…"
 }
 
-fn template(name: &str) -> anyhow::Result<Outcome> {
+fn template(printer: &Printer, name: &str) -> anyhow::Result<Outcome> {
     let text = crate::builtin::template(name).ok_or_else(|| {
         Fatal::new(format!("no built-in template `{name}`")).help(format!(
             "built-in templates: {}",
             crate::builtin::names().join(", ")
         ))
     })?;
-    print!("{text}");
+    match printer.format {
+        Format::Human => print!("{text}"),
+        Format::Json => printer.record(serde_json::json!({
+            "type": "template",
+            "name": name,
+            "text": text,
+        })),
+    }
     Ok(Outcome::Success)
 }
 
@@ -396,7 +476,7 @@ fn text(
         let mut error = Fatal::new(format!(
             "no source `{id}` (no record `sources/**/{id}.toml`)"
         ));
-        if let Some(close) = crate::check::closest(id, index.sources.keys().map(String::as_str)) {
+        if let Some(close) = crate::spec::closest(id, index.sources.keys().map(String::as_str)) {
             error = error.help(format!("did you mean `{close}`?"));
         }
         return Err(error.into());
@@ -412,9 +492,16 @@ fn text(
         printer.status(&format!("no text for source `{id}` ({display})"));
         return Ok(Outcome::Failure);
     };
+    if printer.format == Format::Json {
+        for row in crate::sources::rows(text, normalised) {
+            let mut record = serde_json::to_value(&row)?;
+            record["type"] = "line".into();
+            printer.record(record);
+        }
+        return Ok(Outcome::Success);
+    }
     let mut out = std::io::stdout().lock();
-    let listing = crate::sources::listing(text, normalised);
-    for line in listing {
+    for line in crate::sources::listing(text, normalised) {
         writeln!(out, "{line}")?;
     }
     Ok(Outcome::Success)

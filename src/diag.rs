@@ -351,6 +351,7 @@ impl Diagnostic {
     /// The diagnostic as one JSON object (the `--format json` schema).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
+            "type": "diagnostic",
             "level": self.level,
             "rule": self.rule.name(),
             "message": self.message,

@@ -172,6 +172,49 @@ pub fn with_slashes(path: &Path) -> String {
         .join("/")
 }
 
+/// The cause of an I/O error in words, for a message's parentheses: `no
+/// such file or folder`, not `No such file or directory (os error 2)`.
+pub fn cause(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let words = match error.kind() {
+        ErrorKind::NotFound => "no such file or folder",
+        ErrorKind::PermissionDenied => "permission denied",
+        ErrorKind::AlreadyExists => "it already exists",
+        ErrorKind::IsADirectory => "it is a folder",
+        ErrorKind::NotADirectory => "a part of the path is not a folder",
+        ErrorKind::DirectoryNotEmpty => "the folder is not empty",
+        ErrorKind::ReadOnlyFilesystem => "the file system is read-only",
+        ErrorKind::StorageFull => "the disk is full",
+        ErrorKind::QuotaExceeded => "the disk quota is exceeded",
+        ErrorKind::FileTooLarge => "the file is too large",
+        ErrorKind::CrossesDevices => "it would cross file systems",
+        ErrorKind::InvalidFilename => "the file name is not valid here",
+        ErrorKind::Interrupted => "interrupted",
+        ErrorKind::OutOfMemory => "out of memory",
+        _ => {
+            // Messages clerk writes itself (`not a regular file: …`) are
+            // kept; the system's lose their `(os error N)` tail.
+            let text = error.to_string();
+            let text = match text.rfind(" (os error ") {
+                Some(at) if text.ends_with(')') => text[..at].to_string(),
+                _ => text,
+            };
+            let mut chars = text.chars();
+            return match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => "an unknown error".to_string(),
+            };
+        }
+    };
+    words.to_string()
+}
+
+/// An I/O error as an `anyhow` error whose message is its [`cause`], so
+/// that context added on top reads `cannot write `x`: permission denied`.
+pub fn io_error(error: std::io::Error) -> anyhow::Error {
+    anyhow::anyhow!(cause(&error))
+}
+
 /// A byte count for people: `12 MiB`, `300 KiB`, `17 bytes`.
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
@@ -204,6 +247,19 @@ mod tests {
     fn bom_is_dropped_and_bad_bytes_located() {
         assert_eq!(decode_utf8(b"\xef\xbb\xbfhi".to_vec()).unwrap(), "hi");
         assert_eq!(decode_utf8(b"ab\xffcd".to_vec()).unwrap_err(), 2);
+    }
+
+    #[test]
+    fn io_causes_read_as_words() {
+        let missing = std::fs::read("/nonexistent/clerk-test").unwrap_err();
+        assert_eq!(cause(&missing), "no such file or folder");
+        let own = std::io::Error::other("not a regular file: a folder, pipe, socket or device");
+        assert_eq!(
+            cause(&own),
+            "not a regular file: a folder, pipe, socket or device"
+        );
+        let raw = std::io::Error::from_raw_os_error(libc::EIO);
+        assert_eq!(cause(&raw), "input/output error");
     }
 
     #[test]

@@ -196,6 +196,7 @@ impl Manifest {
     pub fn read_attached(pdf: &[u8]) -> Result<Manifest, Unreadable> {
         let bytes = match attachment(pdf, MANIFEST_NAME) {
             Ok(Some(bytes)) => bytes,
+            Ok(None) | Err(_) if is_encrypted(pdf) => return Err(Unreadable::Encrypted),
             Ok(None) => return Err(Unreadable::NotAttached),
             Err(error) => return Err(Unreadable::Damaged(error)),
         };
@@ -220,11 +221,22 @@ pub enum Unreadable {
     NotAttached,
     /// The PDF itself cannot be parsed.
     Damaged(String),
+    /// The PDF is encrypted (a password-protected copy).
+    Encrypted,
     NotJson(String),
     /// A manifest of a newer format version.
     Newer(u64),
     NoVersion,
     Malformed(String),
+}
+
+/// Whether a PDF is encrypted: its trailer names an `/Encrypt` dictionary
+/// (looked for in the bytes when the file does not even load).
+fn is_encrypted(pdf: &[u8]) -> bool {
+    match lopdf::Document::load_mem(pdf) {
+        Ok(document) => document.is_encrypted(),
+        Err(_) => pdf.windows(b"/Encrypt".len()).any(|w| w == b"/Encrypt"),
+    }
 }
 
 /// Each claim's quotes and where they were found.

@@ -19,13 +19,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempfile_in(folder)
+        .map_err(crate::files::io_error)
         .with_context(|| format!("cannot create a temporary file in `{}`", folder.display()))?;
     temp.write_all(bytes)
         .and_then(|()| set_permissions(temp.as_file(), path))
         .and_then(|()| temp.as_file().sync_all())
+        .map_err(crate::files::io_error)
         .with_context(|| format!("cannot write `{}`", path.display()))?;
     temp.persist(path)
-        .map_err(|e| e.error)
+        .map_err(|e| crate::files::io_error(e.error))
         .with_context(|| format!("cannot replace `{}`", path.display()))?;
     Ok(())
 }
@@ -54,16 +56,19 @@ pub fn lock_folder(folder: &Path, waiting: impl FnOnce()) -> anyhow::Result<Fold
         .truncate(false)
         .write(true)
         .open(&path)
+        .map_err(crate::files::io_error)
         .with_context(|| format!("cannot open the lock file `{}`", path.display()))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
             waiting();
             file.lock()
+                .map_err(crate::files::io_error)
                 .with_context(|| format!("cannot lock `{}`", path.display()))?;
         }
         Err(std::fs::TryLockError::Error(error)) => {
-            return Err(error).with_context(|| format!("cannot lock `{}`", path.display()));
+            return Err(crate::files::io_error(error))
+                .with_context(|| format!("cannot lock `{}`", path.display()));
         }
     }
     remove_stale_temporaries(folder);

@@ -211,9 +211,10 @@ fn quote_outcomes(dossier: &Dossier, source: &Source) -> Vec<(String, Result<Str
                 Ok(located) => Ok(source.describe(&located.locator)),
                 Err(missed) => Err(match (&missed.miss.nearest, &missed.nearest) {
                     (Some(near), Some(locator)) => format!(
-                        "closest passage at {} ({:.0}% similar)",
+                        "closest passage at {} ({:.0}% similar): \"{}\"",
                         source.describe(locator),
-                        near.similarity * 100.0
+                        near.similarity * 100.0,
+                        near.text
                     ),
                     _ => "the source has no text".to_string(),
                 }),

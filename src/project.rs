@@ -3,8 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-
 use crate::diag::{Diagnostic, Fatal, Rule, TextFile};
 use crate::files;
 
@@ -33,8 +31,14 @@ pub struct DossierFile {
 impl Project {
     /// Opens the project at `root`, which must hold a `dossiers/` folder.
     pub fn open(root: &Path, max_source_size: u64) -> anyhow::Result<Project> {
-        let root = std::fs::canonicalize(root)
-            .with_context(|| format!("no project at `{}`", root.display()))?;
+        let root = std::fs::canonicalize(root).map_err(|error| {
+            Fatal::new(format!(
+                "no project at `{}` ({})",
+                root.display(),
+                files::cause(&error)
+            ))
+            .help("pass the project folder with `--root DIR`")
+        })?;
         let dossiers = root.join("dossiers");
         if !dossiers.is_dir() {
             return Err(Fatal::new(format!(
@@ -64,6 +68,16 @@ impl Project {
         for arg in args {
             let found = self.find_dossier(arg)?;
             let path = std::fs::canonicalize(&found).unwrap_or(found);
+            // A brief records its dossier's path relative to the project,
+            // which `verify` must be able to follow back.
+            if !path.starts_with(&self.root) {
+                return Err(Fatal::new(format!(
+                    "dossier `{arg}` is outside the project `{}`",
+                    self.root.display()
+                ))
+                .help("move it into the project's `dossiers/`, or run clerk with `--root` set to the project that holds it")
+                .into());
+            }
             if !selected.contains(&path) {
                 selected.push(path);
             }
@@ -73,10 +87,16 @@ impl Project {
 
     fn all_dossiers(&self) -> anyhow::Result<Vec<PathBuf>> {
         let mut found = Vec::new();
-        let entries = std::fs::read_dir(&self.dossiers)
-            .with_context(|| format!("cannot read `{}`", self.dossiers.display()))?;
+        let unreadable = |error: std::io::Error| {
+            anyhow::anyhow!(
+                "cannot read `{}` ({})",
+                self.dossiers.display(),
+                files::cause(&error)
+            )
+        };
+        let entries = std::fs::read_dir(&self.dossiers).map_err(unreadable)?;
         for entry in entries {
-            let path = entry?.path();
+            let path = entry.map_err(unreadable)?.path();
             if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
                 found.push(path);
             }
@@ -88,17 +108,30 @@ impl Project {
     /// The file a dossier argument names: an id under `dossiers/`, a path
     /// as given, or a path relative to the root.
     fn find_dossier(&self, arg: &str) -> anyhow::Result<PathBuf> {
+        let is_path = arg.contains('/') || arg.ends_with(".toml");
         let by_id = self.dossiers.join(format!("{arg}.toml"));
-        if !arg.contains('/') && !arg.ends_with(".toml") && by_id.is_file() {
+        if !is_path && by_id.is_file() {
             Ok(by_id)
         } else if Path::new(arg).is_file() {
             Ok(PathBuf::from(arg))
         } else if self.root.join(arg).is_file() {
             Ok(self.root.join(arg))
+        } else if is_path {
+            Err(Fatal::new(format!("no dossier file `{arg}`"))
+                .help("a path is taken from the current folder, then from the project folder; give an id such as `nc-azerbaijan` to pick `dossiers/nc-azerbaijan.toml`")
+                .into())
         } else {
-            anyhow::bail!(
-                "no dossier `{arg}` (looked for `dossiers/{arg}.toml` and the path `{arg}`)"
-            )
+            let mut error = Fatal::new(format!("no dossier `{arg}` (no `dossiers/{arg}.toml`)"));
+            if let Ok(known) = self.all_dossiers() {
+                let ids: Vec<String> = known
+                    .iter()
+                    .filter_map(|p| Some(p.file_stem()?.to_string_lossy().into_owned()))
+                    .collect();
+                if let Some(close) = crate::spec::closest(arg, ids.iter().map(String::as_str)) {
+                    error = error.help(format!("did you mean `{close}`?"));
+                }
+            }
+            Err(error.into())
         }
     }
 
@@ -122,8 +155,9 @@ impl Project {
                     .dossier(id.clone()),
             )
         };
-        let bytes = files::read_limited(path, crate::spec::MAX_SPEC_SIZE)
-            .map_err(|error| unreadable(format!("cannot read dossier ({error})")))?;
+        let bytes = files::read_limited(path, crate::spec::MAX_SPEC_SIZE).map_err(|error| {
+            unreadable(format!("cannot read dossier ({})", files::cause(&error)))
+        })?;
         let sha256 = files::sha256_hex(&bytes);
         let text = files::decode_utf8(bytes).map_err(|offset| {
             unreadable(format!(

@@ -549,6 +549,8 @@ pub fn nearest(source: &Normalised, piece: &str) -> Option<NearMiss> {
     let text = source.as_str();
     let start = floor_char_boundary(text, start);
     let end = ceil_char_boundary(text, end.max(start));
+    // Shown to people: whole words, not "ract was a".
+    let (start, end) = widen_to_words(text, start, end);
     let similarity = 1.0 - (distance as f64 / piece.len().max(1) as f64);
     Some(NearMiss {
         raw: source.raw_range(start..end),
@@ -556,6 +558,33 @@ pub fn nearest(source: &Normalised, piece: &str) -> Option<NearMiss> {
         similarity: similarity.clamp(0.0, 1.0),
     })
 }
+
+/// Widens `start..end` of `text` to the word boundaries around it, by at
+/// most [`WORD_SLACK`] bytes on each side.
+fn widen_to_words(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let is_break = |c: char| c.is_whitespace();
+    let before = &text[..start];
+    let start = match before
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| !is_break(c))
+        .last()
+    {
+        Some((at, _)) if start - at <= WORD_SLACK => at,
+        _ => start,
+    };
+    let after = &text[end..];
+    let grown = after.find(is_break).unwrap_or(after.len());
+    let end = if grown <= WORD_SLACK {
+        end + grown
+    } else {
+        end
+    };
+    (start, end)
+}
+
+/// How far a near miss is widened to reach a word boundary.
+const WORD_SLACK: usize = 48;
 
 /// Bytes of a long piece used to locate it.
 const ANCHOR_LEN: usize = 128;
@@ -717,6 +746,14 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_near_miss_is_shown_in_whole_words() {
+        let text = "The contract was awarded without a tender, the ministry said.";
+        let near = nearest(&Normalised::new(text), "ract was a").unwrap();
+        assert_eq!(near.text, "contract was awarded");
+        assert_eq!(&text[near.raw.clone()], "contract was awarded");
+    }
 
     fn norm(s: &str) -> String {
         Normalised::new(s).as_str().to_string()

@@ -82,8 +82,9 @@ impl TemplateCache {
 pub fn load(project: &Project, name: &str) -> anyhow::Result<Template> {
     if let Some(path) = project.template_file(name) {
         let display = format!("templates/{name}{EXTENSION}");
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| anyhow::anyhow!("cannot read `{display}` ({e})"))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            anyhow::anyhow!("cannot read `{display}` ({})", crate::files::cause(&e))
+        })?;
         return Ok(Template::new(name, display, text, Some(path)));
     }
     let text = crate::spec::is_valid_id(name)
@@ -148,8 +149,20 @@ fn compile(template: &Template) -> Result<Handlebars<'static>, Box<Diagnostic>> 
     registry
         .register_template_string(&template.name, &template.text)
         .map_err(|error| {
-            let message = error.reason().to_string();
-            Box::new(locate(
+            // The parser's own message lists its grammar and points at the
+            // end of the file for a block left open: name the block instead.
+            if let Some(unbalanced) = unbalanced_block(template) {
+                return unbalanced;
+            }
+            let reason = error.reason().to_string();
+            let (message, help) = match reason.find(" expected ") {
+                Some(_) => (
+                    "the Handlebars syntax is invalid here".to_string(),
+                    Some("check this tag's braces, quotes and helper name; docs/templates.md shows the syntax"),
+                ),
+                None => (reason, None),
+            };
+            let mut d = locate(
                 Diagnostic::new(
                     Rule::Template,
                     format!("template does not parse: {message}"),
@@ -157,9 +170,93 @@ fn compile(template: &Template) -> Result<Handlebars<'static>, Box<Diagnostic>> 
                 &template_file(template),
                 error.pos().map(|(line, _)| line),
                 error.pos().map(|(_, column)| column),
-            ))
+            );
+            if let Some(help) = help {
+                d = d.help(help);
+            }
+            Box::new(d)
         })?;
     Ok(registry)
+}
+
+/// A block helper (`{{#each}}`, `{{#if}}`, …) that is never closed, or
+/// closed by the wrong `{{/…}}`, as a diagnostic at its tag.
+fn unbalanced_block(template: &Template) -> Option<Box<Diagnostic>> {
+    let text = &template.text;
+    let file = template_file(template);
+    let problem = |message: String, at: std::ops::Range<usize>, help: String| {
+        Some(Box::new(
+            Diagnostic::new(
+                Rule::Template,
+                format!("template does not parse: {message}"),
+            )
+            .at(file.site(at))
+            .help(help),
+        ))
+    };
+    // Opening tags not closed yet: the tag's byte range.
+    let mut open: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut at = 0;
+    while let Some(start) = text[at..].find("{{").map(|i| at + i) {
+        let Some(end) = text[start..].find("}}").map(|i| start + i + 2) else {
+            break;
+        };
+        at = end;
+        let tag = text[start + 2..end - 2]
+            .trim_start_matches('~')
+            .trim_start();
+        if tag.starts_with("!--") {
+            // A long comment may hold `}}`; it ends at `--}}`.
+            if let Some(close) = text[start..].find("--}}") {
+                at = start + close + 4;
+            }
+        } else if tag.starts_with('#') {
+            open.push(start..end);
+        } else if let Some(rest) = tag.strip_prefix('/') {
+            let closing = block_name(rest);
+            match open.pop() {
+                Some(opener) if block_name(&text[opener.clone()]) == closing => {}
+                Some(opener) => {
+                    let name = block_name(&text[opener.clone()]);
+                    let line = file.site(opener).line;
+                    return problem(
+                        format!(
+                            "`{{{{/{closing}}}}}` closes `{{{{#{name}}}}}`, opened on line {line}"
+                        ),
+                        start..end,
+                        format!("close `{{{{#{name}}}}}` with `{{{{/{name}}}}}` before this tag"),
+                    );
+                }
+                None => {
+                    return problem(
+                        format!("`{{{{/{closing}}}}}` closes no block"),
+                        start..end,
+                        format!("remove it, or open the block with `{{{{#{closing} …}}}}`"),
+                    );
+                }
+            }
+        }
+    }
+    let opener = open.pop()?;
+    let name = block_name(&text[opener.clone()]);
+    problem(
+        format!("`{{{{#{name}}}}}` is never closed"),
+        opener,
+        format!("add `{{{{/{name}}}}}` where the block ends"),
+    )
+}
+
+/// The helper name of a block tag (`{{#each sections}}` or `each}}` ->
+/// `each`).
+fn block_name(tag: &str) -> String {
+    tag.trim_start_matches("{{")
+        .trim_start_matches('~')
+        .trim_start()
+        .trim_start_matches(['#', '/', '>', '*'])
+        .split(|c: char| c.is_whitespace() || c == '~' || c == '}')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn locate(
@@ -299,6 +396,38 @@ fn raw_helper(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unclosed_or_crossed_block_is_named_at_its_tag() {
+        let unclosed = Template::inline("t");
+        let unclosed = Template {
+            text: "= {{title}}\n{{#each sections}}\n== {{title}}\n".into(),
+            ..unclosed
+        };
+        let d = unbalanced_block(&unclosed).unwrap();
+        assert_eq!(
+            d.message,
+            "template does not parse: `{{#each}}` is never closed"
+        );
+        let site = d.site.unwrap();
+        assert_eq!((site.line, site.column), (2, 1));
+        assert_eq!(d.help, ["add `{{/each}}` where the block ends"]);
+
+        let crossed = Template {
+            text: "{{#each sections}}{{#if claims}}x{{/each}}{{/if}}".into(),
+            ..Template::inline("t")
+        };
+        let d = unbalanced_block(&crossed).unwrap();
+        assert_eq!(
+            d.message,
+            "template does not parse: `{{/each}}` closes `{{#if}}`, opened on line 1"
+        );
+        let balanced = Template {
+            text: "{{!-- {{#each}} --}}{{#each a}}{{#if b}}{{else}}{{/if}}{{/each}}".into(),
+            ..Template::inline("t")
+        };
+        assert!(unbalanced_block(&balanced).is_none());
+    }
 
     #[test]
     fn markup_escape_covers_typst_syntax() {

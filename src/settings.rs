@@ -85,6 +85,14 @@ impl Shard {
     }
 }
 
+/// Parses a number of worker threads (`--jobs`): a whole number, 0 for as
+/// many as the machine has cores.
+pub fn parse_jobs(text: &str) -> Result<usize, String> {
+    text.trim().parse().map_err(|_| {
+        format!("`{text}` is not a number of threads (try `--jobs 2`, or 0 for one per core)")
+    })
+}
+
 /// Parses a size such as `256MiB`, `10M`, `1.5GiB`, `4096` (bytes); `K`,
 /// `M` and `G` are binary units, as in `KiB`.
 pub fn parse_size(text: &str) -> Result<u64, String> {
@@ -125,6 +133,15 @@ mod tests {
         assert!("0/3".parse::<Shard>().is_err());
         assert!("4/3".parse::<Shard>().is_err());
         assert!("x".parse::<Shard>().is_err());
+    }
+
+    #[test]
+    fn jobs_parse() {
+        assert_eq!(parse_jobs("4"), Ok(4));
+        assert_eq!(
+            parse_jobs("abc"),
+            Err("`abc` is not a number of threads (try `--jobs 2`, or 0 for one per core)".into())
+        );
     }
 
     #[test]

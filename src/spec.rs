@@ -676,6 +676,16 @@ fn check_non_empty(
     }
 }
 
+/// The candidate closest to `name`, if close enough to be a likely typo
+/// (a swap of two letters counts as one edit).
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::osa_distance(name, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
 /// A valid id close to `id`, for help messages.
 pub fn suggest_id(id: &str) -> String {
     let mut out = String::new();

@@ -289,21 +289,24 @@ impl BriefWorld {
             ))
         })?;
         let path = id.vpath().realize(root).map_err(FileError::Realize)?;
+        // Messages name the file as the project knows it, not where the
+        // project happens to sit on this machine.
+        let shown = PathBuf::from(format!("templates{}", id.vpath().get_with_slash()));
         let canonical = match crate::files::confine(root, &path) {
             Ok(canonical) => canonical,
-            Err(Escape::Unresolved(e)) => return Err(FileError::from_io(e, &path)),
+            Err(Escape::Unresolved(e)) => return Err(FileError::from_io(e, &shown)),
             Err(Escape::Outside(_)) => return Err(FileError::AccessDenied),
         };
         if canonical.is_dir() {
             return Err(FileError::IsDirectory);
         }
-        let metadata = std::fs::metadata(&canonical).map_err(|e| FileError::from_io(e, &path))?;
+        let metadata = std::fs::metadata(&canonical).map_err(|e| FileError::from_io(e, &shown))?;
         if !metadata.is_file() {
             return Err(FileError::Other(Some("not a regular file".into())));
         }
         crate::files::read_limited(&canonical, MAX_TEMPLATE_FILE)
             .map(Bytes::new)
-            .map_err(|e| FileError::from_io(e, &path))
+            .map_err(|e| FileError::from_io(e, &shown))
     }
 
     /// A typst error as a clerk diagnostic against the template.
@@ -368,7 +371,12 @@ impl BriefWorld {
             }
         }
         for hint in &error.hints {
-            d = d.help(hint.v.to_string());
+            // typst-cli's advice; clerk has no such option for templates.
+            if hint.v.contains("--root") {
+                d = d.help("a template reads files only from `templates/`: copy the file there");
+            } else {
+                d = d.help(hint.v.to_string());
+            }
         }
         d
     }

@@ -130,8 +130,13 @@ pub struct Verification {
 /// Verifies the PDF at `pdf_path` against `project`. An `Err` means the
 /// PDF could not be read at all.
 pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Verification> {
-    let pdf = std::fs::read(pdf_path)
-        .map_err(|e| anyhow::anyhow!("cannot read `{}` ({e})", pdf_path.display()))?;
+    let pdf = std::fs::read(pdf_path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read `{}` ({})",
+            pdf_path.display(),
+            files::cause(&e)
+        )
+    })?;
     let mut report = Verification {
         pdf: pdf_path.display().to_string(),
         dossier: None,
@@ -277,6 +282,9 @@ fn unreadable_manifest(unreadable: Unreadable) -> Item {
         Unreadable::Damaged(error) => Item::new(Verdict::Failed, "pdf", "structure").detail(format!(
             "the PDF is damaged or truncated and cannot be read ({error})"
         )),
+        Unreadable::Encrypted => Item::new(Verdict::Failed, "pdf", "encryption").detail(
+            "the PDF is encrypted (a password-protected copy), so its manifest cannot be read; verify the unencrypted copy clerk built",
+        ),
         Unreadable::NotJson(error) => manifest_item(format!("the manifest is not valid JSON ({error})")),
         Unreadable::Newer(v) => manifest_item(format!(
             "manifest format version {v} is newer than this clerk reads (version {MANIFEST_VERSION}); verify it with a newer clerk"
@@ -328,8 +336,8 @@ fn recheck_and_rebuild(project: &Project, manifest: &Manifest, pdf: &[u8]) -> Ve
             items.push(compare_quotes(manifest, &built.manifest));
             items.push(compare_pdf(manifest, pdf, &built));
         }
-        Err(diagnostics) => {
-            for d in diagnostics {
+        Err(failure) => {
+            for d in failure.diagnostics {
                 items.push(
                     Item::new(Verdict::Failed, "pdf", &manifest.dossier.id).detail(d.message),
                 );

@@ -447,8 +447,9 @@ fn json_format_prints_one_object_per_diagnostic() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
         .collect();
-    assert_eq!(lines.len(), 1, "{stdout}");
+    assert_eq!(lines.len(), 2, "a diagnostic, then the summary: {stdout}");
     let d = &lines[0];
+    assert_eq!(d["type"], "diagnostic");
     assert_eq!(d["level"], "error");
     assert_eq!(d["rule"], "quote-not-found");
     assert_eq!(d["file"], "dossiers/harbour.toml");
@@ -456,6 +457,10 @@ fn json_format_prints_one_object_per_diagnostic() {
     assert_eq!(d["claim"], "ministry-lawful");
     assert_eq!(d["source"], "alpha");
     assert!(d["line"].as_u64().unwrap() > 0 && d["column"].as_u64().unwrap() > 0);
+    assert_eq!(
+        lines[1],
+        serde_json::json!({"type": "summary", "command": "check", "dossiers": 1, "errors": 1, "warnings": 0})
+    );
 }
 
 #[test]

@@ -251,7 +251,11 @@ fn json_report_and_exit_2_when_it_cannot_run() {
         project.path("output/harbour.pdf").to_str().unwrap(),
     ]);
     assert_eq!(status, 0);
-    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let mut records = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap());
+    let report = records.next().unwrap();
+    assert_eq!(report["type"], "verification");
     assert_eq!(report["verified"], true);
     assert_eq!(report["dossier"], "harbour");
     assert!(
@@ -261,6 +265,8 @@ fn json_report_and_exit_2_when_it_cannot_run() {
             .iter()
             .all(|i| i["status"] == "ok")
     );
+    assert_eq!(records.next().unwrap()["type"], "summary");
+    assert!(records.next().is_none());
     let (status, _, stderr) = project.run(&["verify", "/nonexistent/brief.pdf"]);
     assert_eq!(status, 2, "{stderr}");
 }

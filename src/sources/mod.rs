@@ -20,7 +20,9 @@ use crate::files::{self, DigestMemo, MAX_DEPTH, display_path, read_limited, sha2
 use crate::project::Project;
 use crate::spec::{self, Record};
 
-pub use text::{Located, LocatedMiss, Lookup, SourceFormat, SourceText, Unreadable, listing};
+pub use text::{
+    Located, LocatedMiss, Lookup, Row, SourceFormat, SourceText, Unreadable, listing, rows,
+};
 
 /// Quotes to look up, by source id (see [`SourceIndex::read`]).
 pub type QuoteRequests = BTreeMap<String, BTreeSet<String>>;
@@ -201,31 +203,15 @@ impl SourceIndex {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let bytes = match read_limited(path, spec::MAX_SPEC_SIZE) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                self.orphans.push(
-                    Diagnostic::new(Rule::Syntax, format!("cannot read record ({error})"))
-                        .in_file(display)
-                        .source(id),
-                );
-                return;
-            }
-        };
-        let record_sha256 = sha256_hex(&bytes);
-        let text = match files::decode_utf8(bytes) {
-            Ok(text) => text,
-            Err(offset) => {
-                self.orphans.push(
-                    Diagnostic::new(
-                        Rule::Syntax,
-                        format!("record is not UTF-8 text (invalid byte at offset {offset})"),
-                    )
-                    .in_file(display)
-                    .source(id),
-                );
-                return;
-            }
+        // A record that cannot be read still claims its id, so that the
+        // dossiers citing it hear why, not that it has no record.
+        let (text, record_sha256, unreadable) = match read_record(path) {
+            Ok((text, sha256)) => (text, sha256, None),
+            Err(message) => (
+                String::new(),
+                String::new(),
+                Some(Diagnostic::new(Rule::Syntax, message).in_file(display.clone())),
+            ),
         };
         let record_file = TextFile::new(display.clone(), text);
         let mut problems = Vec::new();
@@ -242,15 +228,21 @@ impl SourceIndex {
                 )),
             );
         }
-        let record = match spec::parse::<Record>(&record_file) {
-            Ok(record) => {
-                problems.extend(spec::validate_record(&record, &record_file));
-                Some(record)
-            }
-            Err(errors) => {
-                problems.extend(errors);
+        let record = match unreadable {
+            Some(problem) => {
+                problems.push(problem);
                 None
             }
+            None => match spec::parse::<Record>(&record_file) {
+                Ok(record) => {
+                    problems.extend(spec::validate_record(&record, &record_file));
+                    Some(record)
+                }
+                Err(errors) => {
+                    problems.extend(errors);
+                    None
+                }
+            },
         };
         for problem in &mut problems {
             problem.source = Some(id.clone());
@@ -343,6 +335,16 @@ impl SourceIndex {
         }
         found
     }
+}
+
+/// A record file's text and digest, or why it cannot be read.
+fn read_record(path: &Path) -> Result<(String, String), String> {
+    let bytes = read_limited(path, spec::MAX_SPEC_SIZE)
+        .map_err(|error| format!("cannot read record ({})", files::cause(&error)))?;
+    let sha256 = sha256_hex(&bytes);
+    let text = files::decode_utf8(bytes)
+        .map_err(|offset| format!("record is not UTF-8 text (invalid byte at offset {offset})"))?;
+    Ok((text, sha256))
 }
 
 /// The bytes of a source's file: read and hashed now, or read again and

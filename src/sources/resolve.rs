@@ -64,7 +64,7 @@ pub(super) fn load_source(
             Err(error) => {
                 let d = problem(Diagnostic::new(
                     Rule::MissingFile,
-                    format!("cannot read `{display}` ({error})"),
+                    format!("cannot read `{display}` ({})", files::cause(&error)),
                 ));
                 source.problems.push(d);
                 return None;
@@ -135,7 +135,10 @@ fn resolve(
             let message = if error.kind() == std::io::ErrorKind::NotFound {
                 format!("source file `{file_value}` does not exist")
             } else {
-                format!("cannot resolve source file `{file_value}` ({error})")
+                format!(
+                    "cannot resolve source file `{file_value}` ({})",
+                    files::cause(&error)
+                )
             };
             return Err(Box::new(
                 Diagnostic::new(Rule::MissingFile, message)
@@ -177,7 +180,7 @@ fn usable_metadata(
     let metadata = fs::metadata(canonical).map_err(|error| {
         Box::new(Diagnostic::new(
             Rule::MissingFile,
-            format!("cannot read `{display}` ({error})"),
+            format!("cannot read `{display}` ({})", files::cause(&error)),
         ))
     })?;
     if !metadata.is_file() {

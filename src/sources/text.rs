@@ -134,15 +134,46 @@ pub enum Unreadable {
 /// for a PDF, page; `normalised` shows each line as quotes are compared with
 /// it (so a line-end hyphen joined to the next line is gone).
 pub fn listing(text: &SourceText, normalised: bool) -> Vec<String> {
+    let rows = rows(text, normalised);
+    let paged = rows.first().is_some_and(|row| row.page.is_some());
+    let mut listing = Vec::with_capacity(rows.len() + 1);
+    listing.push(
+        if paged {
+            "page  line     ¶ | text"
+        } else {
+            "line     ¶ | text"
+        }
+        .to_string(),
+    );
+    for row in rows {
+        let paragraph = row.paragraph.map_or(String::new(), |p| p.to_string());
+        let line = row.line;
+        let shown = match row.page {
+            Some(page) => format!("{page:>4} {line:>5} {paragraph:>5} | {}", row.text),
+            None => format!("{line:>4} {paragraph:>5} | {}", row.text),
+        };
+        listing.push(shown.trim_end().to_string());
+    }
+    listing
+}
+
+/// One line of a source's text, with its locators.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Row {
+    pub line: usize,
+    /// `None` for a blank line.
+    pub paragraph: Option<usize>,
+    /// The page, for a PDF.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    pub text: String,
+}
+
+/// The lines of a source's text (normalised when asked) with their
+/// locators: what [`listing`] prints, as data.
+pub fn rows(text: &SourceText, normalised: bool) -> Vec<Row> {
     let lines = &text.lines;
     let paged = lines.page(0).is_some();
-    let mut rows = Vec::with_capacity(lines.lines() + 1);
-    let header = if paged {
-        "page  line     ¶ | text"
-    } else {
-        "line     ¶ | text"
-    };
-    rows.push(header.to_string());
     let shown: Vec<String> = if normalised {
         normalised_lines(text)
     } else {
@@ -153,20 +184,19 @@ pub fn listing(text: &SourceText, normalised: bool) -> Vec<String> {
             })
             .collect()
     };
-    for (index, content) in shown.iter().enumerate() {
-        let line = index + 1;
-        let paragraph = lines
-            .paragraph_of_line(line)
-            .map_or(String::new(), |p| p.to_string());
-        let row = if paged {
-            let page = lines.page(lines.line_start(line)).unwrap_or(1);
-            format!("{page:>4} {line:>5} {paragraph:>5} | {content}")
-        } else {
-            format!("{line:>4} {paragraph:>5} | {content}")
-        };
-        rows.push(row.trim_end().to_string());
-    }
-    rows
+    shown
+        .into_iter()
+        .enumerate()
+        .map(|(index, text_of_line)| {
+            let line = index + 1;
+            Row {
+                line,
+                paragraph: lines.paragraph_of_line(line),
+                page: paged.then(|| lines.page(lines.line_start(line)).unwrap_or(1)),
+                text: text_of_line,
+            }
+        })
+        .collect()
 }
 
 /// The normalised text cut at the raw text's line breaks: entry `i` holds
