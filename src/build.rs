@@ -351,8 +351,8 @@ pub fn build_brief(
         .dossier
         .as_ref()
         .ok_or_else(|| internal("it did not parse".into()))?;
-    let brief =
-        model::brief(checked, &selection.sources).map_err(|cause| internal(cause.to_string()))?;
+    let brief = model::brief(checked, &selection.sources, &selection.locales)
+        .map_err(|cause| internal(cause.to_string()))?;
     let template = templates
         .get(&selection.project, dossier.template())
         .map_err(|e| {

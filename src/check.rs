@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use crate::diag::{Diagnostic, Rule, TextFile};
+use crate::locale::{Locales, Resolved};
 use crate::project::DossierFile;
 use crate::quote::Locator;
 use crate::sources::{LocatedMiss, QuoteRequests, Source, SourceIndex};
@@ -31,6 +32,9 @@ pub struct Checked {
     pub source_ids: BTreeSet<String>,
     /// Whether a source this dossier relies on has errors of its own.
     pub source_errors: bool,
+    /// Whether the locale file for the dossier's language has errors of
+    /// its own (`bad-locale`, reported against that file).
+    pub locale_errors: bool,
 }
 
 impl Checked {
@@ -38,6 +42,7 @@ impl Checked {
     pub fn is_buildable(&self) -> bool {
         self.dossier.is_some()
             && !self.source_errors
+            && !self.locale_errors
             && !self.diagnostics.iter().any(Diagnostic::is_error)
     }
 }
@@ -120,12 +125,17 @@ pub fn parse(input: DossierFile) -> Parsed {
     }
 }
 
-/// Checks one parsed dossier against the source index and the templates.
-pub fn check(
-    parsed: Parsed,
-    sources: &SourceIndex,
-    template_exists: &dyn Fn(&str) -> bool,
-) -> Checked {
+/// What a dossier is checked against.
+pub struct CheckInputs<'a> {
+    pub sources: &'a SourceIndex,
+    pub locales: &'a Locales,
+    /// Whether a template of this name exists.
+    pub template_exists: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// Checks one parsed dossier against its sources, locales and templates.
+pub fn check(parsed: Parsed, inputs: &CheckInputs<'_>) -> Checked {
+    let sources = inputs.sources;
     let Parsed {
         input,
         dossier,
@@ -142,6 +152,7 @@ pub fn check(
             matches: Vec::new(),
             source_ids: BTreeSet::new(),
             source_errors: false,
+            locale_errors: false,
         };
     };
     let source_ids = cited_sources(&dossier);
@@ -158,7 +169,9 @@ pub fn check(
     rules.claim_ids(&mut diagnostics);
     let matches = rules.evidence(&mut diagnostics);
     rules.responses(&mut diagnostics);
-    rules.template(template_exists, &mut diagnostics);
+    rules.template(inputs.template_exists, &mut diagnostics);
+    let locale_errors = rules.locale(inputs.locales, &mut diagnostics);
+    rules.translations(&mut diagnostics);
     rules.unused_sources(&mut diagnostics);
     rules.balance(&mut diagnostics);
     rules.empty_sections(&mut diagnostics);
@@ -172,6 +185,7 @@ pub fn check(
         matches,
         source_ids,
         source_errors,
+        locale_errors,
     }
 }
 
@@ -388,6 +402,67 @@ impl DossierRules<'_> {
         diagnostics.push(d);
     }
 
+    /// `missing-locale` (a warning): a language with no locale; returns
+    /// whether its locale file has errors (`bad-locale`, reported against
+    /// the file).
+    fn locale(&self, locales: &Locales, diagnostics: &mut Vec<Diagnostic>) -> bool {
+        let language = self.dossier.language();
+        match locales.resolve(language) {
+            Resolved::Found(_) => false,
+            Resolved::Bad(_) => true,
+            Resolved::Missing(_) => {
+                let mut d = Diagnostic::new(
+                    Rule::MissingLocale,
+                    format!("clerk has no words for language `{language}`; the brief's fixed words will be English"),
+                )
+                .help(format!(
+                    "add `templates/locales/{}.toml` with the keys of a built-in locale (docs/templates.md lists them)",
+                    language.to_ascii_lowercase()
+                ));
+                if let Some(tag) = &self.dossier.language {
+                    d = d.at(self.file.site(tag.span()));
+                }
+                diagnostics.push(d);
+                false
+            }
+        }
+    }
+
+    /// `missing-translation` (a warning): a quote from a source in another
+    /// language than the brief's, with no translation.
+    fn translations(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let brief = primary_subtag(self.dossier.language());
+        for claim in &self.dossier.claims {
+            for evidence in claim.evidence.get_ref() {
+                let Some(language) = self
+                    .sources
+                    .sources
+                    .get(evidence.source.get_ref())
+                    .and_then(|s| s.language())
+                else {
+                    continue;
+                };
+                if evidence.translation.is_some() || primary_subtag(language) == brief {
+                    continue;
+                }
+                diagnostics.push(
+                    Diagnostic::new(
+                        Rule::MissingTranslation,
+                        format!(
+                            "quote in `{language}` from source `{}` has no translation into the brief's language (`{}`)",
+                            evidence.source.get_ref(),
+                            self.dossier.language()
+                        ),
+                    )
+                    .at(self.file.site(evidence.quote.span()))
+                    .claim(claim.id.get_ref())
+                    .source(evidence.source.get_ref())
+                    .help("add `translation = \"…\"` (and `translated-by`) to this `[[claims.evidence]]`"),
+                );
+            }
+        }
+    }
+
     /// `unused-source` (a warning): a pin no evidence cites.
     fn unused_sources(&self, diagnostics: &mut Vec<Diagnostic>) {
         let cited: BTreeSet<&str> = self
@@ -569,4 +644,9 @@ fn shorten(text: &str, max_chars: usize) -> String {
         _ => cut.as_str(),
     };
     format!("{cut} …")
+}
+
+/// The primary language subtag, lower case: `fr` for `fr-CA`.
+pub fn primary_subtag(tag: &str) -> String {
+    tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
 }

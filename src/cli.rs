@@ -136,10 +136,12 @@ pub enum Command {
         normalised: bool,
     },
 
-    /// Print a built-in template, to start a project's own
+    /// Print a built-in template or locale, to start a project's own
     ///
-    /// Save it as templates/<name>.typ.hbs and edit it; dossiers choose it
-    /// with `template = "<name>"`.
+    /// Save a template as templates/<name>.typ.hbs and edit it; dossiers
+    /// choose it with `template = "<name>"`. Save a locale (`locale-fr`,
+    /// the fixed words of French briefs) as templates/locales/<tag>.toml to
+    /// change a language's words or add one.
     Template {
         /// The template's name
         #[arg(value_name = "NAME", default_value = "brief")]

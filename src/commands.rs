@@ -447,10 +447,18 @@ fn short(pin: &str) -> String {
 }
 
 fn template(printer: &Printer, name: &str) -> anyhow::Result<Outcome> {
-    let text = crate::builtin::template(name).ok_or_else(|| {
+    let locale = name
+        .strip_prefix("locale-")
+        .and_then(crate::locale::builtin);
+    let text = crate::builtin::template(name).or(locale).ok_or_else(|| {
         Fatal::new(format!("no built-in template `{name}`")).help(format!(
-            "built-in templates: {}",
-            crate::builtin::names().join(", ")
+            "built-in templates: {}; built-in locales: {}",
+            crate::builtin::names().join(", "),
+            crate::locale::BUILTIN_TAGS
+                .iter()
+                .map(|tag| format!("locale-{tag}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
     })?;
     match printer.format {

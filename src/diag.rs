@@ -38,13 +38,19 @@ pub enum Rule {
     NoResponse,
     WeakEvidence,
     EmptySection,
+    /// A locale file with a missing or unknown key.
+    BadLocale,
+    /// A quote in another language than the brief's, without a translation.
+    MissingTranslation,
+    /// A brief in a language clerk has no words for.
+    MissingLocale,
     /// Not a FORMAT.md rule: a template that fails to render or typeset.
     Template,
 }
 
 impl Rule {
     /// Every rule, in the order of FORMAT.md's table.
-    pub const ALL: [Rule; 19] = [
+    pub const ALL: [Rule; 22] = [
         Rule::Syntax,
         Rule::BadId,
         Rule::DuplicateId,
@@ -63,6 +69,9 @@ impl Rule {
         Rule::NoResponse,
         Rule::WeakEvidence,
         Rule::EmptySection,
+        Rule::BadLocale,
+        Rule::MissingTranslation,
+        Rule::MissingLocale,
         Rule::Template,
     ];
 
@@ -87,6 +96,9 @@ impl Rule {
             Rule::NoResponse => "no-response",
             Rule::WeakEvidence => "weak-evidence",
             Rule::EmptySection => "empty-section",
+            Rule::BadLocale => "bad-locale",
+            Rule::MissingTranslation => "missing-translation",
+            Rule::MissingLocale => "missing-locale",
             Rule::Template => "template",
         }
     }
@@ -94,9 +106,12 @@ impl Rule {
     /// The level FORMAT.md gives the rule.
     pub fn level(self) -> Level {
         match self {
-            Rule::UnusedSource | Rule::NoResponse | Rule::WeakEvidence | Rule::EmptySection => {
-                Level::Warning
-            }
+            Rule::UnusedSource
+            | Rule::NoResponse
+            | Rule::WeakEvidence
+            | Rule::EmptySection
+            | Rule::MissingTranslation
+            | Rule::MissingLocale => Level::Warning,
             _ => Level::Error,
         }
     }

@@ -21,6 +21,8 @@
 //! - [`spec`]: parse dossiers and source records, keeping spans.
 //! - [`documents`]: the text of HTML and PDF sources.
 //! - [`project`]: the project's folders and its dossier files.
+//! - [`locale`]: the fixed words of each language, built in or the
+//!   project's own.
 //! - [`sources`]: find records, resolve and hash source files, read text.
 //! - [`check`]: apply every rule of the format, producing diagnostics and
 //!   the quote matches.
@@ -47,6 +49,7 @@ pub mod diag;
 pub mod documents;
 pub mod files;
 pub mod fresh;
+pub mod locale;
 pub mod manifest;
 pub mod model;
 pub mod output;

@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::check::{Checked, QuoteMatch};
+use crate::check::{Checked, QuoteMatch, primary_subtag};
+use crate::locale::Locales;
 use crate::sources::SourceIndex;
-use crate::spec::{Claim, ClaimKind, Dossier, LocalDate};
+use crate::spec::{Claim, ClaimKind, Dossier, LocaleWords};
 
 /// The template context for one brief.
 #[derive(Debug, Clone, Serialize)]
@@ -110,6 +111,12 @@ pub struct QuoteView {
     pub page: Option<usize>,
     /// The citation as printed: `[1, ¶4]`, or `[1, p. 14]` for a PDF.
     pub citation: String,
+    /// The quote in the brief's language, if the dossier gives one (never
+    /// checked against the source).
+    pub translation: Option<String>,
+    /// Who translated it (the evidence's `translated-by`, else the
+    /// dossier's).
+    pub translated_by: Option<String>,
 }
 
 /// An entry of the references list.
@@ -160,6 +167,9 @@ pub struct Labels {
     /// Headings of the integrity table.
     pub source: String,
     pub sha256: String,
+    /// Marks a translated quote: `Translation`, and `translated by`.
+    pub translation: String,
+    pub translated_by: String,
 }
 
 /// Why a dossier gives no brief: it was built before it checked cleanly
@@ -176,12 +186,16 @@ impl std::fmt::Display for Unbuildable {
 impl std::error::Error for Unbuildable {}
 
 /// Builds the context of a dossier that checked without errors.
-pub fn brief(checked: &Checked, sources: &SourceIndex) -> Result<Brief, Unbuildable> {
+pub fn brief(
+    checked: &Checked,
+    sources: &SourceIndex,
+    locales: &Locales,
+) -> Result<Brief, Unbuildable> {
     let dossier = checked
         .dossier
         .as_ref()
         .ok_or_else(|| Unbuildable("the dossier did not parse".into()))?;
-    let french = dossier.language().starts_with("fr");
+    let words = locales.words(dossier.language());
     let mut numbering = Numbering {
         claims: claim_numbers(dossier),
         references: BTreeMap::new(),
@@ -198,11 +212,11 @@ pub fn brief(checked: &Checked, sources: &SourceIndex) -> Result<Brief, Unbuilda
                     matches,
                     sources,
                     &mut numbering,
-                    french,
+                    words,
                 )?);
             }
         }
-        let (title, empty_text) = section_words(kind, french);
+        let (title, empty_text) = section_words(kind, words);
         sections.push(Section {
             kind: kind.name().to_string(),
             title: title.to_string(),
@@ -219,13 +233,13 @@ pub fn brief(checked: &Checked, sources: &SourceIndex) -> Result<Brief, Unbuilda
             .entry(id.get_ref().clone())
             .or_insert(next);
     }
-    let references = references(dossier, &numbering.references, &sections, sources, french)?;
+    let references = references(dossier, &numbering.references, &sections, sources, words)?;
     Ok(Brief {
         id: checked.input.id.clone(),
         title: fold_space(dossier.title.get_ref()),
         subtitle: dossier.subtitle.as_ref().map(|s| fold_space(s.get_ref())),
         date: dossier.date.get_ref().to_string(),
-        date_long: long_date(*dossier.date.get_ref(), french),
+        date_long: words.long_date(*dossier.date.get_ref()),
         authors: dossier
             .authors
             .iter()
@@ -239,7 +253,7 @@ pub fn brief(checked: &Checked, sources: &SourceIndex) -> Result<Brief, Unbuilda
         claim_count: dossier.claims.len(),
         sections,
         references,
-        labels: labels(french),
+        labels: labels(words),
         clerk_version: crate::VERSION.to_string(),
     })
 }
@@ -288,7 +302,7 @@ fn claim_view(
     matches: &[Option<QuoteMatch>],
     sources: &SourceIndex,
     numbering: &mut Numbering,
-    french: bool,
+    words: &LocaleWords,
 ) -> Result<ClaimView, Unbuildable> {
     let claim_id = claim.id.get_ref();
     let mut quotes = Vec::new();
@@ -318,6 +332,20 @@ fn claim_view(
             paragraph: found.locator.paragraph,
             page: found.locator.page,
             citation: format!("[{number}, {}]", found.locator.cited()),
+            translation: evidence
+                .translation
+                .as_ref()
+                .map(|t| fold_space(t.get_ref())),
+            translated_by: evidence
+                .translation
+                .as_ref()
+                .and(
+                    evidence
+                        .translated_by
+                        .as_ref()
+                        .or(dossier.translated_by.as_ref()),
+                )
+                .map(|t| fold_space(t.get_ref())),
         });
     }
     let link = |c: &Claim| ClaimLink {
@@ -351,7 +379,7 @@ fn claim_view(
         kind: claim.kind.get_ref().name().to_string(),
         by: fold_space(claim.by.get_ref()),
         date: claim.date.as_ref().map(|d| d.get_ref().to_string()),
-        date_long: claim.date.as_ref().map(|d| long_date(*d.get_ref(), french)),
+        date_long: claim.date.as_ref().map(|d| words.long_date(*d.get_ref())),
         statement: fold_space(claim.statement.get_ref()),
         note: claim.note.as_ref().map(|n| fold_space(n.get_ref())),
         quotes,
@@ -366,7 +394,7 @@ fn references(
     numbers: &BTreeMap<String, usize>,
     sections: &[Section],
     sources: &SourceIndex,
-    french: bool,
+    words: &LocaleWords,
 ) -> Result<Vec<Reference>, Unbuildable> {
     let mut references: Vec<Reference> = Vec::new();
     for (id, number) in numbers {
@@ -399,11 +427,11 @@ fn references(
             published: record
                 .published
                 .as_ref()
-                .map(|d| long_date(*d.get_ref(), french)),
+                .map(|d| words.long_date(*d.get_ref())),
             accessed: record
                 .accessed
                 .as_ref()
-                .map(|d| long_date(*d.get_ref(), french)),
+                .map(|d| words.long_date(*d.get_ref())),
             kind: kind_name(*record.kind.get_ref()),
             kind_label: record.kind.get_ref().label().to_string(),
             language: record.language.as_ref().map(|l| l.get_ref().clone()),
@@ -427,11 +455,6 @@ fn kind_name(kind: crate::spec::SourceKind) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
-}
-
-/// `fr` for `fr-CA`: typst's `lang` takes the language alone.
-fn primary_subtag(tag: &str) -> String {
-    tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
 }
 
 fn anchor(claim_id: &str) -> String {
@@ -474,89 +497,34 @@ pub fn paragraphs(text: &str) -> Vec<String> {
     out
 }
 
-fn long_date(date: LocalDate, french: bool) -> String {
-    use chrono::Datelike;
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    const FR: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let d = date.0;
-    let month = d.month0() as usize;
-    if french {
-        let day = if d.day() == 1 {
-            "1er".to_string()
-        } else {
-            d.day().to_string()
-        };
-        format!("{day} {} {}", FR[month], d.year())
-    } else {
-        format!("{} {} {}", d.day(), EN[month], d.year())
+fn section_words(kind: ClaimKind, words: &LocaleWords) -> (&str, &str) {
+    match kind {
+        ClaimKind::Allegation => (&words.allegations, &words.no_allegations),
+        ClaimKind::Denial => (&words.denials, &words.no_denials),
+        ClaimKind::OfficialPosition => (&words.official_positions, &words.no_official_positions),
     }
 }
 
-fn section_words(kind: ClaimKind, french: bool) -> (&'static str, &'static str) {
-    match (kind, french) {
-        (ClaimKind::Allegation, false) => ("Allegations", "The dossier records no allegations."),
-        (ClaimKind::Denial, false) => ("Denials", "The dossier records no denials."),
-        (ClaimKind::OfficialPosition, false) => (
-            "Official positions",
-            "The dossier records no official positions.",
-        ),
-        (ClaimKind::Allegation, true) => ("Allégations", "Le dossier ne relève aucune allégation."),
-        (ClaimKind::Denial, true) => ("Démentis", "Le dossier ne relève aucun démenti."),
-        (ClaimKind::OfficialPosition, true) => (
-            "Positions officielles",
-            "Le dossier ne relève aucune position officielle.",
-        ),
-    }
-}
-
-fn labels(french: bool) -> Labels {
-    let pick = |en: &str, fr: &str| if french { fr } else { en }.to_string();
+fn labels(words: &LocaleWords) -> Labels {
     Labels {
-        summary: pick("Summary", "Synthèse"),
-        references: pick("References", "Références"),
-        sources: pick("Source integrity", "Intégrité des sources"),
-        sources_intro: pick(
-            "Each source is pinned by the SHA-256 of its file. Every quote above was checked against these exact files when this brief was built.",
-            "Chaque source est épinglée par l'empreinte SHA-256 de son fichier. Chaque citation ci-dessus a été vérifiée contre ces fichiers lors de la production de cette note.",
-        ),
-        page: pick("Page", "Page"),
-        of: pick("of", "sur"),
-        responds_to: pick("Responds to", "Répond à"),
-        responses: pick("Responses", "Réponses"),
-        note: pick("Note", "Note"),
-        by: pick("By", "Par"),
-        prepared_by: pick("Prepared by", "Préparé par"),
-        accessed: pick("accessed", "consulté le"),
-        fingerprint: pick("fingerprint", "empreinte"),
-        built_with: pick("Built with clerk", "Produit avec clerk"),
-        source: pick("Source", "Source"),
-        sha256: pick("SHA-256", "SHA-256"),
+        summary: words.summary.clone(),
+        references: words.references.clone(),
+        sources: words.sources.clone(),
+        sources_intro: words.sources_intro.clone(),
+        page: words.page.clone(),
+        of: words.of.clone(),
+        responds_to: words.responds_to.clone(),
+        responses: words.responses.clone(),
+        note: words.note.clone(),
+        by: words.by.clone(),
+        prepared_by: words.prepared_by.clone(),
+        accessed: words.accessed.clone(),
+        fingerprint: words.fingerprint.clone(),
+        built_with: words.built_with.clone(),
+        source: words.source.clone(),
+        sha256: words.sha256.clone(),
+        translation: words.translation.clone(),
+        translated_by: words.translated_by.clone(),
     }
 }
 
@@ -570,12 +538,5 @@ mod tests {
             paragraphs("\nOne\nline.\n\n  \nTwo.\n"),
             vec!["One line.".to_string(), "Two.".to_string()]
         );
-    }
-
-    #[test]
-    fn dates_in_english_and_french() {
-        let d = LocalDate(chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap());
-        assert_eq!(long_date(d, false), "1 April 2025");
-        assert_eq!(long_date(d, true), "1er avril 2025");
     }
 }

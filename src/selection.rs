@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use crate::check::{self, Checked, Parsed};
 use crate::diag::Diagnostic;
 use crate::files::DigestMemo;
+use crate::locale::Locales;
 use crate::project::Project;
 use crate::sources::SourceIndex;
 
@@ -33,6 +34,8 @@ pub struct Selection {
 pub struct CheckedSelection {
     pub project: Project,
     pub sources: SourceIndex,
+    /// The words of each language the briefs may use.
+    pub locales: Locales,
     pub checked: Vec<Checked>,
     /// Findings not tied to one checked dossier: unreadable dossier files,
     /// source records and files.
@@ -128,6 +131,28 @@ impl Selection {
         })
     }
 
+    /// The problems of the project's locale files: all of them in a
+    /// whole-project run, else those of the languages the dossiers use.
+    fn locale_problems(&self, locales: &Locales) -> Vec<Diagnostic> {
+        if self.whole_project {
+            return locales.problems();
+        }
+        let mut found: Vec<Diagnostic> = Vec::new();
+        for dossier in self.parsed.iter().filter_map(|p| p.dossier.as_ref()) {
+            if let crate::locale::Resolved::Bad(problems) = locales.resolve(dossier.language()) {
+                for problem in problems {
+                    if !found
+                        .iter()
+                        .any(|d| d.message == problem.message && d.site == problem.site)
+                    {
+                        found.push(problem.clone());
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// Checks the dossiers `keep` selects, reading only the sources they
     /// cite (each once, looking up all its quotes) and teaching the digests
     /// of the files it reads to `learn`; the others are dropped.
@@ -138,6 +163,8 @@ impl Selection {
     ) -> CheckedSelection {
         let needed = self.relied_on(&keep);
         let reported = self.reported_sources();
+        let locales = Locales::load(&self.project);
+        let locale_problems = self.locale_problems(&locales);
         let (kept, dropped): (Vec<_>, Vec<_>) = self.parsed.into_iter().partition(|p| keep(p));
         // Checking the whole project checks every source's text, cited or
         // not; a selection only what it needs.
@@ -152,12 +179,17 @@ impl Selection {
         );
         let mut unattached = self.unattached;
         unattached.extend(self.sources.diagnostics(reported.as_ref()));
+        unattached.extend(locale_problems);
         let project = &self.project;
-        let sources = &self.sources;
-        let checked = crate::batch::map(kept, |p| {
-            check::check(p, sources, &|name| project.has_template(name))
-        });
+        let template_exists = |name: &str| project.has_template(name);
+        let inputs = check::CheckInputs {
+            sources: &self.sources,
+            locales: &locales,
+            template_exists: &template_exists,
+        };
+        let checked = crate::batch::map(kept, |p| check::check(p, &inputs));
         CheckedSelection {
+            locales,
             project: self.project,
             sources: self.sources,
             checked,

@@ -130,6 +130,9 @@ pub struct Dossier {
     pub marking: Option<Spanned<String>>,
     pub language: Option<Spanned<String>>,
     pub template: Option<Spanned<String>>,
+    /// Who translated the quotes, unless a quote says otherwise.
+    #[serde(rename = "translated-by")]
+    pub translated_by: Option<Spanned<String>>,
     pub summary: Spanned<String>,
     pub sources: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
@@ -169,6 +172,48 @@ pub struct Claim {
 pub struct Evidence {
     pub source: Spanned<String>,
     pub quote: Spanned<String>,
+    /// The quote in the brief's language; never matched against the source.
+    pub translation: Option<Spanned<String>>,
+    /// Who translated it (default: the dossier's `translated-by`).
+    #[serde(rename = "translated-by")]
+    pub translated_by: Option<Spanned<String>>,
+}
+
+/// The fixed words of a brief in one language: a locale file, built in
+/// (`src/builtin/locales/`) or a project's `templates/locales/<tag>.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LocaleWords {
+    pub summary: String,
+    pub allegations: String,
+    pub denials: String,
+    pub official_positions: String,
+    pub no_allegations: String,
+    pub no_denials: String,
+    pub no_official_positions: String,
+    pub references: String,
+    pub sources: String,
+    pub sources_intro: String,
+    pub page: String,
+    pub of: String,
+    pub responds_to: String,
+    pub responses: String,
+    pub note: String,
+    pub by: String,
+    pub prepared_by: String,
+    pub accessed: String,
+    pub fingerprint: String,
+    pub built_with: String,
+    pub source: String,
+    pub sha256: String,
+    pub translation: String,
+    pub translated_by: String,
+    /// January to December.
+    pub months: Vec<String>,
+    /// The long date: `{day}`, `{month}` and `{year}`.
+    pub date: String,
+    /// What `{day}` is on the first of a month (`1er` in French).
+    pub first_day: String,
 }
 
 /// Whether `id` matches `[a-z0-9][a-z0-9-]*`.
@@ -206,6 +251,10 @@ impl Shaped for Dossier {
 
 impl Shaped for Record {
     const FIELDS: &'static [Field] = RECORD;
+}
+
+impl Shaped for LocaleWords {
+    const FIELDS: &'static [Field] = LOCALE;
 }
 
 /// Parses a file's text as `T`. On failure, every TOML syntax error,
@@ -286,6 +335,38 @@ const RECORD: &[Field] = &[
 const EVIDENCE: &[Field] = &[
     field("source", Expect::Text, true),
     field("quote", Expect::Text, true),
+    field("translation", Expect::Text, false),
+    field("translated-by", Expect::Text, false),
+];
+
+const LOCALE: &[Field] = &[
+    field("summary", Expect::Text, true),
+    field("allegations", Expect::Text, true),
+    field("denials", Expect::Text, true),
+    field("official_positions", Expect::Text, true),
+    field("no_allegations", Expect::Text, true),
+    field("no_denials", Expect::Text, true),
+    field("no_official_positions", Expect::Text, true),
+    field("references", Expect::Text, true),
+    field("sources", Expect::Text, true),
+    field("sources_intro", Expect::Text, true),
+    field("page", Expect::Text, true),
+    field("of", Expect::Text, true),
+    field("responds_to", Expect::Text, true),
+    field("responses", Expect::Text, true),
+    field("note", Expect::Text, true),
+    field("by", Expect::Text, true),
+    field("prepared_by", Expect::Text, true),
+    field("accessed", Expect::Text, true),
+    field("fingerprint", Expect::Text, true),
+    field("built_with", Expect::Text, true),
+    field("source", Expect::Text, true),
+    field("sha256", Expect::Text, true),
+    field("translation", Expect::Text, true),
+    field("translated_by", Expect::Text, true),
+    field("months", Expect::TextList, true),
+    field("date", Expect::Text, true),
+    field("first_day", Expect::Text, true),
 ];
 
 const CLAIM: &[Field] = &[
@@ -311,6 +392,7 @@ const DOSSIER: &[Field] = &[
     field("marking", Expect::Text, false),
     field("language", Expect::Text, false),
     field("template", Expect::Text, false),
+    field("translated-by", Expect::Text, false),
     field("summary", Expect::Text, true),
     field("sources", Expect::TextTable, true),
     field("claims", Expect::Tables(CLAIM), false),
