@@ -48,11 +48,23 @@ pub fn run(cli: Cli) -> Outcome {
     let printer = Printer::new(cli.format, cli.color);
     match dispatch(cli, &printer) {
         Ok(outcome) => outcome,
+        // The reader went away (`clerk text x | head`): what it wanted was
+        // printed, so stop quietly, as `cat` does.
+        Err(error) if is_broken_pipe(&error) => Outcome::Success,
         Err(error) => {
             printer.error(&error);
             Outcome::Broken
         }
     }
+}
+
+/// Whether `error` comes from writing to a pipe whose reader has closed it.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
@@ -245,7 +257,20 @@ fn pin(
     only: &[String],
 ) -> anyhow::Result<Outcome> {
     let report = crate::pin::pin(&project, dossier, only)?;
+    print_pin_report(printer, &report)?;
+    Ok(Outcome::from_ok(report.is_clean()))
+}
+
+/// What `pin` (or `add --to`) did: one line per source and per quote that
+/// changed status, or in JSON one object per source and a summary.
+fn print_pin_report(printer: &Printer, report: &crate::pin::PinReport) -> anyhow::Result<()> {
     printer.diagnostics(&report.diagnostics);
+    if printer.format == Format::Json {
+        return print_pin_json(report);
+    }
+    if report.added_table {
+        printer.status(&format!("   added `[sources]` to `{}`", report.file));
+    }
     for repin in &report.repins {
         let line = match &repin.old {
             Some(old) if *old == repin.new => {
@@ -290,12 +315,57 @@ fn pin(
             report.file, report.dossier
         ));
     }
-    Ok(Outcome::from_ok(report.is_clean()))
+    Ok(())
+}
+
+/// `pin --format json`: a `pin` object per source, with each quote citing
+/// it, then a `summary` object (docs/format.md, "JSON output of pin").
+fn print_pin_json(report: &crate::pin::PinReport) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let (mut quotes, mut matching) = (0, 0);
+    for repin in &report.repins {
+        let listed: Vec<serde_json::Value> = repin
+            .quotes
+            .iter()
+            .map(|(claim, outcome)| match outcome {
+                Ok(at) => serde_json::json!({"claim": claim, "matches": true, "at": at}),
+                Err(why) => serde_json::json!({"claim": claim, "matches": false, "why": why}),
+            })
+            .collect();
+        quotes += listed.len();
+        matching += repin.quotes.iter().filter(|(_, q)| q.is_ok()).count();
+        let object = serde_json::json!({
+            "type": "pin",
+            "dossier": report.dossier,
+            "source": repin.source,
+            "old": repin.old,
+            "new": repin.new,
+            "changed": repin.old.as_deref() != Some(repin.new.as_str()),
+            "quotes": listed,
+        });
+        writeln!(out, "{object}")?;
+    }
+    let summary = serde_json::json!({
+        "type": "summary",
+        "dossier": report.dossier,
+        "file": report.file,
+        "pinned": report.repins.len(),
+        "changed": report.repins.iter().filter(|r| r.old.as_deref() != Some(r.new.as_str())).count(),
+        "quotes": quotes,
+        "matching": matching,
+        "not_matching": quotes - matching,
+        "errors": Tally::of(&report.diagnostics).errors,
+        "written": report.written,
+        "clean": report.is_clean(),
+    });
+    writeln!(out, "{summary}")?;
+    Ok(())
 }
 
 fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Result<Outcome> {
     let mut all = true;
     let mut unreadable = 0;
+    let mut unjudged = 0;
     for pdf in pdfs {
         let report = match crate::verify::verify(&project, pdf) {
             Ok(report) => report,
@@ -307,9 +377,13 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
             }
         };
         all &= report.verified;
+        if report.is_unjudged() {
+            unjudged += 1;
+        }
+        let mut out = std::io::stdout().lock();
         match printer.format {
-            Format::Json => println!("{}", serde_json::to_string(&report)?),
-            Format::Human => print_report(&report),
+            Format::Json => writeln!(out, "{}", serde_json::to_string(&report)?)?,
+            Format::Human => print_report(&mut out, &report)?,
         }
     }
     if unreadable > 0 {
@@ -317,16 +391,26 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
             "could not read {unreadable} of the {} PDFs",
             pdfs.len()
         ));
+    }
+    if unjudged > 0 {
+        let error = Fatal::new(format!(
+            "cannot judge {unjudged} of the {} PDFs: their manifests are of a newer format than this clerk reads",
+            pdfs.len()
+        ))
+        .help("verify them with the clerk version each report names (the `clerk_version` of the manifest) or a later one");
+        printer.error(&error.into());
+    }
+    if unreadable > 0 || unjudged > 0 {
         return Ok(Outcome::Broken);
     }
     Ok(Outcome::from_ok(all))
 }
 
-fn print_report(report: &crate::verify::Verification) {
+fn print_report(out: &mut impl Write, report: &crate::verify::Verification) -> std::io::Result<()> {
     use crate::verify::Verdict as Status;
     match &report.dossier {
-        Some(id) => println!("verify {} (dossier `{id}`)", report.pdf),
-        None => println!("verify {}", report.pdf),
+        Some(id) => writeln!(out, "verify {} (dossier `{id}`)", report.pdf)?,
+        None => writeln!(out, "verify {}", report.pdf)?,
     }
     for item in &report.items {
         let status = match item.status {
@@ -334,20 +418,21 @@ fn print_report(report: &crate::verify::Verification) {
             Status::Changed => "CHANGED",
             Status::Missing => "MISSING",
             Status::Failed => "FAILED",
+            Status::Unknown => "UNKNOWN",
         };
         let mut line = format!("  {status:>7}  {:<13} {}", item.what, item.name);
         if let Some(detail) = &item.detail {
             line.push_str(&format!(": {detail}"));
         }
-        println!("{line}");
+        writeln!(out, "{line}")?;
         if item.status != Status::Ok {
             match (&item.recorded, &item.found) {
                 (Some(old), Some(new)) if old != new => {
-                    println!("           recorded sha256:{old}");
-                    println!("           found    sha256:{new}");
+                    writeln!(out, "           recorded sha256:{old}")?;
+                    writeln!(out, "           found    sha256:{new}")?;
                 }
                 (Some(old), None) if item.status == Status::Missing => {
-                    println!("           recorded sha256:{old}, file not found")
+                    writeln!(out, "           recorded sha256:{old}, file not found")?
                 }
                 _ => {}
             }
@@ -356,16 +441,23 @@ fn print_report(report: &crate::verify::Verification) {
     let differences = report
         .items
         .iter()
-        .filter(|i| i.status != Status::Ok)
+        .filter(|i| !matches!(i.status, Status::Ok | Status::Unknown))
         .count();
     if report.verified {
-        println!("verified: {} matches its project exactly", report.pdf);
+        writeln!(out, "verified: {} matches its project exactly", report.pdf)
+    } else if report.is_unjudged() {
+        writeln!(
+            out,
+            "CANNOT VERIFY: {} (this clerk cannot read its manifest)",
+            report.pdf
+        )
     } else {
-        println!(
+        writeln!(
+            out,
             "NOT VERIFIED: {} ({differences} difference{})",
             report.pdf,
             plural(differences)
-        );
+        )
     }
 }
 
@@ -380,7 +472,7 @@ fn template(name: &str) -> anyhow::Result<Outcome> {
             crate::builtin::names().join(", ")
         ))
     })?;
-    print!("{text}");
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(Outcome::Success)
 }
 
