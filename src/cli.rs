@@ -132,6 +132,30 @@ pub enum Command {
         normalised: bool,
     },
 
+    /// Find the passages of a source that best match some words, as evidence to paste
+    ///
+    /// Searches the text quotes are held to (see `clerk text`): first the
+    /// words as a phrase (after normalisation, then in any case), then near
+    /// misses (sentences holding most of the words, the closest passage by
+    /// edit distance). Each passage is printed with its line and ¶ (or
+    /// page) as a `[[claims.evidence]]` block whose quote is the passage as
+    /// the source writes it: pasted into a dossier that pins the source, it
+    /// passes `clerk check` unchanged. Exits 1 when nothing resembles the
+    /// words.
+    Find {
+        /// The source's id (its record's file stem)
+        #[arg(value_name = "SOURCE-ID")]
+        source: String,
+
+        /// The words to look for
+        #[arg(value_name = "WORDS", required = true)]
+        words: Vec<String>,
+
+        /// Most passages to print
+        #[arg(long, value_name = "N", default_value_t = crate::find::DEFAULT_LIMIT)]
+        limit: usize,
+    },
+
     /// Print a built-in template, to start a project's own
     ///
     /// Save it as templates/<name>.typ.hbs and edit it; dossiers choose it

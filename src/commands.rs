@@ -92,6 +92,11 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
         Command::Pin { dossier, sources } => pin(printer, open()?, &dossier, &sources),
         Command::Template { name } => template(&name),
         Command::Text { source, normalised } => text(printer, open()?, &source, normalised),
+        Command::Find {
+            source,
+            words,
+            limit,
+        } => find(printer, open()?, &source, &words, limit),
         Command::Verify { pdfs } => verify(printer, open()?, &pdfs),
     }
 }
@@ -483,25 +488,8 @@ fn text(
     id: &str,
     normalised: bool,
 ) -> anyhow::Result<Outcome> {
-    let mut index = crate::sources::SourceIndex::scan(&project);
-    let Some(known) = index.sources.get(id) else {
-        let mut error = Fatal::new(format!(
-            "no source `{id}` (no record `sources/**/{id}.toml`)"
-        ));
-        if let Some(close) = crate::check::closest(id, index.sources.keys().map(String::as_str)) {
-            error = error.help(format!("did you mean `{close}`?"));
-        }
-        return Err(error.into());
-    };
-    let display = known.record_file.display.clone();
-    let wanted = std::collections::BTreeSet::from([id.to_string()]);
-    index.read(&project, Some(&wanted), &Default::default(), true, None);
-    let source = &index.sources[id];
-    let Some(text) = source.text() else {
-        let mut problems = source.problems.clone();
-        crate::diag::sort(&mut problems);
-        printer.diagnostics(&problems);
-        printer.status(&format!("no text for source `{id}` ({display})"));
+    let index = crate::selection::read_source(&project, id)?;
+    let Some(text) = source_text(printer, &index, id) else {
         return Ok(Outcome::Failure);
     };
     let mut out = std::io::stdout().lock();
@@ -509,5 +497,98 @@ fn text(
     for line in listing {
         writeln!(out, "{line}")?;
     }
+    Ok(Outcome::Success)
+}
+
+/// The text of source `id` of `index`, or, printed, why it has none.
+fn source_text<'a>(
+    printer: &Printer,
+    index: &'a crate::sources::SourceIndex,
+    id: &str,
+) -> Option<&'a crate::sources::SourceText> {
+    let source = &index.sources[id];
+    let text = source.text();
+    if text.is_none() {
+        let mut problems = source.problems.clone();
+        crate::diag::sort(&mut problems);
+        printer.diagnostics(&problems);
+        printer.status(&format!(
+            "no text for source `{id}` ({})",
+            source.record_file.display
+        ));
+    }
+    text
+}
+
+/// `clerk find`: the passages of a source that best match some words, as
+/// evidence blocks to paste.
+fn find(
+    printer: &Printer,
+    project: Project,
+    id: &str,
+    words: &[String],
+    limit: usize,
+) -> anyhow::Result<Outcome> {
+    let index = crate::selection::read_source(&project, id)?;
+    let Some(text) = source_text(printer, &index, id) else {
+        return Ok(Outcome::Failure);
+    };
+    let phrase = words.join(" ");
+    let passages = crate::find::find(&index.sources[id], text, &phrase, limit);
+    let mut out = std::io::stdout().lock();
+    for (rank, passage) in passages.iter().enumerate() {
+        match printer.format {
+            Format::Human => {
+                if rank > 0 {
+                    writeln!(out)?;
+                }
+                writeln!(
+                    out,
+                    "# {}. {}: {}",
+                    rank + 1,
+                    passage.closeness.describe(),
+                    passage.at
+                )?;
+                write!(out, "{}", passage.evidence(id))?;
+            }
+            Format::Json => {
+                let closeness = passage.closeness;
+                let object = serde_json::json!({
+                    "type": "passage",
+                    "rank": rank + 1,
+                    "source": id,
+                    "match": closeness.kind(),
+                    "score": (closeness.score() * 100.0).round() / 100.0,
+                    "describe": closeness.describe(),
+                    "at": passage.at,
+                    "line": passage.locator.line,
+                    "paragraph": passage.locator.paragraph,
+                    "page": passage.locator.page,
+                    "quote": passage.quote,
+                    "evidence": passage.evidence(id),
+                });
+                writeln!(out, "{object}")?;
+            }
+        }
+    }
+    let exact = passages.iter().filter(|p| p.closeness.is_exact()).count();
+    let near = passages.len() - exact;
+    if printer.format == Format::Json {
+        let summary = serde_json::json!({
+            "type": "summary", "source": id, "words": phrase, "exact": exact, "near": near,
+        });
+        writeln!(out, "{summary}")?;
+    }
+    if passages.is_empty() {
+        printer.status(&format!(
+            "no passage of source `{id}` resembles \"{phrase}\"; `clerk text {id}` shows its whole text"
+        ));
+        return Ok(Outcome::Failure);
+    }
+    printer.status(&format!(
+        "found {exact} exact passage{} and {near} near miss{} for \"{phrase}\" in source `{id}`",
+        plural(exact),
+        if near == 1 { "" } else { "es" }
+    ));
     Ok(Outcome::Success)
 }

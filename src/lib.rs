@@ -22,6 +22,8 @@
 //! - [`documents`]: the text of HTML and PDF sources.
 //! - [`project`]: the project's folders and its dossier files.
 //! - [`sources`]: find records, resolve and hash source files, read text.
+//! - [`find`]: the passages of a source that match some words, as quotes
+//!   to paste (`clerk find`).
 //! - [`check`]: apply every rule of the format, producing diagnostics and
 //!   the quote matches.
 //! - [`selection`]: the dossiers a command works on, read, parsed and
@@ -46,6 +48,7 @@ pub mod cli;
 pub mod diag;
 pub mod documents;
 pub mod files;
+pub mod find;
 pub mod fresh;
 pub mod manifest;
 pub mod model;
