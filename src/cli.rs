@@ -101,6 +101,60 @@ pub enum Command {
         sources: Vec<String>,
     },
 
+    /// Add documents to sources/, each with a record read from the document for review
+    ///
+    /// Copies each FILE byte for byte into sources/ (a file already under
+    /// sources/ stays where it is) and writes its record beside it. What the
+    /// flags do not give is read from the document: an HTML page's title,
+    /// site name, publication date, language and canonical address; a PDF's
+    /// XMP and Info metadata (title, author, creation date, language); a
+    /// text file's first line as the title. `accessed` is today. Each field
+    /// is printed with where it came from, for review. `--kind` and
+    /// `--publisher` are required when the document does not give them (on a
+    /// terminal, clerk asks). Nothing is ever overwritten, and nothing is
+    /// written when a file cannot be added.
+    Add {
+        /// The documents to add (`.txt`, `.md`, `.html`, `.htm`, `.pdf`)
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+
+        /// The source id (default: from the file name: lower case, hyphens)
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+
+        /// The document's title
+        #[arg(long, value_name = "TITLE")]
+        title: Option<String>,
+
+        /// Who published it: a newspaper, a parliament, a ministry, a website
+        #[arg(long, value_name = "NAME")]
+        publisher: Option<String>,
+
+        /// What kind of document it is
+        #[arg(long, value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(KINDS))]
+        kind: Option<String>,
+
+        /// Its author
+        #[arg(long, value_name = "NAME")]
+        author: Option<String>,
+
+        /// When it was published (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        published: Option<chrono::NaiveDate>,
+
+        /// Its language, as a BCP 47 tag (`en`, `fr`, `fr-CA`)
+        #[arg(long, value_name = "LANG")]
+        language: Option<String>,
+
+        /// Where it can be found
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+
+        /// Also pin the new sources in this dossier (an id or a path), as `clerk pin` does
+        #[arg(long, value_name = "DOSSIER")]
+        to: Option<String>,
+    },
+
     /// Verify built briefs against the project: inputs, quotes and bytes
     ///
     /// Reads the manifest attached to each PDF, re-hashes the dossier,
@@ -167,6 +221,23 @@ pub enum Command {
     },
 }
 
+/// The source kinds `--kind` takes (FORMAT.md's `kind` values).
+pub const KINDS: [&str; 7] = [
+    "parliamentary",
+    "government",
+    "press",
+    "ngo",
+    "social",
+    "forum",
+    "other",
+];
+
+/// A date as `--published` takes it: `2024-05-17`.
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date such as 2024-05-17"))
+}
+
 /// Extra files `build` can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Emit {
@@ -187,4 +258,13 @@ pub enum Color {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn kinds_are_the_formats() {
+        let names = crate::spec::SourceKind::ALL.map(crate::spec::SourceKind::name);
+        assert_eq!(super::KINDS, names);
+    }
 }

@@ -98,6 +98,34 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             limit,
         } => find(printer, open()?, &source, &words, limit),
         Command::Verify { pdfs } => verify(printer, open()?, &pdfs),
+        Command::Add {
+            files,
+            id,
+            title,
+            publisher,
+            kind,
+            author,
+            published,
+            language,
+            url,
+            to,
+        } => {
+            let given = crate::add::Given {
+                kind: kind
+                    .map(|k| k.parse())
+                    .transpose()
+                    .map_err(anyhow::Error::msg)?,
+                id,
+                title,
+                publisher,
+                author,
+                published,
+                language,
+                url,
+                to,
+            };
+            add(printer, open()?, &files, &given)
+        }
     }
 }
 
@@ -591,4 +619,106 @@ fn find(
         if near == 1 { "" } else { "es" }
     ));
     Ok(Outcome::Success)
+}
+
+/// `clerk add`: checks every file, asks on a terminal for what neither the
+/// flags nor the documents give, writes, prints each record's fields for
+/// review, and pins the new sources with `--to`.
+fn add(
+    printer: &Printer,
+    project: Project,
+    files: &[PathBuf],
+    given: &crate::add::Given,
+) -> anyhow::Result<Outcome> {
+    let today = chrono::Local::now().date_naive();
+    let mut additions = crate::add::plan(&project, files, given, today)?;
+    let interactive = printer.format == Format::Human
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal();
+    if interactive {
+        ask_missing(&mut additions)?;
+    }
+    crate::add::write(&project, &additions)?;
+    let mut out = std::io::stdout().lock();
+    for addition in &additions {
+        let file = project.display(&addition.file);
+        let record = project.display(&addition.record);
+        match printer.format {
+            Format::Human => {
+                let how = if addition.copy {
+                    "copied to"
+                } else {
+                    "kept at"
+                };
+                writeln!(
+                    out,
+                    "added source `{}`: {how} {file}, record {record}",
+                    addition.id
+                )?;
+                for field in &addition.fields {
+                    writeln!(
+                        out,
+                        "  {:>9}  {}  ({})",
+                        field.key, field.value, field.origin
+                    )?;
+                }
+            }
+            Format::Json => {
+                let fields: Vec<serde_json::Value> = addition
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let read = matches!(f.origin, crate::add::Origin::Document(_));
+                        serde_json::json!({"key": f.key, "value": f.value, "from": f.origin.to_string(), "read": read})
+                    })
+                    .collect();
+                let object = serde_json::json!({
+                    "type": "added", "source": addition.id, "file": file, "record": record,
+                    "copied": addition.copy, "fields": fields,
+                });
+                writeln!(out, "{object}")?;
+            }
+        }
+    }
+    drop(out);
+    let ids: Vec<String> = additions.iter().map(|a| a.id.clone()).collect();
+    let Some(dossier) = &given.to else {
+        printer.status(&format!(
+            "review the fields read from the documents; quote a source with `clerk find {} WORDS…`",
+            ids.first().map_or("SOURCE-ID", String::as_str)
+        ));
+        return Ok(Outcome::Success);
+    };
+    let report = crate::pin::pin_new(&project, dossier, &ids)?;
+    print_pin_report(printer, &report)?;
+    Ok(Outcome::from_ok(report.is_clean()))
+}
+
+/// Asks on the terminal for each required field that neither a flag nor
+/// the document gave; an empty answer leaves it missing.
+fn ask_missing(additions: &mut [crate::add::Addition]) -> anyhow::Result<()> {
+    let stdin = std::io::stdin();
+    for addition in additions.iter_mut() {
+        for (key, _) in crate::add::REQUIRED {
+            if !addition.missing().contains(&format!("--{key}").as_str()) {
+                continue;
+            }
+            let choices = match key {
+                "kind" => format!(" ({})", crate::spec::SourceKind::names()),
+                _ => String::new(),
+            };
+            loop {
+                eprint!("{key} of `{}`{choices}: ", addition.input.display());
+                let mut answer = String::new();
+                if stdin.read_line(&mut answer)? == 0 || answer.trim().is_empty() {
+                    break;
+                }
+                match addition.answer(key, &answer) {
+                    Ok(()) => break,
+                    Err(why) => eprintln!("{why}"),
+                }
+            }
+        }
+    }
+    Ok(())
 }

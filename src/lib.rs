@@ -20,6 +20,8 @@
 //! The pipeline:
 //! - [`spec`]: parse dossiers and source records, keeping spans.
 //! - [`documents`]: the text of HTML and PDF sources.
+//! - [`metadata`]: what a document says about itself (title, publisher,
+//!   dates, language), for the records `clerk add` writes.
 //! - [`project`]: the project's folders and its dossier files.
 //! - [`sources`]: find records, resolve and hash source files, read text.
 //! - [`find`]: the passages of a source that match some words, as quotes
@@ -36,10 +38,13 @@
 //! - [`fresh`]: stamps and remembered digests: which briefs need no rebuild.
 //! - [`build`]: the batch: freshness, typesetting, writing each brief.
 //! - [`pin`]: rewriting a dossier's pins.
+//! - [`add`]: bringing documents into `sources/` with their records
+//!   (`clerk add`).
 //! - [`verify`]: checking a built brief against the project.
 //!
 //! [`run`] dispatches the commands; it alone prints.
 
+pub mod add;
 pub mod batch;
 pub mod build;
 pub mod builtin;
@@ -51,6 +56,7 @@ pub mod files;
 pub mod find;
 pub mod fresh;
 pub mod manifest;
+pub mod metadata;
 pub mod model;
 pub mod output;
 pub mod pin;

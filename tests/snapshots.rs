@@ -632,6 +632,11 @@ fn redaction_of_times() {
 // 7. Authoring: `add`, `find`, `watch` (help), and what `find` prints.
 
 #[test]
+fn help_add() {
+    insta::assert_snapshot!("help_add", help(&["add", "--help"]));
+}
+
+#[test]
 fn help_find() {
     insta::assert_snapshot!("help_find", help(&["find", "--help"]));
 }
