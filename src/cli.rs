@@ -87,6 +87,32 @@ pub enum Command {
         shard: Option<Shard>,
     },
 
+    /// Build, then rebuild whenever a dossier, source, record or template changes
+    ///
+    /// Builds as `clerk build` does, then watches dossiers/, sources/ and
+    /// templates/: after each change (edits close together count as one)
+    /// it builds again, which rebuilds only the briefs the change affects,
+    /// and prints the round's diagnostics and closing line. A dossier left
+    /// with errors keeps its last good PDF. Ctrl-C lets the round under way
+    /// finish writing, then stops (exit 0).
+    Watch {
+        /// Dossiers to build, as ids or paths; default: all of dossiers/
+        #[arg(value_name = "DOSSIER")]
+        dossiers: Vec<String>,
+
+        /// Folder to write PDFs to (default: <root>/output)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+
+        /// Also write the rendered Typst markup beside each PDF (`typ`), for template authors
+        #[arg(long, value_enum, value_name = "WHAT")]
+        emit: Vec<Emit>,
+
+        /// Give up on a brief whose typesetting takes longer than this many seconds
+        #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+        typeset_timeout: u64,
+    },
+
     /// Write the current SHA-256 of sources into a dossier's [sources]
     ///
     /// Only the pin strings change; comments and layout are kept. For each

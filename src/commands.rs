@@ -90,6 +90,20 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             build(printer, open()?, &dossiers, &settings)
         }
         Command::Pin { dossier, sources } => pin(printer, open()?, &dossier, &sources),
+        Command::Watch {
+            dossiers,
+            out,
+            emit,
+            typeset_timeout,
+        } => {
+            let settings = BuildSettings {
+                out,
+                typeset_timeout: std::time::Duration::from_secs(typeset_timeout),
+                emit_typ: emit.contains(&Emit::Typ),
+                ..BuildSettings::default()
+            };
+            watch(printer, open()?, &dossiers, &settings)
+        }
         Command::Template { name } => template(&name),
         Command::Text { source, normalised } => text(printer, open()?, &source, normalised),
         Command::Find {
@@ -721,4 +735,42 @@ fn ask_missing(additions: &mut [crate::add::Addition]) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `clerk watch`: a build, then another after each change to the inputs,
+/// each printed as `build` prints it, until Ctrl-C.
+fn watch(
+    printer: &Printer,
+    project: Project,
+    args: &[String],
+    settings: &BuildSettings,
+) -> anyhow::Result<Outcome> {
+    use crate::watch::Wake;
+    // Named dossiers must exist now; later, a round that cannot run is
+    // reported and the watch goes on.
+    let selected = project.select(args)?;
+    let out = settings
+        .out
+        .clone()
+        .unwrap_or_else(|| project.output.clone());
+    // Watching starts before the first build, so no edit made during it
+    // is missed.
+    let mut watcher = crate::watch::Watcher::start(&project, &selected, &out)?;
+    loop {
+        if let Err(error) = build(printer, project.clone(), args, settings) {
+            printer.error(&error);
+        }
+        printer.status(&format!(
+            "watching {} for changes (Ctrl-C to stop)",
+            watcher.describe()
+        ));
+        match watcher.wait() {
+            Wake::Changed(paths) => printer.status(&format!("changed: {}", paths.join(", "))),
+            Wake::Interrupted => {
+                printer.status("stopped watching");
+                return Ok(Outcome::Success);
+            }
+            Wake::Failed(error) => anyhow::bail!("the file watcher failed: {error}"),
+        }
+    }
 }

@@ -41,6 +41,7 @@
 //! - [`add`]: bringing documents into `sources/` with their records
 //!   (`clerk add`).
 //! - [`verify`]: checking a built brief against the project.
+//! - [`watch`]: the file watcher behind `clerk watch`.
 //!
 //! [`run`] dispatches the commands; it alone prints.
 
@@ -69,6 +70,7 @@ pub mod sources;
 pub mod spec;
 pub mod typeset;
 pub mod verify;
+pub mod watch;
 
 mod commands;
 

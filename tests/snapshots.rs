@@ -642,6 +642,11 @@ fn help_find() {
 }
 
 #[test]
+fn help_watch() {
+    insta::assert_snapshot!("help_watch", help(&["watch", "--help"]));
+}
+
+#[test]
 fn find_in_a_pdf_source() {
     let project = documents();
     let (stdout, stderr) = run(
