@@ -209,7 +209,8 @@ fn hits(
             .iter()
             .filter_map(|token| word_start(&folded[sentence.clone()], token))
             .collect();
-        if starts.len() * 2 >= tokens.len() {
+        // More than half of the words: with two, both.
+        if starts.len() * 2 > tokens.len() {
             let closeness = Closeness::Words {
                 found: starts.len(),
                 of: tokens.len(),
@@ -220,13 +221,18 @@ fn hits(
     found
 }
 
-/// The distinct words of a normalised phrase, case folded.
+/// The distinct words of a normalised phrase that say something, case
+/// folded: words of one or two letters (`a`, `of`, `la`) start too many
+/// words to count, unless the phrase has no other.
 fn tokens(phrase: &str) -> Vec<String> {
     let mut tokens: Vec<String> = Vec::new();
     for word in fold_case(phrase).split(|c: char| !c.is_alphanumeric()) {
         if !word.is_empty() && !tokens.iter().any(|t| t == word) {
             tokens.push(word.to_string());
         }
+    }
+    if tokens.iter().any(|t| t.chars().count() > 2) {
+        tokens.retain(|t| t.chars().count() > 2);
     }
     tokens
 }
@@ -392,10 +398,44 @@ fn widen_to_quotation_marks(raw: &str, range: Range<usize>) -> Range<usize> {
 /// line break folded into one space, a word a PDF hyphenates at a line end
 /// joined. `None` if the source would not find it (never expected).
 fn quotable(text: &SourceText, raw: &Range<usize>, document: bool) -> Option<String> {
-    let passage = text.raw[raw.clone()].trim();
+    let passage = balanced(text.raw[raw.clone()].trim());
     let quote = fold_lines(passage, document, text.normalised.as_str());
     let found = text.look_up(&quote).is_ok();
     found.then_some(quote)
+}
+
+/// A passage without a double quotation mark at either end that it does
+/// not close or open (a sentence that starts a longer quotation): such
+/// marks are not compared, so the quote still matches.
+fn balanced(passage: &str) -> &str {
+    let mut passage = passage;
+    for (open, close) in [('"', '"'), ('“', '”'), ('«', '»'), ('„', '“')] {
+        if passage.starts_with(open) && !closes(passage.chars(), open, close) {
+            passage = passage[open.len_utf8()..].trim_start();
+        }
+        if passage.ends_with(close) && !closes(passage.chars().rev(), close, open) {
+            passage = passage[..passage.len() - close.len_utf8()].trim_end();
+        }
+    }
+    passage
+}
+
+/// Whether the mark `open` that `chars` starts with is matched by a
+/// `close` further on (the same mark for straight quotes: by parity).
+fn closes(mut chars: impl Iterator<Item = char>, open: char, close: char) -> bool {
+    chars.next();
+    let mut depth = 1usize;
+    for c in chars {
+        if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return true;
+            }
+        } else if c == open {
+            depth += 1;
+        }
+    }
+    false
 }
 
 /// Folds each run of white space that holds a line break (or a tab, or
@@ -524,6 +564,15 @@ mod tests {
     }
 
     #[test]
+    fn unbalanced_quotation_marks_at_the_ends_go() {
+        assert_eq!(balanced("\"It's not a fantasy."), "It's not a fantasy.");
+        assert_eq!(balanced("a reality.\""), "a reality.");
+        assert_eq!(balanced("“Yes,” he said."), "“Yes,” he said.");
+        assert_eq!(balanced("« Oui » et « non"), "« Oui » et « non");
+        assert_eq!(balanced("« non, dit-il."), "non, dit-il.");
+    }
+
+    #[test]
     fn case_folds_without_moving_offsets() {
         let text = "İstanbul ÉTAT Straße";
         let folded = fold_case(text);
@@ -537,6 +586,8 @@ mod tests {
             tokens("The harbour, the CONTRACT"),
             ["the", "harbour", "contract"]
         );
+        assert_eq!(tokens("flags at a protest"), ["flags", "protest"]);
+        assert_eq!(tokens("a b"), ["a", "b"]);
         assert_eq!(word_start("a contract", "contract"), Some(2));
         assert_eq!(word_start("subcontract", "contract"), None);
     }
