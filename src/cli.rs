@@ -90,6 +90,32 @@ pub enum Command {
         shard: Option<Shard>,
     },
 
+    /// Build, then rebuild whenever a dossier, source, record or template changes
+    ///
+    /// Builds as `clerk build` does, then watches dossiers/, sources/ and
+    /// templates/: after each change (edits close together count as one)
+    /// it builds again, which rebuilds only the briefs the change affects,
+    /// and prints the round's diagnostics and closing line. A dossier left
+    /// with errors keeps its last good PDF. Ctrl-C lets the round under way
+    /// finish writing, then stops (exit 0).
+    Watch {
+        /// Dossiers to build, as ids or paths; default: all of dossiers/
+        #[arg(value_name = "DOSSIER")]
+        dossiers: Vec<String>,
+
+        /// Folder to write PDFs to (default: <root>/output)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+
+        /// Also write the rendered Typst markup beside each PDF (`typ`), for template authors
+        #[arg(long, value_enum, value_name = "WHAT")]
+        emit: Vec<Emit>,
+
+        /// Give up on a brief whose typesetting takes longer than this many seconds
+        #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+        typeset_timeout: u64,
+    },
+
     /// Write the current SHA-256 of sources into a dossier's [sources]
     ///
     /// Only the pin strings change; comments and layout are kept. For each
@@ -102,6 +128,60 @@ pub enum Command {
         /// Re-pin only this source (repeatable); default: every source the dossier pins or cites
         #[arg(long = "source", value_name = "ID")]
         sources: Vec<String>,
+    },
+
+    /// Add documents to sources/, each with a record read from the document for review
+    ///
+    /// Copies each FILE byte for byte into sources/ (a file already under
+    /// sources/ stays where it is) and writes its record beside it. What the
+    /// flags do not give is read from the document: an HTML page's title,
+    /// site name, publication date, language and canonical address; a PDF's
+    /// XMP and Info metadata (title, author, creation date, language); a
+    /// text file's first line as the title. `accessed` is today. Each field
+    /// is printed with where it came from, for review. `--kind` and
+    /// `--publisher` are required when the document does not give them (on a
+    /// terminal, clerk asks). Nothing is ever overwritten, and nothing is
+    /// written when a file cannot be added.
+    Add {
+        /// The documents to add (`.txt`, `.md`, `.html`, `.htm`, `.pdf`)
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+
+        /// The source id (default: from the file name: lower case, hyphens)
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+
+        /// The document's title
+        #[arg(long, value_name = "TITLE")]
+        title: Option<String>,
+
+        /// Who published it: a newspaper, a parliament, a ministry, a website
+        #[arg(long, value_name = "NAME")]
+        publisher: Option<String>,
+
+        /// What kind of document it is
+        #[arg(long, value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(KINDS))]
+        kind: Option<String>,
+
+        /// Its author
+        #[arg(long, value_name = "NAME")]
+        author: Option<String>,
+
+        /// When it was published (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        published: Option<chrono::NaiveDate>,
+
+        /// Its language, as a BCP 47 tag (`en`, `fr`, `fr-CA`)
+        #[arg(long, value_name = "LANG")]
+        language: Option<String>,
+
+        /// Where it can be found
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+
+        /// Also pin the new sources in this dossier (an id or a path), as `clerk pin` does
+        #[arg(long, value_name = "DOSSIER")]
+        to: Option<String>,
     },
 
     /// Verify built briefs against the project: inputs, quotes and bytes
@@ -136,6 +216,30 @@ pub enum Command {
         normalised: bool,
     },
 
+    /// Find the passages of a source that best match some words, as evidence to paste
+    ///
+    /// Searches the text quotes are held to (see `clerk text`): first the
+    /// words as a phrase (after normalisation, then in any case), then near
+    /// misses (sentences holding most of the words, the closest passage by
+    /// edit distance). Each passage is printed with its line and ¶ (or
+    /// page) as a `[[claims.evidence]]` block whose quote is the passage as
+    /// the source writes it: pasted into a dossier that pins the source, it
+    /// passes `clerk check` unchanged. Exits 1 when nothing resembles the
+    /// words.
+    Find {
+        /// The source's id (its record's file stem)
+        #[arg(value_name = "SOURCE-ID")]
+        source: String,
+
+        /// The words to look for
+        #[arg(value_name = "WORDS", required = true)]
+        words: Vec<String>,
+
+        /// Most passages to print
+        #[arg(long, value_name = "N", default_value_t = crate::find::DEFAULT_LIMIT)]
+        limit: usize,
+    },
+
     /// Print a built-in template or locale, to start a project's own
     ///
     /// Save a template as templates/<name>.typ.hbs and edit it; dossiers
@@ -147,6 +251,23 @@ pub enum Command {
         #[arg(value_name = "NAME", default_value = "brief")]
         name: String,
     },
+}
+
+/// The source kinds `--kind` takes (FORMAT.md's `kind` values).
+pub const KINDS: [&str; 7] = [
+    "parliamentary",
+    "government",
+    "press",
+    "ngo",
+    "social",
+    "forum",
+    "other",
+];
+
+/// A date as `--published` takes it: `2024-05-17`.
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date such as 2024-05-17"))
 }
 
 /// Extra files `build` can write.
@@ -169,4 +290,13 @@ pub enum Color {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn kinds_are_the_formats() {
+        let names = crate::spec::SourceKind::ALL.map(crate::spec::SourceKind::name);
+        assert_eq!(super::KINDS, names);
+    }
 }

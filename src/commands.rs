@@ -48,11 +48,23 @@ pub fn run(cli: Cli) -> Outcome {
     let printer = Printer::new(cli.format, cli.color);
     match dispatch(cli, &printer) {
         Ok(outcome) => outcome,
+        // The reader went away (`clerk text x | head`): what it wanted was
+        // printed, so stop quietly, as `cat` does.
+        Err(error) if is_broken_pipe(&error) => Outcome::Success,
         Err(error) => {
             printer.error(&error);
             Outcome::Broken
         }
     }
+}
+
+/// Whether `error` comes from writing to a pipe whose reader has closed it.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
@@ -78,9 +90,56 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             build(printer, open()?, &dossiers, &settings)
         }
         Command::Pin { dossier, sources } => pin(printer, open()?, &dossier, &sources),
+        Command::Watch {
+            dossiers,
+            out,
+            emit,
+            typeset_timeout,
+        } => {
+            let settings = BuildSettings {
+                out,
+                typeset_timeout: std::time::Duration::from_secs(typeset_timeout),
+                emit_typ: emit.contains(&Emit::Typ),
+                ..BuildSettings::default()
+            };
+            watch(printer, open()?, &dossiers, &settings)
+        }
         Command::Template { name } => template(printer, &name),
         Command::Text { source, normalised } => text(printer, open()?, &source, normalised),
+        Command::Find {
+            source,
+            words,
+            limit,
+        } => find(printer, open()?, &source, &words, limit),
         Command::Verify { pdfs } => verify(printer, open()?, &pdfs),
+        Command::Add {
+            files,
+            id,
+            title,
+            publisher,
+            kind,
+            author,
+            published,
+            language,
+            url,
+            to,
+        } => {
+            let given = crate::add::Given {
+                kind: kind
+                    .map(|k| k.parse())
+                    .transpose()
+                    .map_err(anyhow::Error::msg)?,
+                id,
+                title,
+                publisher,
+                author,
+                published,
+                language,
+                url,
+                to,
+            };
+            add(printer, open()?, &files, &given)
+        }
     }
 }
 
@@ -297,7 +356,20 @@ fn pin(
     only: &[String],
 ) -> anyhow::Result<Outcome> {
     let report = crate::pin::pin(&project, dossier, only)?;
+    print_pin_report(printer, &report)?;
+    Ok(Outcome::from_ok(report.is_clean()))
+}
+
+/// What `pin` (or `add --to`) did: one line per source and per quote that
+/// changed status, or in JSON one object per source and a summary.
+fn print_pin_report(printer: &Printer, report: &crate::pin::PinReport) -> anyhow::Result<()> {
     printer.diagnostics(&report.diagnostics);
+    if printer.format == Format::Json {
+        return print_pin_json(report);
+    }
+    if report.added_table {
+        printer.status(&format!("   added `[sources]` to `{}`", report.file));
+    }
     for repin in &report.repins {
         let line = match &repin.old {
             Some(old) if *old == repin.new => {
@@ -342,12 +414,57 @@ fn pin(
             report.file, report.dossier
         ));
     }
-    Ok(Outcome::from_ok(report.is_clean()))
+    Ok(())
+}
+
+/// `pin --format json`: a `pin` object per source, with each quote citing
+/// it, then a `summary` object (docs/format.md, "JSON output of pin").
+fn print_pin_json(report: &crate::pin::PinReport) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let (mut quotes, mut matching) = (0, 0);
+    for repin in &report.repins {
+        let listed: Vec<serde_json::Value> = repin
+            .quotes
+            .iter()
+            .map(|(claim, outcome)| match outcome {
+                Ok(at) => serde_json::json!({"claim": claim, "matches": true, "at": at}),
+                Err(why) => serde_json::json!({"claim": claim, "matches": false, "why": why}),
+            })
+            .collect();
+        quotes += listed.len();
+        matching += repin.quotes.iter().filter(|(_, q)| q.is_ok()).count();
+        let object = serde_json::json!({
+            "type": "pin",
+            "dossier": report.dossier,
+            "source": repin.source,
+            "old": repin.old,
+            "new": repin.new,
+            "changed": repin.old.as_deref() != Some(repin.new.as_str()),
+            "quotes": listed,
+        });
+        writeln!(out, "{object}")?;
+    }
+    let summary = serde_json::json!({
+        "type": "summary",
+        "dossier": report.dossier,
+        "file": report.file,
+        "pinned": report.repins.len(),
+        "changed": report.repins.iter().filter(|r| r.old.as_deref() != Some(r.new.as_str())).count(),
+        "quotes": quotes,
+        "matching": matching,
+        "not_matching": quotes - matching,
+        "errors": Tally::of(&report.diagnostics).errors,
+        "written": report.written,
+        "clean": report.is_clean(),
+    });
+    writeln!(out, "{summary}")?;
+    Ok(())
 }
 
 fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Result<Outcome> {
     let mut verified = 0;
     let mut unreadable = 0;
+    let mut unjudged = 0;
     for pdf in pdfs {
         let report = match crate::verify::verify(&project, pdf) {
             Ok(report) => report,
@@ -359,13 +476,16 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
             }
         };
         verified += usize::from(report.verified);
+        if report.is_unjudged() {
+            unjudged += 1;
+        }
         match printer.format {
             Format::Json => {
                 let mut record = serde_json::to_value(&report)?;
                 record["type"] = "verification".into();
                 printer.record(record);
             }
-            Format::Human => print_report(&report),
+            Format::Human => print_report(&mut std::io::stdout().lock(), &report)?,
         }
     }
     printer.record(serde_json::json!({
@@ -373,8 +493,9 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
         "command": "verify",
         "pdfs": pdfs.len(),
         "verified": verified,
-        "not_verified": pdfs.len() - verified - unreadable,
+        "not_verified": pdfs.len() - verified - unreadable - unjudged,
         "unreadable": unreadable,
+        "unjudged": unjudged,
     }));
     if unreadable > 0 {
         // In JSON the summary already counts them.
@@ -384,16 +505,26 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
                 pdfs.len()
             ));
         }
+    }
+    if unjudged > 0 {
+        let error = Fatal::new(format!(
+            "cannot judge {unjudged} of the {} PDFs: their manifests are of a newer format than this clerk reads",
+            pdfs.len()
+        ))
+        .help("verify them with the clerk version each report names (the `clerk_version` of the manifest) or a later one");
+        printer.error(&error.into());
+    }
+    if unreadable > 0 || unjudged > 0 {
         return Ok(Outcome::Broken);
     }
     Ok(Outcome::from_ok(verified == pdfs.len()))
 }
 
-fn print_report(report: &crate::verify::Verification) {
+fn print_report(out: &mut impl Write, report: &crate::verify::Verification) -> std::io::Result<()> {
     use crate::verify::Verdict as Status;
     match &report.dossier {
-        Some(id) => println!("verify {} (dossier `{id}`)", report.pdf),
-        None => println!("verify {}", report.pdf),
+        Some(id) => writeln!(out, "verify {} (dossier `{id}`)", report.pdf)?,
+        None => writeln!(out, "verify {}", report.pdf)?,
     }
     for item in &report.items {
         let status = match item.status {
@@ -401,12 +532,13 @@ fn print_report(report: &crate::verify::Verification) {
             Status::Changed => "CHANGED",
             Status::Missing => "MISSING",
             Status::Failed => "FAILED",
+            Status::Unknown => "UNKNOWN",
         };
         let mut line = format!("  {status:>7}  {:<13} {}", item.what, item.name);
         if let Some(detail) = &item.detail {
             line.push_str(&format!(": {detail}"));
         }
-        println!("{line}");
+        writeln!(out, "{line}")?;
         if item.status != Status::Ok {
             match (&item.recorded, &item.found) {
                 // For the PDF, the two digests are of the file given and of
@@ -416,11 +548,11 @@ fn print_report(report: &crate::verify::Verification) {
                     println!("           rebuilt  sha256:{new}");
                 }
                 (Some(old), Some(new)) if old != new => {
-                    println!("           recorded sha256:{old}");
-                    println!("           found    sha256:{new}");
+                    writeln!(out, "           recorded sha256:{old}")?;
+                    writeln!(out, "           found    sha256:{new}")?;
                 }
                 (Some(old), None) if item.status == Status::Missing => {
-                    println!("           recorded sha256:{old}, file not found")
+                    writeln!(out, "           recorded sha256:{old}, file not found")?
                 }
                 _ => {}
             }
@@ -429,16 +561,23 @@ fn print_report(report: &crate::verify::Verification) {
     let differences = report
         .items
         .iter()
-        .filter(|i| i.status != Status::Ok)
+        .filter(|i| !matches!(i.status, Status::Ok | Status::Unknown))
         .count();
     if report.verified {
-        println!("verified: {} matches its project exactly", report.pdf);
+        writeln!(out, "verified: {} matches its project exactly", report.pdf)
+    } else if report.is_unjudged() {
+        writeln!(
+            out,
+            "CANNOT VERIFY: {} (this clerk cannot read its manifest)",
+            report.pdf
+        )
     } else {
-        println!(
+        writeln!(
+            out,
             "NOT VERIFIED: {} ({differences} difference{})",
             report.pdf,
             plural(differences)
-        );
+        )
     }
 }
 
@@ -462,7 +601,7 @@ fn template(printer: &Printer, name: &str) -> anyhow::Result<Outcome> {
         ))
     })?;
     match printer.format {
-        Format::Human => print!("{text}"),
+        Format::Human => std::io::stdout().lock().write_all(text.as_bytes())?,
         Format::Json => printer.record(serde_json::json!({
             "type": "template",
             "name": name,
@@ -479,25 +618,8 @@ fn text(
     id: &str,
     normalised: bool,
 ) -> anyhow::Result<Outcome> {
-    let mut index = crate::sources::SourceIndex::scan(&project);
-    let Some(known) = index.sources.get(id) else {
-        let mut error = Fatal::new(format!(
-            "no source `{id}` (no record `sources/**/{id}.toml`)"
-        ));
-        if let Some(close) = crate::spec::closest(id, index.sources.keys().map(String::as_str)) {
-            error = error.help(format!("did you mean `{close}`?"));
-        }
-        return Err(error.into());
-    };
-    let display = known.record_file.display.clone();
-    let wanted = std::collections::BTreeSet::from([id.to_string()]);
-    index.read(&project, Some(&wanted), &Default::default(), true, None);
-    let source = &index.sources[id];
-    let Some(text) = source.text() else {
-        let mut problems = source.problems.clone();
-        crate::diag::sort(&mut problems);
-        printer.diagnostics(&problems);
-        printer.status(&format!("no text for source `{id}` ({display})"));
+    let index = crate::selection::read_source(&project, id)?;
+    let Some(text) = source_text(printer, &index, id) else {
         return Ok(Outcome::Failure);
     };
     if printer.format == Format::Json {
@@ -513,4 +635,237 @@ fn text(
         writeln!(out, "{line}")?;
     }
     Ok(Outcome::Success)
+}
+
+/// The text of source `id` of `index`, or, printed, why it has none.
+fn source_text<'a>(
+    printer: &Printer,
+    index: &'a crate::sources::SourceIndex,
+    id: &str,
+) -> Option<&'a crate::sources::SourceText> {
+    let source = &index.sources[id];
+    let text = source.text();
+    if text.is_none() {
+        let mut problems = source.problems.clone();
+        crate::diag::sort(&mut problems);
+        printer.diagnostics(&problems);
+        printer.status(&format!(
+            "no text for source `{id}` ({})",
+            source.record_file.display
+        ));
+    }
+    text
+}
+
+/// `clerk find`: the passages of a source that best match some words, as
+/// evidence blocks to paste.
+fn find(
+    printer: &Printer,
+    project: Project,
+    id: &str,
+    words: &[String],
+    limit: usize,
+) -> anyhow::Result<Outcome> {
+    let index = crate::selection::read_source(&project, id)?;
+    let Some(text) = source_text(printer, &index, id) else {
+        return Ok(Outcome::Failure);
+    };
+    let phrase = words.join(" ");
+    let passages = crate::find::find(&index.sources[id], text, &phrase, limit);
+    let mut out = std::io::stdout().lock();
+    for (rank, passage) in passages.iter().enumerate() {
+        match printer.format {
+            Format::Human => {
+                if rank > 0 {
+                    writeln!(out)?;
+                }
+                writeln!(
+                    out,
+                    "# {}. {}: {}",
+                    rank + 1,
+                    passage.closeness.describe(),
+                    passage.at
+                )?;
+                write!(out, "{}", passage.evidence(id))?;
+            }
+            Format::Json => {
+                let closeness = passage.closeness;
+                let object = serde_json::json!({
+                    "type": "passage",
+                    "rank": rank + 1,
+                    "source": id,
+                    "match": closeness.kind(),
+                    "score": (closeness.score() * 100.0).round() / 100.0,
+                    "describe": closeness.describe(),
+                    "at": passage.at,
+                    "line": passage.locator.line,
+                    "paragraph": passage.locator.paragraph,
+                    "page": passage.locator.page,
+                    "quote": passage.quote,
+                    "evidence": passage.evidence(id),
+                });
+                writeln!(out, "{object}")?;
+            }
+        }
+    }
+    let exact = passages.iter().filter(|p| p.closeness.is_exact()).count();
+    let near = passages.len() - exact;
+    if printer.format == Format::Json {
+        let summary = serde_json::json!({
+            "type": "summary", "source": id, "words": phrase, "exact": exact, "near": near,
+        });
+        writeln!(out, "{summary}")?;
+    }
+    if passages.is_empty() {
+        printer.status(&format!(
+            "no passage of source `{id}` resembles \"{phrase}\"; `clerk text {id}` shows its whole text"
+        ));
+        return Ok(Outcome::Failure);
+    }
+    printer.status(&format!(
+        "found {exact} exact passage{} and {near} near miss{} for \"{phrase}\" in source `{id}`",
+        plural(exact),
+        if near == 1 { "" } else { "es" }
+    ));
+    Ok(Outcome::Success)
+}
+
+/// `clerk add`: checks every file, asks on a terminal for what neither the
+/// flags nor the documents give, writes, prints each record's fields for
+/// review, and pins the new sources with `--to`.
+fn add(
+    printer: &Printer,
+    project: Project,
+    files: &[PathBuf],
+    given: &crate::add::Given,
+) -> anyhow::Result<Outcome> {
+    let today = chrono::Local::now().date_naive();
+    let mut additions = crate::add::plan(&project, files, given, today)?;
+    let interactive = printer.format == Format::Human
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal();
+    if interactive {
+        ask_missing(&mut additions)?;
+    }
+    crate::add::write(&project, &additions)?;
+    let mut out = std::io::stdout().lock();
+    for addition in &additions {
+        let file = project.display(&addition.file);
+        let record = project.display(&addition.record);
+        match printer.format {
+            Format::Human => {
+                let how = if addition.copy {
+                    "copied to"
+                } else {
+                    "kept at"
+                };
+                writeln!(
+                    out,
+                    "added source `{}`: {how} {file}, record {record}",
+                    addition.id
+                )?;
+                for field in &addition.fields {
+                    writeln!(
+                        out,
+                        "  {:>9}  {}  ({})",
+                        field.key, field.value, field.origin
+                    )?;
+                }
+            }
+            Format::Json => {
+                let fields: Vec<serde_json::Value> = addition
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let read = matches!(f.origin, crate::add::Origin::Document(_));
+                        serde_json::json!({"key": f.key, "value": f.value, "from": f.origin.to_string(), "read": read})
+                    })
+                    .collect();
+                let object = serde_json::json!({
+                    "type": "added", "source": addition.id, "file": file, "record": record,
+                    "copied": addition.copy, "fields": fields,
+                });
+                writeln!(out, "{object}")?;
+            }
+        }
+    }
+    drop(out);
+    let ids: Vec<String> = additions.iter().map(|a| a.id.clone()).collect();
+    let Some(dossier) = &given.to else {
+        printer.status(&format!(
+            "review the fields read from the documents; quote a source with `clerk find {} WORDS…`",
+            ids.first().map_or("SOURCE-ID", String::as_str)
+        ));
+        return Ok(Outcome::Success);
+    };
+    let report = crate::pin::pin_new(&project, dossier, &ids)?;
+    print_pin_report(printer, &report)?;
+    Ok(Outcome::from_ok(report.is_clean()))
+}
+
+/// Asks on the terminal for each required field that neither a flag nor
+/// the document gave; an empty answer leaves it missing.
+fn ask_missing(additions: &mut [crate::add::Addition]) -> anyhow::Result<()> {
+    let stdin = std::io::stdin();
+    for addition in additions.iter_mut() {
+        for (key, _) in crate::add::REQUIRED {
+            if !addition.missing().contains(&format!("--{key}").as_str()) {
+                continue;
+            }
+            let choices = match key {
+                "kind" => format!(" ({})", crate::spec::SourceKind::names()),
+                _ => String::new(),
+            };
+            loop {
+                eprint!("{key} of `{}`{choices}: ", addition.input.display());
+                let mut answer = String::new();
+                if stdin.read_line(&mut answer)? == 0 || answer.trim().is_empty() {
+                    break;
+                }
+                match addition.answer(key, &answer) {
+                    Ok(()) => break,
+                    Err(why) => eprintln!("{why}"),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `clerk watch`: a build, then another after each change to the inputs,
+/// each printed as `build` prints it, until Ctrl-C.
+fn watch(
+    printer: &Printer,
+    project: Project,
+    args: &[String],
+    settings: &BuildSettings,
+) -> anyhow::Result<Outcome> {
+    use crate::watch::Wake;
+    // Named dossiers must exist now; later, a round that cannot run is
+    // reported and the watch goes on.
+    let selected = project.select(args)?;
+    let out = settings
+        .out
+        .clone()
+        .unwrap_or_else(|| project.output.clone());
+    // Watching starts before the first build, so no edit made during it
+    // is missed.
+    let mut watcher = crate::watch::Watcher::start(&project, &selected, &out)?;
+    loop {
+        if let Err(error) = build(printer, project.clone(), args, settings) {
+            printer.error(&error);
+        }
+        printer.status(&format!(
+            "watching {} for changes (Ctrl-C to stop)",
+            watcher.describe()
+        ));
+        match watcher.wait() {
+            Wake::Changed(paths) => printer.status(&format!("changed: {}", paths.join(", "))),
+            Wake::Interrupted => {
+                printer.status("stopped watching");
+                return Ok(Outcome::Success);
+            }
+            Wake::Failed(error) => anyhow::bail!("the file watcher failed: {error}"),
+        }
+    }
 }

@@ -396,7 +396,7 @@ thread_local! {
 /// Runs `f`, turning a panic into an error message. The PDF parser panics
 /// on some malformed files; such a file is a diagnostic, not a crash, and
 /// the panic is not printed.
-fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
         let default = panic::take_hook();

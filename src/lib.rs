@@ -20,10 +20,14 @@
 //! The pipeline:
 //! - [`spec`]: parse dossiers and source records, keeping spans.
 //! - [`documents`]: the text of HTML and PDF sources.
+//! - [`metadata`]: what a document says about itself (title, publisher,
+//!   dates, language), for the records `clerk add` writes.
 //! - [`project`]: the project's folders and its dossier files.
 //! - [`locale`]: the fixed words of each language, built in or the
 //!   project's own.
 //! - [`sources`]: find records, resolve and hash source files, read text.
+//! - [`find`]: the passages of a source that match some words, as quotes
+//!   to paste (`clerk find`).
 //! - [`check`]: apply every rule of the format, producing diagnostics and
 //!   the quote matches.
 //! - [`selection`]: the dossiers a command works on, read, parsed and
@@ -36,10 +40,14 @@
 //! - [`fresh`]: stamps and remembered digests: which briefs need no rebuild.
 //! - [`build`]: the batch: freshness, typesetting, writing each brief.
 //! - [`pin`]: rewriting a dossier's pins.
+//! - [`add`]: bringing documents into `sources/` with their records
+//!   (`clerk add`).
 //! - [`verify`]: checking a built brief against the project.
+//! - [`watch`]: the file watcher behind `clerk watch`.
 //!
 //! [`run`] dispatches the commands; it alone prints.
 
+pub mod add;
 pub mod batch;
 pub mod build;
 pub mod builtin;
@@ -48,9 +56,11 @@ pub mod cli;
 pub mod diag;
 pub mod documents;
 pub mod files;
+pub mod find;
 pub mod fresh;
 pub mod locale;
 pub mod manifest;
+pub mod metadata;
 pub mod model;
 pub mod output;
 pub mod pin;
@@ -63,6 +73,7 @@ pub mod sources;
 pub mod spec;
 pub mod typeset;
 pub mod verify;
+pub mod watch;
 
 mod commands;
 

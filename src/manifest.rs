@@ -206,7 +206,15 @@ impl Manifest {
             .get("manifest_version")
             .and_then(serde_json::Value::as_u64)
         {
-            Some(v) if v > u64::from(MANIFEST_VERSION) => return Err(Unreadable::Newer(v)),
+            Some(version) if version > u64::from(MANIFEST_VERSION) => {
+                // The one key a newer format is still expected to keep: it
+                // tells the reader which clerk can verify the brief.
+                let clerk = value
+                    .get("clerk_version")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string);
+                return Err(Unreadable::Newer { version, clerk });
+            }
             None => return Err(Unreadable::NoVersion),
             Some(_) => {}
         }
@@ -224,8 +232,12 @@ pub enum Unreadable {
     /// The PDF is encrypted (a password-protected copy).
     Encrypted,
     NotJson(String),
-    /// A manifest of a newer format version.
-    Newer(u64),
+    /// A manifest of a newer format version, and the clerk version that
+    /// wrote it, if it says.
+    Newer {
+        version: u64,
+        clerk: Option<String>,
+    },
     NoVersion,
     Malformed(String),
 }

@@ -32,6 +32,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes `bytes` to a new file at `path` atomically, refusing to replace
+/// a file that is already there (even one that appears meanwhile).
+pub fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(folder)
+        .with_context(|| format!("cannot create a temporary file in `{}`", folder.display()))?;
+    temp.write_all(bytes)
+        .and_then(|()| set_permissions(temp.as_file(), path))
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    temp.persist_noclobber(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot create `{}`", path.display()))?;
+    Ok(())
+}
+
 /// The lock file that keeps two builds from writing one output folder at
 /// once, held until the returned guard is dropped.
 pub const LOCK: &str = ".clerk-lock";
@@ -118,6 +139,20 @@ mod tests {
         write_atomic(&target, b"one").unwrap();
         write_atomic(&target, b"two").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.toml");
+        write_new(&target, b"one").unwrap();
+        let error = write_new(&target, b"two").unwrap_err();
+        assert!(
+            format!("{error:#}").starts_with("cannot create `"),
+            "{error:#}"
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), b"one");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

@@ -1,5 +1,6 @@
 //! `clerk pin`: rewriting the pin strings of a dossier's `[sources]` with
 //! the current digests, keeping every comment and the layout (toml_edit).
+//! `clerk add --to` pins the sources it adds through [`pin_new`].
 
 use std::collections::BTreeSet;
 
@@ -29,6 +30,10 @@ pub struct PinReport {
     pub repins: Vec<Repin>,
     /// Findings that stopped a source from being pinned.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the dossier file was rewritten.
+    pub written: bool,
+    /// Whether the dossier had no `[sources]` table, and was given one.
+    pub added_table: bool,
 }
 
 impl PinReport {
@@ -42,35 +47,74 @@ impl PinReport {
     }
 }
 
+/// Which sources to pin.
+enum Targets<'a> {
+    /// These (each of which the dossier must pin or cite), or all that it
+    /// pins or cites when empty.
+    Cited(&'a [String]),
+    /// These, which the dossier need not mention yet.
+    New(&'a [String]),
+}
+
 /// Pins `only` (or every source the dossier pins or cites) to its current
-/// digest, writing the dossier back only if a pin changed.
+/// digest, writing the dossier back only if a pin changed (or it lacked a
+/// `[sources]` table).
 pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Result<PinReport> {
+    pin_targets(project, dossier_arg, Targets::Cited(only))
+}
+
+/// Pins the sources `ids` in a dossier that need not cite them yet: the
+/// sources `clerk add --to` has just added.
+pub fn pin_new(project: &Project, dossier_arg: &str, ids: &[String]) -> anyhow::Result<PinReport> {
+    pin_targets(project, dossier_arg, Targets::New(ids))
+}
+
+fn pin_targets(
+    project: &Project,
+    dossier_arg: &str,
+    wanted: Targets<'_>,
+) -> anyhow::Result<PinReport> {
     let path = project
         .select(std::slice::from_ref(&dossier_arg.to_string()))?
         .remove(0);
     let mut report = PinReport::default();
-    let input = match project.read_dossier(&path) {
+    let original = match project.read_dossier(&path) {
         Ok(input) => input,
         Err(d) => {
             report.diagnostics.push(*d);
             return Ok(report);
         }
     };
-    report.dossier = input.id.clone();
-    report.file = input.file.display.clone();
-    let mut document = match editable(&input) {
+    report.dossier = original.id.clone();
+    report.file = original.file.display.clone();
+    let mut document = match editable(&original) {
         Ok(document) => document,
         Err(d) => {
             report.diagnostics.push(*d);
             return Ok(report);
         }
     };
-    let parsed = check::parse(input.clone());
-    let Some(dossier) = parsed.dossier else {
-        report.diagnostics.extend(parsed.diagnostics);
+    // A dossier started without `[sources]` gets one, so that it can be
+    // pinned at all; it is then read as it will be written.
+    report.added_table = add_sources_table(&mut document);
+    let input = match report.added_table {
+        true => DossierFile {
+            file: crate::diag::TextFile::new(original.file.display.clone(), document.to_string()),
+            ..original.clone()
+        },
+        false => original.clone(),
+    };
+    let Some(dossier) = check::parse(input.clone()).dossier else {
+        // Report the problems against the file as the user has it.
+        report
+            .diagnostics
+            .extend(check::parse(original).diagnostics);
         return Ok(report);
     };
-    let targets = targets(&input, &dossier, only)?;
+    let targets = match wanted {
+        Targets::Cited(only) => targets(&input, &dossier, only)?,
+        Targets::New(ids) => ids.iter().cloned().collect(),
+    };
     let mut sources = SourceIndex::scan(project);
     let quotes = check::quote_requests([&dossier]);
     sources.read(project, Some(&targets), &quotes, false, None);
@@ -80,7 +124,7 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
         .or_insert_with(|| Item::Table(toml_edit::Table::new()))
         .as_table_like_mut()
         .ok_or_else(|| anyhow::anyhow!("`sources` in `{}` is not a table", input.file.display))?;
-    let mut changed = false;
+    let mut changed = report.added_table;
     for id in &targets {
         let Some(source) = sources.sources.get(id) else {
             report.diagnostics.push(
@@ -113,8 +157,36 @@ pub fn pin(project: &Project, dossier_arg: &str, only: &[String]) -> anyhow::Res
             rewritten = rewritten.replace("\r\n", "\n").replace('\n', "\r\n");
         }
         crate::output::write_atomic(&path, rewritten.as_bytes())?;
+        report.written = true;
     }
     Ok(report)
+}
+
+/// Adds an empty `[sources]` table to a dossier that has none, before its
+/// first table (the claims), after the top-level keys; whether it did.
+fn add_sources_table(document: &mut DocumentMut) -> bool {
+    if document.contains_key("sources") {
+        return false;
+    }
+    // Tables are laid out in the order of their positions: take one
+    // before every table the file has.
+    let mut first = None;
+    for (_, item) in document.iter() {
+        let positions: Vec<Option<isize>> = match item {
+            Item::Table(table) => vec![table.position()],
+            Item::ArrayOfTables(array) => array.iter().map(toml_edit::Table::position).collect(),
+            _ => Vec::new(),
+        };
+        for position in positions.into_iter().flatten() {
+            first = Some(first.map_or(position, |f: isize| f.min(position)));
+        }
+    }
+    let mut table = toml_edit::Table::new();
+    if let Some(first) = first {
+        table.set_position(Some(first - 1));
+    }
+    document.insert("sources", Item::Table(table));
+    true
 }
 
 /// The dossier as a document whose layout survives editing, or its first

@@ -457,6 +457,25 @@ pub fn find(source: &Normalised, quote: &str) -> Result<Match, Miss> {
     Err(miss(search.deepest, search.budget == 0))
 }
 
+/// Every place where `phrase` (raw, read as a quote without elisions)
+/// occurs in `source`, as normalised byte ranges, without overlaps, at
+/// most `limit` of them: the exact hits `clerk find` offers.
+pub fn occurrences(source: &Normalised, phrase: &str, limit: usize) -> Vec<Range<usize>> {
+    let phrase = source.quote(phrase);
+    let phrase = phrase.as_str().trim();
+    let text = source.as_str();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while found.len() < limit
+        && !phrase.is_empty()
+        && let Some(hit) = source.find_piece(phrase, from, text.len())
+    {
+        from = hit.end.max(hit.start + next_char_len(text, hit.start));
+        found.push(hit);
+    }
+    found
+}
+
 /// Most piece searches one quote may cost. Text in which every piece of a
 /// many-piece quote occurs everywhere, but the whole never within the gaps,
 /// would otherwise cost time growing with the source times the pieces; past
@@ -929,6 +948,15 @@ mod tests {
             &raw[m.raw],
             "commit-\ntee finds that [x] the effect-\niveness"
         );
+    }
+
+    #[test]
+    fn occurrences_are_every_hit_soft_hyphens_included() {
+        let doc = Normalised::document("a cross-\nreference, one cross-reference, and\nreferences");
+        let hits = occurrences(&doc, "cross-reference", 10);
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!(occurrences(&doc, "reference", 1).len(), 1);
+        assert!(occurrences(&doc, "\"\"", 10).is_empty());
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The dossiers a command works on, taken through the check: read and
 //! parsed ([`Selection`]), then checked against the sources they rely on
-//! ([`CheckedSelection`]), each source read once for all its quotes.
+//! ([`CheckedSelection`]), each source read once for all its quotes; and
+//! the one source `clerk text` and `clerk find` read ([`read_source`]).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::check::{self, Checked, Parsed};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Fatal};
 use crate::files::DigestMemo;
 use crate::locale::Locales;
 use crate::project::Project;
@@ -213,4 +214,23 @@ impl CheckedSelection {
         crate::diag::sort(&mut all);
         all
     }
+}
+
+/// The records of the project, with source `id` read and its text kept
+/// (or its problems recorded on it). An error when no record has that id,
+/// suggesting a close one.
+pub fn read_source(project: &Project, id: &str) -> anyhow::Result<SourceIndex> {
+    let mut index = SourceIndex::scan(project);
+    if !index.sources.contains_key(id) {
+        let mut error = Fatal::new(format!(
+            "no source `{id}` (no record `sources/**/{id}.toml`)"
+        ));
+        if let Some(close) = check::closest(id, index.sources.keys().map(String::as_str)) {
+            error = error.help(format!("did you mean `{close}`?"));
+        }
+        return Err(error.into());
+    }
+    let wanted = BTreeSet::from([id.to_string()]);
+    index.read(project, Some(&wanted), &Default::default(), true, None);
+    Ok(index)
 }

@@ -65,6 +65,35 @@ impl SourceKind {
         matches!(self, SourceKind::Forum | SourceKind::Social)
     }
 
+    /// Every kind, in the order of FORMAT.md.
+    pub const ALL: [SourceKind; 7] = [
+        SourceKind::Parliamentary,
+        SourceKind::Government,
+        SourceKind::Press,
+        SourceKind::Ngo,
+        SourceKind::Social,
+        SourceKind::Forum,
+        SourceKind::Other,
+    ];
+
+    /// The kind as records write it: `parliamentary`, `ngo`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Parliamentary => "parliamentary",
+            SourceKind::Government => "government",
+            SourceKind::Press => "press",
+            SourceKind::Ngo => "ngo",
+            SourceKind::Social => "social",
+            SourceKind::Forum => "forum",
+            SourceKind::Other => "other",
+        }
+    }
+
+    /// The names of every kind, for messages: `parliamentary, government, …`.
+    pub fn names() -> String {
+        Self::ALL.map(Self::name).join(", ")
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             SourceKind::Parliamentary => "parliamentary",
@@ -75,6 +104,17 @@ impl SourceKind {
             SourceKind::Forum => "forum",
             SourceKind::Other => "other",
         }
+    }
+}
+
+impl std::str::FromStr for SourceKind {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.name() == name.trim())
+            .ok_or_else(|| format!("unknown kind `{name}`, expected one of {}", Self::names()))
     }
 }
 
@@ -768,10 +808,16 @@ pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .map(|(_, c)| c)
 }
 
-/// A valid id close to `id`, for help messages.
+/// A valid id close to `id`, for help messages and the ids `clerk add`
+/// derives from file names: lower case, accents dropped (`é` is `e`), every
+/// run of other characters one hyphen.
 pub fn suggest_id(id: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let mut out = String::new();
-    for c in id.chars().flat_map(char::to_lowercase) {
+    let unaccented = id
+        .nfkd()
+        .filter(|&c| unicode_normalization::char::canonical_combining_class(c) == 0);
+    for c in unaccented.flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.is_empty() && !out.ends_with('-') {
@@ -798,6 +844,12 @@ mod tests {
         assert!(!is_valid_id("Le_Monde"));
         assert!(!is_valid_id(""));
         assert_eq!(suggest_id("Le_Monde 2024"), "le-monde-2024");
+        assert_eq!(
+            suggest_id("Ingérence à l'Assemblée"),
+            "ingerence-a-l-assemblee"
+        );
+        assert_eq!("ngo".parse::<SourceKind>(), Ok(SourceKind::Ngo));
+        assert!("blog".parse::<SourceKind>().is_err());
     }
 
     #[test]

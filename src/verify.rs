@@ -20,6 +20,10 @@ pub enum Verdict {
     Changed,
     Missing,
     Failed,
+    /// This clerk cannot judge the item (a manifest of a newer format):
+    /// nothing is known to be wrong, and the command cannot run to a
+    /// verdict (exit 2).
+    Unknown,
 }
 
 /// One line of a verification report.
@@ -125,6 +129,14 @@ pub struct Verification {
     pub dossier: Option<String>,
     pub verified: bool,
     pub items: Vec<Item>,
+}
+
+impl Verification {
+    /// Whether this clerk could not judge the PDF at all (its manifest is
+    /// of a newer format), as opposed to finding a difference.
+    pub fn is_unjudged(&self) -> bool {
+        self.items.iter().any(|i| i.status == Verdict::Unknown)
+    }
 }
 
 /// Verifies the PDF at `pdf_path` against `project`. An `Err` means the
@@ -286,9 +298,15 @@ fn unreadable_manifest(unreadable: Unreadable) -> Item {
             "the PDF is encrypted (a password-protected copy), so its manifest cannot be read; verify the unencrypted copy clerk built",
         ),
         Unreadable::NotJson(error) => manifest_item(format!("the manifest is not valid JSON ({error})")),
-        Unreadable::Newer(v) => manifest_item(format!(
-            "manifest format version {v} is newer than this clerk reads (version {MANIFEST_VERSION}); verify it with a newer clerk"
-        )),
+        Unreadable::Newer { version, clerk } => {
+            let with = match clerk {
+                Some(clerk) => format!("clerk {clerk}, which built it, or a later one"),
+                None => "a newer clerk".to_string(),
+            };
+            Item::new(Verdict::Unknown, "manifest", MANIFEST_NAME).detail(format!(
+                "manifest format version {version} is newer than this clerk reads (version {MANIFEST_VERSION}); verify it with {with}"
+            ))
+        }
         Unreadable::NoVersion => manifest_item("the manifest has no `manifest_version`".to_string()),
         Unreadable::Malformed(error) => manifest_item(format!("the manifest is malformed ({error})")),
     }

@@ -295,3 +295,40 @@ fn a_pdf_locked_only_against_editing_is_read() {
     let (status, _, stderr) = project.run(&["check"]);
     assert_eq!(status, 0, "{stderr}");
 }
+
+/// `clerk text x | head`: the reader closes the pipe early; clerk stops
+/// quietly, as `cat` does, instead of printing "Broken pipe".
+#[test]
+fn text_into_a_closed_pipe_stops_quietly() {
+    use std::io::Read;
+    let project = documents();
+    // Far more text than a pipe holds, so clerk is still writing when the
+    // reader goes away, whenever that is.
+    let line = "The harbour contract was awarded without a public tender.\n";
+    project.write("sources/long.txt", line.repeat(20_000));
+    project.write(
+        "sources/long.toml",
+        "file = \"long.txt\"\ntitle = \"T\"\npublisher = \"P\"\nkind = \"other\"\n",
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_clerk"))
+        .args(["--root", project.root().to_str().unwrap(), "text", "long"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = [0u8; 64];
+    stdout.read_exact(&mut head).unwrap();
+    assert!(head.starts_with(b"line     \xc2\xb6 | text\n"));
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(stderr, "");
+    assert_eq!(status.code(), Some(0));
+}

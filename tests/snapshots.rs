@@ -627,3 +627,39 @@ fn redaction_of_times() {
         "([TIME] s)\nv1.2 sources"
     );
 }
+
+// ---------------------------------------------------------------------------
+// 7. Authoring: `add`, `find`, `watch` (help), and what `find` prints.
+
+#[test]
+fn help_add() {
+    insta::assert_snapshot!("help_add", help(&["add", "--help"]));
+}
+
+#[test]
+fn help_find() {
+    insta::assert_snapshot!("help_find", help(&["find", "--help"]));
+}
+
+#[test]
+fn help_watch() {
+    insta::assert_snapshot!("help_watch", help(&["watch", "--help"]));
+}
+
+#[test]
+fn find_in_a_pdf_source() {
+    let project = documents();
+    let (stdout, stderr) = run(
+        &project,
+        &[
+            "find",
+            "bulletin",
+            "the",
+            "investigation",
+            "remains",
+            "open",
+        ],
+        0,
+    );
+    insta::assert_snapshot!("find_in_a_pdf_source", format!("{stdout}---\n{stderr}"));
+}

@@ -222,23 +222,62 @@ fn typeset_with_manifest(manifest: Option<&[u8]>) -> Vec<u8> {
 }
 
 #[test]
-fn a_pdf_without_manifest_or_with_a_newer_one_fails() {
+fn a_pdf_without_manifest_fails() {
     let project = Project::fixture("basic");
     let foreign = project.path("foreign.pdf");
     std::fs::write(&foreign, typeset_with_manifest(None)).unwrap();
     let (status, out) = verify(&project, &foreign);
     assert_eq!(status, 1, "{out}");
-    assert!(out.contains("no clerk manifest"), "{out}");
+    assert!(
+        out.contains(
+            "  MISSING  manifest      clerk-manifest.json: the PDF carries no clerk manifest: it was not built by clerk, or the attachment was removed"
+        ),
+        "{out}"
+    );
+}
 
+/// A manifest of a newer format cannot be judged: exit 2 (the command
+/// could not run to a verdict), not 1 (a difference).
+#[test]
+fn a_newer_manifest_cannot_be_judged() {
+    let project = Project::fixture("basic");
     let newer = project.path("newer.pdf");
     std::fs::write(
         &newer,
-        typeset_with_manifest(Some(br#"{"manifest_version": 2}"#)),
+        typeset_with_manifest(Some(
+            br#"{"manifest_version": 2, "clerk_version": "9.1.0"}"#,
+        )),
     )
     .unwrap();
-    let (status, out) = verify(&project, &newer);
-    assert_eq!(status, 1, "{out}");
-    assert!(out.contains("manifest format version 2 is newer"), "{out}");
+    let (status, stdout, stderr) = project.run(&["verify", newer.to_str().unwrap()]);
+    assert_eq!(status, 2, "{stdout}{stderr}");
+    assert_eq!(
+        stdout,
+        format!(
+            "verify {0}\n  UNKNOWN  manifest      clerk-manifest.json: manifest format version 2 is newer than this clerk reads (version 1); verify it with clerk 9.1.0, which built it, or a later one\nCANNOT VERIFY: {0} (this clerk cannot read its manifest)\n",
+            newer.display()
+        )
+    );
+    assert_eq!(
+        stderr,
+        "error: cannot judge 1 of the 1 PDFs: their manifests are of a newer format than this clerk reads\nhelp: verify them with the clerk version each report names (the `clerk_version` of the manifest) or a later one\n"
+    );
+
+    // Without a clerk version, and in JSON: status `unknown`, still exit 2.
+    std::fs::write(
+        &newer,
+        typeset_with_manifest(Some(br#"{"manifest_version": 3}"#)),
+    )
+    .unwrap();
+    let (status, stdout, _) = project.run(&["verify", "--format", "json", newer.to_str().unwrap()]);
+    assert_eq!(status, 2, "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(report["verified"], false);
+    assert_eq!(report["items"][0]["status"], "unknown");
+    assert_eq!(
+        report["items"][0]["detail"],
+        "manifest format version 3 is newer than this clerk reads (version 1); verify it with a newer clerk"
+    );
 }
 
 #[test]

@@ -21,7 +21,8 @@ use crate::project::Project;
 use crate::spec::{self, Record};
 
 pub use text::{
-    Located, LocatedMiss, Lookup, Row, SourceFormat, SourceText, Unreadable, listing, rows,
+    Located, LocatedMiss, Lookup, READABLE_FORMATS, Row, SourceFormat, SourceText, Unreadable,
+    listing, rows,
 };
 
 /// Quotes to look up, by source id (see [`SourceIndex::read`]).
@@ -401,34 +402,10 @@ fn decode_source(source: &mut Source, bytes: Vec<u8>, quotes: &BTreeSet<String>,
             }
             return;
         }
-        Err(Unreadable::Encoding(offset)) => Diagnostic::new(
-            Rule::BadEncoding,
-            format!(
-                "`{}` is not valid UTF-8 (invalid byte at offset {offset})",
-                content.display
-            ),
-        )
-        .help("convert it to UTF-8 (for example `iconv -f latin1 -t utf-8`) and pin it again"),
-        Err(Unreadable::Pdf(error @ crate::documents::PdfError::Encrypted)) => Diagnostic::new(
-            Rule::EmptyText,
-            format!("cannot read the text of `{}` ({error})", content.display),
-        )
-        .help("save a decrypted copy (for example `qpdf --decrypt in.pdf out.pdf`) and pin that"),
-        Err(Unreadable::Pdf(error)) => Diagnostic::new(
-            Rule::EmptyText,
-            format!("cannot read the text of `{}` ({error})", content.display),
-        )
-        .help("check the file opens in a PDF viewer; download it again if it does not"),
-        Err(Unreadable::Empty(SourceFormat::Pdf)) => Diagnostic::new(
-            Rule::EmptyText,
-            format!("`{}` has no text layer (a scan, or pages of images)", content.display),
-        )
-        .help("clerk does no OCR: run OCR on it (for example `ocrmypdf in.pdf out.pdf`), then pin and quote the result"),
-        Err(Unreadable::Empty(_)) => Diagnostic::new(
-            Rule::EmptyText,
-            format!("`{}` has no visible text in its body", content.display),
-        )
-        .help("save the page as it is shown (its text may be loaded by scripts), or use a text copy"),
+        Err(unreadable) => {
+            let (rule, message, help) = unreadable.explain(&content.display);
+            Diagnostic::new(rule, message).help(help)
+        }
     };
     let problem = problem.source(source.id.clone());
     let problem = match &source.record {

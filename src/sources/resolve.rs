@@ -225,7 +225,7 @@ fn format_of(canonical: &Path, display: &str) -> Result<SourceFormat, Box<Diagno
                 Rule::UnsupportedFormat,
                 format!("clerk cannot read source files with {shown} (`{display}`)"),
             )
-            .help("clerk reads `.txt` and `.md` (UTF-8 text), `.html`/`.htm` and `.pdf`: save or convert the document to one of these"),
+            .help(super::text::READABLE_FORMATS),
         )
     })
 }

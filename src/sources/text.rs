@@ -2,6 +2,7 @@
 //! bytes, normalised and indexed for locators; what looking a quote up in
 //! it finds; and the listing `clerk text` prints.
 
+use crate::diag::Rule;
 use crate::files::decode_utf8;
 use crate::quote::{self, LineIndex, Locator, Normalised};
 
@@ -23,6 +24,9 @@ pub struct LocatedMiss {
     /// The locator of `miss.nearest`.
     pub nearest: Option<Locator>,
 }
+
+/// What clerk reads, as a help line.
+pub const READABLE_FORMATS: &str = "clerk reads `.txt` and `.md` (UTF-8 text), `.html`/`.htm` and `.pdf`: save or convert the document to one of these";
 
 /// The kinds of source file clerk reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +131,40 @@ pub enum Unreadable {
     Pdf(crate::documents::PdfError),
     /// An HTML page or PDF with no text.
     Empty(SourceFormat),
+}
+
+impl Unreadable {
+    /// The rule, message and help for the source file shown as `display`,
+    /// whose text this is why clerk cannot read.
+    pub fn explain(&self, display: &str) -> (Rule, String, String) {
+        match self {
+            Unreadable::Encoding(offset) => (
+                Rule::BadEncoding,
+                format!("`{display}` is not valid UTF-8 (invalid byte at offset {offset})"),
+                "convert it to UTF-8 (for example `iconv -f latin1 -t utf-8`) and pin it again".into(),
+            ),
+            Unreadable::Pdf(error @ crate::documents::PdfError::Encrypted) => (
+                Rule::EmptyText,
+                format!("cannot read the text of `{display}` ({error})"),
+                "save a decrypted copy (for example `qpdf --decrypt in.pdf out.pdf`) and pin that".into(),
+            ),
+            Unreadable::Pdf(error) => (
+                Rule::EmptyText,
+                format!("cannot read the text of `{display}` ({error})"),
+                "check the file opens in a PDF viewer; download it again if it does not".into(),
+            ),
+            Unreadable::Empty(SourceFormat::Pdf) => (
+                Rule::EmptyText,
+                format!("`{display}` has no text layer (a scan, or pages of images)"),
+                "clerk does no OCR: run OCR on it (for example `ocrmypdf in.pdf out.pdf`), then pin and quote the result".into(),
+            ),
+            Unreadable::Empty(_) => (
+                Rule::EmptyText,
+                format!("`{display}` has no visible text in its body"),
+                "save the page as it is shown (its text may be loaded by scripts), or use a text copy".into(),
+            ),
+        }
+    }
 }
 
 /// The text of a source as `clerk text` prints it: one row per line of the
