@@ -20,7 +20,9 @@ use crate::files::{self, DigestMemo, MAX_DEPTH, display_path, read_limited, sha2
 use crate::project::Project;
 use crate::spec::{self, Record};
 
-pub use text::{Located, LocatedMiss, Lookup, SourceFormat, SourceText, Unreadable, listing};
+pub use text::{
+    CONTEXT, Located, LocatedMiss, Lookup, Passage, SourceFormat, SourceText, Unreadable, listing,
+};
 
 /// Quotes to look up, by source id (see [`SourceIndex::read`]).
 pub type QuoteRequests = BTreeMap<String, BTreeSet<String>>;
@@ -390,10 +392,7 @@ fn decode_source(source: &mut Source, bytes: Vec<u8>, quotes: &BTreeSet<String>,
     content.decoded = true;
     let problem = match SourceText::decode(format, bytes) {
         Ok(text) => {
-            content.lookups = quotes
-                .iter()
-                .map(|quote| (quote.clone(), text.look_up(quote)))
-                .collect();
+            content.lookups = text.look_up_all(quotes);
             if keep_text {
                 content.text = Some(text);
             }
