@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::build::{BriefStatus, Event};
-use crate::cli::{Cli, Color, Command, Emit, Format};
+use crate::cli::{Cli, Color, Command, Format, SchemaName};
 use crate::diag::{Diagnostic, Fatal, Tally, render_error};
 use crate::project::Project;
 use crate::selection::CheckedSelection;
@@ -72,12 +72,13 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
                 out,
                 force,
                 typeset_timeout: std::time::Duration::from_secs(typeset_timeout),
-                emit_typ: emit.contains(&Emit::Typ),
+                emit: emit.into_iter().map(Into::into).collect(),
                 shard,
             };
             build(printer, open()?, &dossiers, &settings)
         }
         Command::Pin { dossier, sources } => pin(printer, open()?, &dossier, &sources),
+        Command::Schema { name } => schema(name),
         Command::Template { name } => template(&name),
         Command::Text { source, normalised } => text(printer, open()?, &source, normalised),
         Command::Verify { pdfs } => verify(printer, open()?, &pdfs),
@@ -371,6 +372,15 @@ fn print_report(report: &crate::verify::Verification) {
 
 fn short(pin: &str) -> String {
     pin.chars().take(7 + 16).collect::<String>() + "…"
+}
+
+/// `clerk schema`: the JSON Schema of a file clerk writes.
+fn schema(name: SchemaName) -> anyhow::Result<Outcome> {
+    let schema = match name {
+        SchemaName::Brief => crate::export::brief_schema(),
+    };
+    println!("{}", serde_json::to_string_pretty(&schema)?);
+    Ok(Outcome::Success)
 }
 
 fn template(name: &str) -> anyhow::Result<Outcome> {

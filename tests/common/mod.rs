@@ -30,6 +30,28 @@ impl Project {
         Project { dir }
     }
 
+    /// A copy of the bundled example project (the repository's own
+    /// `dossiers/`, `sources/` and `templates/`).
+    pub fn example() -> Project {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        for folder in ["dossiers", "sources", "templates"] {
+            let source = root.join(folder);
+            for entry in walkdir::WalkDir::new(&source).into_iter().flatten() {
+                let target = dir
+                    .path()
+                    .join(folder)
+                    .join(entry.path().strip_prefix(&source).unwrap());
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(&target).unwrap();
+                } else {
+                    std::fs::copy(entry.path(), &target).unwrap();
+                }
+            }
+        }
+        Project { dir }
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
