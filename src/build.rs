@@ -1,6 +1,6 @@
 //! `clerk build` as a batch: shards, freshness, parallel typesetting with
 //! one shared typst library and font store, and the outputs of each brief
-//! (PDF, provenance, optional markup) written atomically.
+//! (PDF, provenance, optional markup and exports) written atomically.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,8 +16,8 @@ use crate::output::write_atomic;
 use crate::project::Project;
 use crate::render::TemplateCache;
 use crate::selection::{CheckedSelection, Selection};
-use crate::settings::{BuildSettings, Shard};
-use crate::{model, render, typeset};
+use crate::settings::{BuildSettings, Emit, Shard};
+use crate::{export, model, render, typeset};
 
 /// How one brief of a build ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,9 +174,9 @@ fn dossier_keys(selection: &Selection, templates: &TemplateCache) -> BTreeMap<St
 /// The briefs that need no rebuild, with the warnings their stamps keep.
 ///
 /// A brief may be fresh if it has a stamp made from the same dossier,
-/// template and records (`--emit typ` also asks for markup a fresh brief
-/// may not have yet); whether its sources are unchanged needs their
-/// digests, so only those sources are hashed here. The sources of the
+/// template and records, by a build that wrote the files this one is asked
+/// for (`--emit`); whether its sources are unchanged needs their digests,
+/// so only those sources are hashed here. The sources of the
 /// other dossiers are read once, when they are checked.
 fn fresh_briefs(
     selection: &mut Selection,
@@ -190,10 +190,10 @@ fn fresh_briefs(
     }
     let candidates: BTreeMap<String, (Stamp, &String)> = keys
         .iter()
-        .filter(|(id, _)| !settings.emit_typ || out.join(format!("{id}.typ")).is_file())
         .filter_map(|(id, key)| {
             let stamp = Stamp::read(out, id)?;
-            stamp.may_be_fresh(key).then(|| (id.clone(), (stamp, key)))
+            let may_be = stamp.may_be_fresh(key) && stamp.wrote(out, id, &settings.emit);
+            may_be.then(|| (id.clone(), (stamp, key)))
         })
         .collect();
     if candidates.is_empty() {
@@ -208,7 +208,7 @@ fn fresh_briefs(
         .collect();
     crate::batch::map(candidates, |(p, (stamp, key))| {
         let brief_key = fresh::brief_key(key, sources, p.dossier.as_ref()?)?;
-        let fresh = stamp.is_fresh(out, &p.input.id, &brief_key, digests);
+        let fresh = stamp.is_fresh(out, &p.input.id, &brief_key, (&settings.emit, digests));
         fresh.then(|| (p.input.id.clone(), stamp.warnings().to_vec()))
     })
     .into_iter()
@@ -252,7 +252,9 @@ fn typeset_all(
             Err(failure) => {
                 // The markup is what a template author needs most when
                 // typst fails on it.
-                let markup = failure.markup.filter(|_| settings.emit_typ);
+                let markup = failure
+                    .markup
+                    .filter(|_| settings.emit.contains(&crate::settings::Emit::Typ));
                 match markup.map(|m| write_atomic(&out.join(format!("{id}.typ")), m.as_bytes())) {
                     Some(Err(error)) => Typeset::Unwritten(error),
                     _ => Typeset::Failed(failure.diagnostics),
@@ -265,12 +267,19 @@ fn typeset_all(
                     .chain(&built.warnings)
                     .cloned()
                     .collect();
+                let exports = render_exports(out, id, &built, settings);
                 let stamp = dossier.dossier.as_ref().and_then(|parsed| {
                     let dossier_key = keys.get(id)?;
                     let brief_key = fresh::brief_key(dossier_key, &checked.sources, parsed)?;
-                    Some(Stamp::new(dossier_key, &brief_key, &built.pdf, &found))
+                    let keys = (dossier_key.as_str(), brief_key.as_str());
+                    Some(Stamp::new(keys, &built.pdf, &exports, &found))
                 });
-                match write_outputs(out, id, &built, settings, stamp.as_ref()) {
+                let files = Outputs {
+                    built: &built,
+                    exports: &exports,
+                    stamp: stamp.as_ref(),
+                };
+                match write_outputs(out, id, &files, settings) {
                     Ok(()) => Typeset::Written(built.warnings),
                     Err(error) => Typeset::Unwritten(error),
                 }
@@ -306,13 +315,15 @@ fn typeset_all(
     }
 }
 
-/// A brief's PDF, the markup it was typeset from and its manifest.
+/// A brief's PDF, the markup it was typeset from, its manifest and the
+/// brief as data, which its exports are made from.
 pub struct Built {
     pub pdf: Vec<u8>,
     /// Typst's warnings about the template.
     pub warnings: Vec<Diagnostic>,
     pub markup: String,
     pub manifest: Manifest,
+    pub data: export::Brief,
 }
 
 /// Why a brief was not built: the findings, and the markup when the
@@ -353,6 +364,8 @@ pub fn build_brief(
         .ok_or_else(|| internal("it did not parse".into()))?;
     let brief = model::brief(checked, &selection.sources, &selection.locales)
         .map_err(|cause| internal(cause.to_string()))?;
+    let data = export::brief::of(checked, &selection.sources, &brief)
+        .map_err(|cause| internal(cause.to_string()))?;
     let template = templates
         .get(&selection.project, dossier.template())
         .map_err(|e| {
@@ -388,28 +401,61 @@ pub fn build_brief(
         warnings: warnings.into_iter().map(with_dossier).collect(),
         markup,
         manifest,
+        data,
     })
 }
 
-/// Writes a brief's files: the markup when asked, the PDF, its provenance
-/// and its freshness stamp.
-fn write_outputs(
+/// The exports to write beside brief `id` ([`fresh::exports_to_write`]):
+/// file names and bytes.
+fn render_exports(
     out: &Path,
     id: &str,
     built: &Built,
     settings: &BuildSettings,
-    stamp: Option<&Stamp>,
+) -> Vec<(String, Vec<u8>)> {
+    fresh::exports_to_write(out, id, &settings.emit)
+        .into_iter()
+        .filter_map(|kind| Some((kind.file_name(id), export::render(kind, &built.data)?)))
+        .collect()
+}
+
+/// What is written for one brief.
+struct Outputs<'a> {
+    built: &'a Built,
+    exports: &'a [(String, Vec<u8>)],
+    stamp: Option<&'a Stamp>,
+}
+
+/// Writes a brief's files: the markup when asked, the exports, the PDF, its
+/// provenance (whose subjects are the PDF and the exports) and its
+/// freshness stamp.
+fn write_outputs(
+    out: &Path,
+    id: &str,
+    files: &Outputs<'_>,
+    settings: &BuildSettings,
 ) -> anyhow::Result<()> {
-    if settings.emit_typ {
-        write_atomic(&out.join(format!("{id}.typ")), built.markup.as_bytes())?;
+    let built = files.built;
+    if settings.emit.contains(&Emit::Typ) {
+        write_atomic(&out.join(Emit::Typ.file_name(id)), built.markup.as_bytes())?;
+    }
+    for (name, bytes) in files.exports {
+        write_atomic(&out.join(name), bytes)?;
     }
     let pdf_name = format!("{id}.pdf");
     write_atomic(&out.join(&pdf_name), &built.pdf)?;
-    let statement = manifest::provenance(&built.manifest, &pdf_name, &built.pdf);
+    let mut subjects = vec![(pdf_name.as_str(), built.pdf.as_slice())];
+    subjects.extend(
+        files
+            .exports
+            .iter()
+            .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
+    );
+    let statement = manifest::provenance(&built.manifest, &subjects);
     let mut json = serde_json::to_vec_pretty(&statement)?;
     json.push(b'\n');
     write_atomic(&out.join(format!("{id}.provenance.json")), &json)?;
-    if let Some(stamp) = stamp {
+    if let Some(stamp) = files.stamp {
         stamp
             .write(out, id)
             .with_context(|| format!("cannot write the freshness stamp of `{id}`"))?;

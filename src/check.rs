@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, Rule, TextFile};
 use crate::locale::{Locales, Resolved};
 use crate::project::DossierFile;
 use crate::quote::Locator;
-use crate::sources::{LocatedMiss, QuoteRequests, Source, SourceIndex};
+use crate::sources::{LocatedMiss, Passage, QuoteRequests, Source, SourceIndex};
 use crate::spec::{self, ClaimKind, Dossier};
 
 /// Where one quote of a claim was found.
@@ -17,6 +17,8 @@ pub struct QuoteMatch {
     pub raw: Range<usize>,
     pub normalised: Range<usize>,
     pub locator: Locator,
+    /// Where it lies in the text `clerk text` prints.
+    pub passage: Passage,
 }
 
 /// A dossier after checking: its findings and, where quotes matched, where.
@@ -311,6 +313,7 @@ impl DossierRules<'_> {
                 raw: located.found.raw.clone(),
                 normalised: located.found.normalised.clone(),
                 locator: located.locator,
+                passage: located.passage.clone(),
             }),
             Err(miss) => {
                 diagnostics.push(quote_not_found(

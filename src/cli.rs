@@ -73,8 +73,8 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
 
-        /// Also write the rendered Typst markup beside each PDF (`typ`), for template authors
-        #[arg(long, value_enum, value_name = "WHAT")]
+        /// Also write these files beside each PDF (comma-separated, repeatable; see docs/exports.md)
+        #[arg(long, value_enum, value_name = "WHAT", value_delimiter = ',')]
         emit: Vec<Emit>,
 
         /// Rebuild every brief, even those whose inputs have not changed
@@ -216,6 +216,15 @@ pub enum Command {
         normalised: bool,
     },
 
+    /// Print the JSON Schema of a file clerk writes
+    ///
+    /// `brief`: the brief as data (`clerk build --emit json`).
+    Schema {
+        /// The schema's name
+        #[arg(value_enum, value_name = "NAME")]
+        name: SchemaName,
+    },
+
     /// Find the passages of a source that best match some words, as evidence to paste
     ///
     /// Searches the text quotes are held to (see `clerk text`): first the
@@ -275,6 +284,30 @@ fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
 pub enum Emit {
     /// The rendered Typst markup: `<id>.typ`
     Typ,
+    /// The brief as data: `<id>.json`
+    Json,
+    /// W3C Web Annotations of the quotes: `<id>.annotations.jsonld`
+    Annotations,
+    /// The references as CSL-JSON: `<id>.csl.json`
+    Csl,
+}
+
+impl From<Emit> for crate::settings::Emit {
+    fn from(emit: Emit) -> Self {
+        match emit {
+            Emit::Typ => crate::settings::Emit::Typ,
+            Emit::Json => crate::settings::Emit::Json,
+            Emit::Annotations => crate::settings::Emit::Annotations,
+            Emit::Csl => crate::settings::Emit::Csl,
+        }
+    }
+}
+
+/// The schemas `clerk schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaName {
+    /// The brief as data: `clerk build --emit json`
+    Brief,
 }
 
 /// Output format for diagnostics.

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::build::{BriefStatus, Event};
-use crate::cli::{Cli, Color, Command, Emit, Format};
+use crate::cli::{Cli, Color, Command, Format, SchemaName};
 use crate::diag::{Diagnostic, Fatal, Tally, render_error};
 use crate::project::Project;
 use crate::selection::CheckedSelection;
@@ -84,7 +84,7 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
                 out,
                 force,
                 typeset_timeout: std::time::Duration::from_secs(typeset_timeout),
-                emit_typ: emit.contains(&Emit::Typ),
+                emit: emit.into_iter().map(Into::into).collect(),
                 shard,
             };
             build(printer, open()?, &dossiers, &settings)
@@ -99,11 +99,12 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             let settings = BuildSettings {
                 out,
                 typeset_timeout: std::time::Duration::from_secs(typeset_timeout),
-                emit_typ: emit.contains(&Emit::Typ),
+                emit: emit.into_iter().map(Into::into).collect(),
                 ..BuildSettings::default()
             };
             watch(printer, open()?, &dossiers, &settings)
         }
+        Command::Schema { name } => schema(name),
         Command::Template { name } => template(printer, &name),
         Command::Text { source, normalised } => text(printer, open()?, &source, normalised),
         Command::Find {
@@ -583,6 +584,15 @@ fn print_report(out: &mut impl Write, report: &crate::verify::Verification) -> s
 
 fn short(pin: &str) -> String {
     pin.chars().take(7 + 16).collect::<String>() + "…"
+}
+
+/// `clerk schema`: the JSON Schema of a file clerk writes.
+fn schema(name: SchemaName) -> anyhow::Result<Outcome> {
+    let schema = match name {
+        SchemaName::Brief => crate::export::brief_schema(),
+    };
+    println!("{}", serde_json::to_string_pretty(&schema)?);
+    Ok(Outcome::Success)
 }
 
 fn template(printer: &Printer, name: &str) -> anyhow::Result<Outcome> {

@@ -1,7 +1,9 @@
 //! Freshness: whether a brief must be built again. Each built brief gets a
-//! [`Stamp`] with digests of everything it was built from; a brief whose
-//! stamp matches the current inputs, and whose files are as that build left
-//! them, is fresh (as Cargo's fingerprints decide for a crate).
+//! [`Stamp`] with digests of everything it was built from and of the files
+//! it wrote; a brief whose stamp matches the current inputs, and whose files
+//! are as that build left them, is fresh (as Cargo's fingerprints decide for
+//! a crate). A brief asked for a file its last build did not write (`--emit`)
+//! is not fresh.
 //!
 //! To decide that without reading every file, a [`DigestCache`] remembers
 //! the SHA-256 of files whose metadata has not changed since they were
@@ -16,7 +18,7 @@
 //! hashing cannot go unnoticed. Where files have no change time and inode
 //! (outside Unix), nothing is remembered.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -30,6 +32,7 @@ use crate::manifest::{self, FileEntry};
 use crate::output::{STATE_DIR, write_atomic};
 use crate::project::{DossierFile, Project};
 use crate::render::{Template, TemplateCache};
+use crate::settings::Emit;
 use crate::sources::SourceIndex;
 use crate::spec::Dossier;
 
@@ -56,19 +59,42 @@ pub struct Stamp {
     #[serde(default, rename = "inputs")]
     dossier_key: String,
     pdf_sha256: String,
+    /// The exports that build wrote beside the PDF: file name and SHA-256.
+    #[serde(default)]
+    exports: BTreeMap<String, String>,
     /// The dossier's warnings at that build, replayed while it stays fresh
     /// (as Cargo replays a cached crate's warnings).
     #[serde(default)]
     warnings: Vec<Diagnostic>,
 }
 
+/// The exports a build writes beside the PDF of brief `id` in `out`: those
+/// `emit` asks for, and those an earlier build left there, which are kept up
+/// to date rather than left stale beside a newer PDF.
+pub fn exports_to_write(out: &Path, id: &str, emit: &BTreeSet<Emit>) -> Vec<Emit> {
+    crate::export::KINDS
+        .into_iter()
+        .filter(|kind| emit.contains(kind) || out.join(kind.file_name(id)).is_file())
+        .collect()
+}
+
 impl Stamp {
-    /// The stamp of a brief just built from inputs with these keys.
-    pub fn new(dossier_key: &str, brief_key: &str, pdf: &[u8], found: &[Diagnostic]) -> Stamp {
+    /// The stamp of a brief just built from inputs with these keys, which
+    /// wrote `pdf` and `exports` (file names and bytes).
+    pub fn new(
+        (dossier_key, brief_key): (&str, &str),
+        pdf: &[u8],
+        exports: &[(String, Vec<u8>)],
+        found: &[Diagnostic],
+    ) -> Stamp {
         Stamp {
             brief_key: brief_key.to_string(),
             dossier_key: dossier_key.to_string(),
             pdf_sha256: sha256_hex(pdf),
+            exports: exports
+                .iter()
+                .map(|(name, bytes)| (name.clone(), sha256_hex(bytes)))
+                .collect(),
             warnings: found.iter().filter(|d| !d.is_error()).cloned().collect(),
         }
     }
@@ -96,35 +122,59 @@ impl Stamp {
         self.dossier_key.is_empty() || self.dossier_key == dossier_key
     }
 
+    /// Whether the build that made this stamp wrote every file that a build
+    /// of brief `id` asked for `emit` writes: the markup if asked, and
+    /// [`exports_to_write`]. Only looks for the files, so it can be known
+    /// before any source is hashed.
+    pub fn wrote(&self, out: &Path, id: &str, emit: &BTreeSet<Emit>) -> bool {
+        let typ = Emit::Typ;
+        (!emit.contains(&typ) || out.join(typ.file_name(id)).is_file())
+            && exports_to_write(out, id, emit)
+                .into_iter()
+                .all(|kind| self.exports.contains_key(&kind.file_name(id)))
+    }
+
     /// The warnings the brief's dossier had when it was built.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }
 
     /// Whether brief `id` is still what `brief_key` would build: same
-    /// inputs, and its PDF and provenance as that build left them.
-    pub fn is_fresh(&self, out: &Path, id: &str, brief_key: &str, digests: &DigestCache) -> bool {
+    /// inputs, and its PDF, provenance and the exports a build asked for
+    /// `emit` writes as that build left them.
+    pub fn is_fresh(
+        &self,
+        out: &Path,
+        id: &str,
+        brief_key: &str,
+        (emit, digests): (&BTreeSet<Emit>, &DigestCache),
+    ) -> bool {
         if self.brief_key != brief_key || !out.join(format!("{id}.provenance.json")).is_file() {
             return false;
         }
-        // A PDF that was deleted or edited since is stale.
-        let path = out.join(format!("{id}.pdf"));
-        let Ok(metadata) = std::fs::metadata(&path) else {
+        // A PDF or an export deleted or edited since is stale.
+        if digest_of(&out.join(format!("{id}.pdf")), digests).as_ref() != Some(&self.pdf_sha256) {
             return false;
-        };
-        let sha256 = match digests.get(&path, &metadata) {
-            Some(sha256) => sha256,
-            None => {
-                let Ok(bytes) = std::fs::read(&path) else {
-                    return false;
-                };
-                let sha256 = sha256_hex(&bytes);
-                digests.learn(&path, &metadata, &sha256);
-                sha256
-            }
-        };
-        sha256 == self.pdf_sha256
+        }
+        exports_to_write(out, id, emit).into_iter().all(|kind| {
+            let name = kind.file_name(id);
+            self.exports.get(&name).is_some_and(|recorded| {
+                digest_of(&out.join(&name), digests).as_ref() == Some(recorded)
+            })
+        })
     }
+}
+
+/// The SHA-256 of the file at `path`, remembered in `digests` or read (and
+/// then remembered); `None` when it cannot be read.
+fn digest_of(path: &Path, digests: &DigestCache) -> Option<String> {
+    let metadata = std::fs::metadata(path).ok()?;
+    if let Some(sha256) = digests.get(path, &metadata) {
+        return Some(sha256);
+    }
+    let sha256 = sha256_hex(&std::fs::read(path).ok()?);
+    digests.learn(path, &metadata, &sha256);
+    Some(sha256)
 }
 
 /// A digest of everything that shapes a dossier's PDF but the source files:

@@ -34,6 +34,8 @@
 //!   checked against the sources they rely on.
 //! - [`model`]: the brief as data: sections, numbered citations, references
 //!   (the template context).
+//! - [`export`]: the brief as data beside its PDF: JSON, W3C Web
+//!   Annotations, CSL-JSON.
 //! - [`render`]: Handlebars templates to Typst markup, with Typst escaping.
 //! - [`typeset`]: an in-memory typst `World` and PDF export.
 //! - [`manifest`]: the inputs every PDF carries, and its provenance.
@@ -55,6 +57,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod documents;
+pub mod export;
 pub mod files;
 pub mod find;
 pub mod fresh;

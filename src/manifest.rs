@@ -309,9 +309,11 @@ pub fn template_files(project: &Project) -> Vec<FileEntry> {
 }
 
 /// An in-toto Statement (v1) with a SLSA provenance (v1) predicate for a
-/// built PDF. Dependencies are named by their path in the project, with no
-/// `uri`: a relative `file:` URI is not a valid one (RFC 8089).
-pub fn provenance(manifest: &Manifest, pdf_name: &str, pdf: &[u8]) -> serde_json::Value {
+/// built PDF and the files written with it: `subjects` are file names and
+/// bytes, the PDF first. Dependencies are named by their path in the
+/// project, with no `uri`: a relative `file:` URI is not a valid one (RFC
+/// 8089).
+pub fn provenance(manifest: &Manifest, subjects: &[(&str, &[u8])]) -> serde_json::Value {
     let mut dependencies = vec![serde_json::json!({
         "name": manifest.dossier.path,
         "digest": { "sha256": manifest.dossier.sha256 },
@@ -347,10 +349,13 @@ pub fn provenance(manifest: &Manifest, pdf_name: &str, pdf: &[u8]) -> serde_json
     }
     serde_json::json!({
         "_type": "https://in-toto.io/Statement/v1",
-        "subject": [{
-            "name": pdf_name,
-            "digest": { "sha256": sha256_hex(pdf) },
-        }],
+        "subject": subjects
+            .iter()
+            .map(|(name, bytes)| serde_json::json!({
+                "name": name,
+                "digest": { "sha256": sha256_hex(bytes) },
+            }))
+            .collect::<Vec<_>>(),
         "predicateType": "https://slsa.dev/provenance/v1",
         "predicate": {
             "buildDefinition": {

@@ -728,9 +728,15 @@ impl LineIndex {
         (paragraph != 0).then_some(paragraph as usize)
     }
 
+    /// The 1-based line that holds the raw byte offset `at` (a line's
+    /// break belongs to it).
+    pub fn line_of(&self, at: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= at).max(1)
+    }
+
     /// The locator of the raw byte offset `at`.
     pub fn locate(&self, at: usize) -> Locator {
-        let line = self.line_starts.partition_point(|&s| s <= at).max(1);
+        let line = self.line_of(at);
         // A match never starts on a blank line; fall back to the next
         // paragraph if an offset does.
         let paragraph = self.paragraphs[line - 1..]

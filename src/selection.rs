@@ -225,7 +225,7 @@ pub fn read_source(project: &Project, id: &str) -> anyhow::Result<SourceIndex> {
         let mut error = Fatal::new(format!(
             "no source `{id}` (no record `sources/**/{id}.toml`)"
         ));
-        if let Some(close) = check::closest(id, index.sources.keys().map(String::as_str)) {
+        if let Some(close) = crate::spec::closest(id, index.sources.keys().map(String::as_str)) {
             error = error.help(format!("did you mean `{close}`?"));
         }
         return Err(error.into());

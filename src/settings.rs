@@ -5,6 +5,7 @@
 //! The command line (`cli`) parses flags with the parsers here; the
 //! pipeline receives these types and never sees clap's.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -24,8 +25,8 @@ pub struct BuildSettings {
     pub out: Option<PathBuf>,
     /// Rebuild even fresh briefs.
     pub force: bool,
-    /// Also write `<id>.typ`.
-    pub emit_typ: bool,
+    /// The files to write beside each PDF (`--emit`).
+    pub emit: BTreeSet<Emit>,
     /// Build only this part of the dossiers.
     pub shard: Option<Shard>,
     /// Longest one brief may take to typeset.
@@ -37,9 +38,34 @@ impl Default for BuildSettings {
         BuildSettings {
             out: None,
             force: false,
-            emit_typ: false,
+            emit: BTreeSet::new(),
             shard: None,
             typeset_timeout: DEFAULT_TYPESET_TIMEOUT,
+        }
+    }
+}
+
+/// A file `build` can write beside each PDF when asked (`--emit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Emit {
+    /// The rendered Typst markup, for template authors.
+    Typ,
+    /// The brief as JSON (format `clerk_brief` 1).
+    Json,
+    /// A W3C Web Annotation collection, one annotation per quote.
+    Annotations,
+    /// The references as CSL-JSON.
+    Csl,
+}
+
+impl Emit {
+    /// The file's name beside the PDF `<stem>.pdf`.
+    pub fn file_name(self, stem: &str) -> String {
+        match self {
+            Emit::Typ => format!("{stem}.typ"),
+            Emit::Json => format!("{stem}.json"),
+            Emit::Annotations => format!("{stem}.annotations.jsonld"),
+            Emit::Csl => format!("{stem}.csl.json"),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `clerk verify`: reading the manifest out of a PDF and checking it, item
 //! by item, against the project, then rebuilding the PDF in memory and
-//! comparing the bytes.
+//! comparing the bytes, and those of the exports beside it.
 
 use std::path::Path;
 
@@ -30,7 +30,7 @@ pub enum Verdict {
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
     pub status: Verdict,
-    /// What was compared: `dossier`, `template`, `source`, `record`, `quote`, `pdf`, …
+    /// What was compared: `dossier`, `template`, `source`, `record`, `quote`, `pdf`, `export`, …
     pub what: String,
     /// The file or id concerned.
     pub name: String,
@@ -182,7 +182,7 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Verification
     report.items.extend(builder(&manifest));
     report
         .items
-        .extend(recheck_and_rebuild(project, &manifest, &pdf));
+        .extend(recheck_and_rebuild(project, &manifest, (pdf_path, &pdf)));
     report.verified = report.items.iter().all(|i| i.status == Verdict::Ok);
     Ok(report)
 }
@@ -312,8 +312,13 @@ fn unreadable_manifest(unreadable: Unreadable) -> Item {
     }
 }
 
-/// Re-checks the dossier's quotes and rebuilds the PDF in memory.
-fn recheck_and_rebuild(project: &Project, manifest: &Manifest, pdf: &[u8]) -> Vec<Item> {
+/// Re-checks the dossier's quotes and rebuilds the PDF (at `pdf_path`) and
+/// its exports in memory.
+fn recheck_and_rebuild(
+    project: &Project,
+    manifest: &Manifest,
+    (pdf_path, pdf): (&Path, &[u8]),
+) -> Vec<Item> {
     if read_in_project(project, &manifest.dossier.path).is_err() {
         return Vec::new();
     }
@@ -353,6 +358,7 @@ fn recheck_and_rebuild(project: &Project, manifest: &Manifest, pdf: &[u8]) -> Ve
         Ok(built) => {
             items.push(compare_quotes(manifest, &built.manifest));
             items.push(compare_pdf(manifest, pdf, &built));
+            items.extend(compare_exports(project, manifest, pdf_path, &built));
         }
         Err(failure) => {
             for d in failure.diagnostics {
@@ -393,11 +399,7 @@ fn compare_pdf(manifest: &Manifest, pdf: &[u8], built: &Built) -> Item {
     if same {
         return item.detail(format!("byte-identical ({} bytes)", pdf.len()));
     }
-    let first = pdf
-        .iter()
-        .zip(&built.pdf)
-        .position(|(a, b)| a != b)
-        .unwrap_or(pdf.len().min(built.pdf.len()));
+    let first = first_difference(pdf, &built.pdf);
     let why = if built.manifest == *manifest {
         "the inputs match, so the PDF itself was altered after it was built"
     } else {
@@ -408,4 +410,91 @@ fn compare_pdf(manifest: &Manifest, pdf: &[u8], built: &Built) -> Item {
         pdf.len(),
         built.pdf.len()
     ))
+}
+
+/// The exports beside the PDF, named after it as `build` names them after
+/// the dossier (`brief.json` beside `brief.pdf`), each compared byte for
+/// byte with its rebuild. Exports that are not there are not reported: they
+/// are written only when asked for.
+fn compare_exports(
+    project: &Project,
+    manifest: &Manifest,
+    pdf_path: &Path,
+    built: &Built,
+) -> Vec<Item> {
+    let Some(stem) = pdf_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+    else {
+        return Vec::new();
+    };
+    let mut items = Vec::new();
+    for kind in crate::export::KINDS {
+        let path = pdf_path.with_file_name(kind.file_name(&stem));
+        if std::fs::symlink_metadata(&path).is_err() {
+            continue;
+        }
+        let Some(rebuilt) = crate::export::render(kind, &built.data) else {
+            continue;
+        };
+        let name = path.display().to_string();
+        let found = match files::read_limited(&path, project.max_source_size) {
+            Ok(found) => found,
+            Err(error) => {
+                items.push(
+                    Item::new(Verdict::Failed, "export", name)
+                        .detail(format!("cannot read it ({error})")),
+                );
+                continue;
+            }
+        };
+        items.push(compare_export(
+            name,
+            &found,
+            &rebuilt,
+            built.manifest == *manifest,
+        ));
+    }
+    items
+}
+
+/// An export compared with its rebuild; `inputs_match` tells whether the
+/// inputs are those the manifest records.
+fn compare_export(name: String, found: &[u8], rebuilt: &[u8], inputs_match: bool) -> Item {
+    let same = found == rebuilt;
+    let item = Item {
+        recorded: Some(sha256_hex(found)),
+        found: Some(sha256_hex(rebuilt)),
+        ..Item::new(
+            if same { Verdict::Ok } else { Verdict::Changed },
+            "export",
+            name,
+        )
+    };
+    if same {
+        return item.detail(format!(
+            "byte-identical to the rebuild ({} bytes)",
+            found.len()
+        ));
+    }
+    let why = if inputs_match {
+        "the inputs match those recorded, so this file was altered after it was built or comes from another build"
+    } else {
+        "the inputs differ from those recorded"
+    };
+    item.detail(format!(
+        "differs from the rebuild at byte {} ({} bytes, rebuild {} bytes): {why}",
+        first_difference(found, rebuilt),
+        found.len(),
+        rebuilt.len()
+    ))
+}
+
+/// The offset of the first byte where `a` and `b` differ (the shorter
+/// length when one is a prefix of the other).
+fn first_difference(a: &[u8], b: &[u8]) -> usize {
+    a.iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()))
 }

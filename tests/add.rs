@@ -498,7 +498,7 @@ fn names_and_ids_already_taken_exit_2_and_overwrite_nothing() {
         ),
         (
             &["inbox/beta.txt", "--id", "beta-2", "--to", "nowhere"][..],
-            "error: no dossier `nowhere` (looked for `dossiers/nowhere.toml` and the path `nowhere`)\n",
+            "error: no dossier `nowhere` (no `dossiers/nowhere.toml`)\n",
         ),
     ] {
         let (status, _, stderr) = add(&project, &[args, &flags].concat());

@@ -256,7 +256,7 @@ fn json_verify_records_each_pdf_and_a_summary_even_when_one_is_unreadable() {
     );
     assert_eq!(
         records[2],
-        serde_json::json!({"type": "summary", "command": "verify", "pdfs": 2, "verified": 1, "not_verified": 0, "unreadable": 1})
+        serde_json::json!({"type": "summary", "command": "verify", "pdfs": 2, "verified": 1, "not_verified": 0, "unreadable": 1, "unjudged": 0})
     );
 }
 

@@ -271,7 +271,8 @@ fn a_newer_manifest_cannot_be_judged() {
     .unwrap();
     let (status, stdout, _) = project.run(&["verify", "--format", "json", newer.to_str().unwrap()]);
     assert_eq!(status, 2, "{stdout}");
-    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let report: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(report["type"], "verification");
     assert_eq!(report["verified"], false);
     assert_eq!(report["items"][0]["status"], "unknown");
     assert_eq!(

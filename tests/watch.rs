@@ -282,6 +282,6 @@ fn an_unknown_dossier_stops_watch_before_it_starts() {
     assert_eq!(status, 2);
     assert_eq!(
         stderr,
-        "error: no dossier `nowhere` (looked for `dossiers/nowhere.toml` and the path `nowhere`)\n"
+        "error: no dossier `nowhere` (no `dossiers/nowhere.toml`)\n"
     );
 }

@@ -21,8 +21,8 @@ use crate::project::Project;
 use crate::spec::{self, Record};
 
 pub use text::{
-    Located, LocatedMiss, Lookup, READABLE_FORMATS, Row, SourceFormat, SourceText, Unreadable,
-    listing, rows,
+    CONTEXT, Located, LocatedMiss, Lookup, Passage, READABLE_FORMATS, Row, SourceFormat,
+    SourceText, Unreadable, listing, rows,
 };
 
 /// Quotes to look up, by source id (see [`SourceIndex::read`]).
@@ -393,10 +393,7 @@ fn decode_source(source: &mut Source, bytes: Vec<u8>, quotes: &BTreeSet<String>,
     content.decoded = true;
     let problem = match SourceText::decode(format, bytes) {
         Ok(text) => {
-            content.lookups = quotes
-                .iter()
-                .map(|quote| (quote.clone(), text.look_up(quote)))
-                .collect();
+            content.lookups = text.look_up_all(quotes);
             if keep_text {
                 content.text = Some(text);
             }

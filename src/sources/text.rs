@@ -1,10 +1,18 @@
 //! A source's text as quotes are held to it: decoded from the file's
 //! bytes, normalised and indexed for locators; what looking a quote up in
-//! it finds; and the listing `clerk text` prints.
+//! it finds, and where that passage lies in the text `clerk text` prints;
+//! and that listing.
+
+use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::diag::Rule;
 use crate::files::decode_utf8;
 use crate::quote::{self, LineIndex, Locator, Normalised};
+
+/// How many characters of context a [`Passage`] keeps on each side (as
+/// Hypothesis keeps them in a `TextQuoteSelector`).
+pub const CONTEXT: usize = 32;
 
 /// A quote looked up in a source's text, with its locators resolved so the
 /// text itself can be dropped.
@@ -15,6 +23,29 @@ pub type Lookup = Result<Located, Box<LocatedMiss>>;
 pub struct Located {
     pub found: quote::Match,
     pub locator: Locator,
+    pub passage: Passage,
+}
+
+/// Where a found quote lies in its source's printed text: the text `clerk
+/// text` prints (without `--normalised`), that is each line of the text as
+/// read, without its line break and trailing white space, the lines joined
+/// by line feeds. This is what other software needs to find the passage
+/// again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// The passage as printed, from its first character to its last.
+    pub exact: String,
+    /// Up to [`CONTEXT`] characters of the printed text before it.
+    pub prefix: String,
+    /// Up to [`CONTEXT`] characters of the printed text after it.
+    pub suffix: String,
+    /// Its start and end in the printed text, in characters (Unicode code
+    /// points), the end exclusive.
+    pub chars: Range<usize>,
+    /// Its byte range in the source file, for a text file (the text's bytes
+    /// follow any byte-order mark); `None` for an HTML page or a PDF, whose
+    /// text is extracted rather than read.
+    pub file_bytes: Option<Range<usize>>,
 }
 
 /// Why a quote was not found, and where its closest passage is.
@@ -58,6 +89,10 @@ pub struct SourceText {
     pub raw: String,
     pub normalised: Normalised,
     pub lines: LineIndex,
+    /// Where `raw` starts in the file, for a text file whose bytes it is (3
+    /// after a UTF-8 byte-order mark, which is not part of the text, else
+    /// 0); `None` for extracted text.
+    pub file_offset: Option<usize>,
 }
 
 impl SourceText {
@@ -69,6 +104,7 @@ impl SourceText {
             raw,
             normalised,
             lines,
+            file_offset: None,
         }
     }
 
@@ -80,14 +116,39 @@ impl SourceText {
             raw,
             normalised,
             lines,
+            file_offset: None,
         }
+    }
+
+    /// Line `line` (1-based) as `clerk text` prints it: without its line
+    /// break and trailing white space.
+    pub fn printed_line(&self, line: usize) -> &str {
+        self.raw[self.lines.line_range(&self.raw, line)].trim_end()
     }
 
     /// Looks `quote` up in this text.
     pub fn look_up(&self, quote: &str) -> Lookup {
+        self.look_up_with(quote, &mut Printed::new(self))
+    }
+
+    /// Looks each of `quotes` up in this text, counting positions in the
+    /// printed text once for all of them.
+    pub fn look_up_all<'q>(
+        &self,
+        quotes: impl IntoIterator<Item = &'q String>,
+    ) -> HashMap<String, Lookup> {
+        let mut printed = Printed::new(self);
+        quotes
+            .into_iter()
+            .map(|quote| (quote.clone(), self.look_up_with(quote, &mut printed)))
+            .collect()
+    }
+
+    fn look_up_with(&self, quote: &str, printed: &mut Printed<'_>) -> Lookup {
         match quote::find(&self.normalised, quote) {
             Ok(found) => Ok(Located {
                 locator: self.lines.locate(found.raw.start),
+                passage: printed.passage(found.raw.clone()),
                 found,
             }),
             Err(miss) => Err(Box::new(LocatedMiss {
@@ -104,7 +165,10 @@ impl SourceText {
     pub fn decode(format: SourceFormat, bytes: Vec<u8>) -> Result<SourceText, Unreadable> {
         let text = match format {
             SourceFormat::Text => {
-                SourceText::new(decode_utf8(bytes).map_err(Unreadable::Encoding)?)
+                let bom = bytes.starts_with("\u{feff}".as_bytes());
+                let mut text = SourceText::new(decode_utf8(bytes).map_err(Unreadable::Encoding)?);
+                text.file_offset = Some(if bom { "\u{feff}".len() } else { 0 });
+                text
             }
             SourceFormat::Html => {
                 let page = crate::documents::decode_html(bytes).map_err(Unreadable::Encoding)?;
@@ -216,10 +280,7 @@ pub fn rows(text: &SourceText, normalised: bool) -> Vec<Row> {
         normalised_lines(text)
     } else {
         (1..=lines.lines())
-            .map(|line| {
-                let range = lines.line_range(&text.raw, line);
-                text.raw[range].to_string()
-            })
+            .map(|line| text.printed_line(line).to_string())
             .collect()
     };
     shown
@@ -252,4 +313,202 @@ fn normalised_lines(text: &SourceText) -> Vec<String> {
         shown[line - 1].push(c);
     }
     shown.iter().map(|l| l.trim().to_string()).collect()
+}
+
+/// Positions in a text's printed form, counted line by line only as far as
+/// they are asked for.
+struct Printed<'a> {
+    text: &'a SourceText,
+    /// The characters of the printed text before each line counted so far
+    /// (entry `i` for line `i + 1`).
+    line_chars: Vec<usize>,
+}
+
+impl<'a> Printed<'a> {
+    fn new(text: &'a SourceText) -> Self {
+        Printed {
+            text,
+            line_chars: vec![0],
+        }
+    }
+
+    /// The characters of the printed text before 1-based line `line`.
+    fn before_line(&mut self, line: usize) -> usize {
+        while self.line_chars.len() < line {
+            let counted = self.line_chars.len();
+            let chars = self.text.printed_line(counted).chars().count();
+            // The line, then the line feed that joins it to the next.
+            self.line_chars
+                .push(self.line_chars[counted - 1] + chars + 1);
+        }
+        self.line_chars[line - 1]
+    }
+
+    /// The line of raw byte offset `at`, and its byte offset in that line
+    /// as printed (trailing white space and a line break are not printed).
+    fn place(&self, at: usize) -> (usize, usize) {
+        let line = self.text.lines.line_of(at);
+        let within = at.saturating_sub(self.text.lines.line_start(line));
+        (line, within.min(self.text.printed_line(line).len()))
+    }
+
+    /// The passage of the raw byte range `raw`.
+    fn passage(&mut self, raw: Range<usize>) -> Passage {
+        let text = self.text;
+        let (first, start) = self.place(raw.start);
+        let (last, end) = self.place(raw.end);
+        let mut exact = String::new();
+        for line in first..=last {
+            let printed = text.printed_line(line);
+            let from = if line == first { start } else { 0 };
+            let to = if line == last { end } else { printed.len() };
+            if line > first {
+                exact.push('\n');
+            }
+            exact.push_str(&printed[from..to.max(from)]);
+        }
+        let begin = self.before_line(first) + text.printed_line(first)[..start].chars().count();
+        Passage {
+            prefix: self.prefix(first, start),
+            suffix: self.suffix(last, end),
+            chars: begin..begin + exact.chars().count(),
+            exact,
+            file_bytes: text
+                .file_offset
+                .map(|offset| raw.start + offset..raw.end + offset),
+        }
+    }
+
+    /// Up to [`CONTEXT`] printed characters before byte `within` of `line`.
+    fn prefix(&self, mut line: usize, within: usize) -> String {
+        let mut pieces = Vec::new();
+        let mut wanted = CONTEXT;
+        let mut piece = &self.text.printed_line(line)[..within];
+        loop {
+            let tail = last_chars(piece, wanted);
+            wanted -= tail.chars().count();
+            pieces.push(tail);
+            if wanted == 0 || line == 1 {
+                break;
+            }
+            pieces.push("\n");
+            wanted -= 1;
+            line -= 1;
+            piece = self.text.printed_line(line);
+        }
+        pieces.iter().rev().copied().collect()
+    }
+
+    /// Up to [`CONTEXT`] printed characters from byte `within` of `line` on.
+    fn suffix(&self, mut line: usize, within: usize) -> String {
+        let mut pieces = Vec::new();
+        let mut wanted = CONTEXT;
+        let mut piece = &self.text.printed_line(line)[within..];
+        loop {
+            let head = first_chars(piece, wanted);
+            wanted -= head.chars().count();
+            pieces.push(head);
+            if wanted == 0 || line == self.text.lines.lines() {
+                break;
+            }
+            pieces.push("\n");
+            wanted -= 1;
+            line += 1;
+            piece = self.text.printed_line(line);
+        }
+        pieces.concat()
+    }
+}
+
+/// The last `n` characters of `text` (all of it if shorter).
+fn last_chars(text: &str, n: usize) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .take(n)
+        .last()
+        .map_or(text.len(), |(at, _)| at);
+    &text[start..]
+}
+
+/// The first `n` characters of `text` (all of it if shorter).
+fn first_chars(text: &str, n: usize) -> &str {
+    let end = text.char_indices().nth(n).map_or(text.len(), |(at, _)| at);
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The printed text, as `clerk text` prints it with the columns taken off.
+    fn printed(text: &SourceText) -> String {
+        (1..=text.lines.lines())
+            .map(|line| text.printed_line(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn chars(text: &str, range: Range<usize>) -> String {
+        text.chars().skip(range.start).take(range.len()).collect()
+    }
+
+    #[test]
+    fn a_passage_is_located_in_the_printed_text() {
+        // A byte-order mark, CRLF line ends, trailing spaces and characters
+        // of several bytes: none of them printed the way they are stored.
+        let file = "\u{feff}Préambule  \r\nL’Assemblée « considère » \r\n\r\nque l’ingérence est réelle.\r\n";
+        let text = SourceText::decode(SourceFormat::Text, file.as_bytes().to_vec()).unwrap();
+        let located = text.look_up("considère que l'ingérence").unwrap();
+        let passage = &located.passage;
+        let shown = printed(&text);
+        assert_eq!(
+            shown,
+            "Préambule\nL’Assemblée « considère »\n\nque l’ingérence est réelle.\n"
+        );
+        assert_eq!(passage.exact, "considère »\n\nque l’ingérence");
+        assert_eq!(chars(&shown, passage.chars.clone()), passage.exact);
+        assert_eq!(passage.chars, 24..52);
+        assert_eq!(passage.prefix, "Préambule\nL’Assemblée « ");
+        assert_eq!(passage.suffix, " est réelle.\n");
+        // The file's bytes, BOM included, hold the passage as stored.
+        let bytes = passage.file_bytes.clone().unwrap();
+        assert_eq!(
+            &file.as_bytes()[bytes],
+            "considère » \r\n\r\nque l’ingérence".as_bytes()
+        );
+    }
+
+    #[test]
+    fn context_is_cut_at_32_characters() {
+        let text = SourceText::new(format!(
+            "{}\nquote here\n{}",
+            "é".repeat(40),
+            "x".repeat(40)
+        ));
+        let passage = text.look_up("quote here").unwrap().passage;
+        assert_eq!(passage.prefix, format!("{}\n", "é".repeat(31)));
+        assert_eq!(passage.suffix, format!("\n{}", "x".repeat(31)));
+        assert_eq!(passage.chars, 41..51);
+        // Extracted text has no bytes in a file.
+        assert_eq!(passage.file_bytes, None);
+    }
+
+    #[test]
+    fn quotes_looked_up_together_are_placed_as_alone() {
+        let text = SourceText::new("one two\nthree four\nfive six\n".to_string());
+        let quotes = [
+            "five".to_string(),
+            "one".to_string(),
+            "four five".to_string(),
+        ];
+        let together = text.look_up_all(&quotes);
+        for quote in &quotes {
+            assert_eq!(together[quote], text.look_up(quote));
+        }
+        assert_eq!(
+            together["four five"].as_ref().unwrap().passage.chars,
+            14..23
+        );
+    }
 }

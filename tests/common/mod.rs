@@ -31,14 +31,13 @@ impl Project {
     }
 
     /// A copy of the bundled example project (the repository's own
-    /// dossiers/, sources/ and templates/).
+    /// `dossiers/`, `sources/` and `templates/`).
     pub fn example() -> Project {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dir = tempfile::tempdir().unwrap();
         for folder in ["dossiers", "sources", "templates"] {
-            let source = repo.join(folder);
-            for entry in walkdir::WalkDir::new(&source) {
-                let entry = entry.unwrap();
+            let source = root.join(folder);
+            for entry in walkdir::WalkDir::new(&source).into_iter().flatten() {
                 let target = dir
                     .path()
                     .join(folder)
