@@ -12,6 +12,27 @@ pub const TEMP_PREFIX: &str = ".clerk-tmp-";
 
 /// Writes `bytes` to `path` atomically (same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    written_beside(path, bytes)?
+        .persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace `{}`", path.display()))?;
+    Ok(())
+}
+
+/// Writes `bytes` to a new file `path`, atomically: fails, leaving what is
+/// there untouched, if `path` already exists (for files made for the user,
+/// such as `clerk new`'s dossier, which must never replace one of theirs).
+pub fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    written_beside(path, bytes)?
+        .persist_noclobber(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot create `{}`", path.display()))?;
+    Ok(())
+}
+
+/// A temporary file holding `bytes` in the folder of `path`, to be renamed
+/// into place.
+fn written_beside(path: &Path, bytes: &[u8]) -> anyhow::Result<tempfile::NamedTempFile> {
     let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -24,10 +45,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .and_then(|()| set_permissions(temp.as_file(), path))
         .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("cannot write `{}`", path.display()))?;
-    temp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace `{}`", path.display()))?;
-    Ok(())
+    Ok(temp)
 }
 
 /// The lock file that keeps two builds from writing one output folder at
@@ -113,6 +131,16 @@ mod tests {
         write_atomic(&target, b"one").unwrap();
         write_atomic(&target, b"two").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("d.toml");
+        write_new(&target, b"mine").unwrap();
+        assert!(write_new(&target, b"theirs").is_err());
+        assert_eq!(std::fs::read(&target).unwrap(), b"mine");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
