@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::build::{BriefStatus, Event};
-use crate::cli::{Cli, Color, Command, Emit, Format};
+use crate::cli::{Cli, Color, Command, Emit, Format, SchemaName};
 use crate::diag::{Diagnostic, Fatal, Tally, render_error};
 use crate::project::Project;
 use crate::selection::CheckedSelection;
@@ -81,6 +81,13 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
         Command::Template { name } => template(&name),
         Command::Text { source, normalised } => text(printer, open()?, &source, normalised),
         Command::Verify { pdfs } => verify(printer, open()?, &pdfs),
+        Command::Init { dir } => init(printer, dir.as_deref().unwrap_or(&cli.root)),
+        Command::New { id, title } => new(printer, open()?, &id, title.as_deref()),
+        Command::Schema { name } => schema(name),
+        Command::Completions { shell } => {
+            std::io::stdout().write_all(&crate::cli::completions(shell))?;
+            Ok(Outcome::Success)
+        }
     }
 }
 
@@ -417,5 +424,64 @@ fn text(
     for line in listing {
         writeln!(out, "{line}")?;
     }
+    Ok(Outcome::Success)
+}
+
+/// `clerk init`: a project with a worked example.
+fn init(printer: &Printer, root: &std::path::Path) -> anyhow::Result<Outcome> {
+    let created = crate::init::init(root)?;
+    for file in &created.files {
+        let verb = match file.as_str() {
+            ".gitignore" if created.gitignore_extended => "extended",
+            _ => "created",
+        };
+        printer.status(&format!(
+            "{verb:>9} {}",
+            crate::init::shown(&created.root, file)
+        ));
+    }
+    let here = crate::init::shown(&created.root, "").is_empty();
+    let (place, next) = if here {
+        ("here".to_string(), "clerk build".to_string())
+    } else {
+        let shown = created.root.display();
+        (
+            format!("in `{shown}`"),
+            format!("cd {shown} && clerk build"),
+        )
+    };
+    printer.status(&format!(
+        "made a clerk project {place} with the example dossier `{}`",
+        crate::init::EXAMPLE_DOSSIER
+    ));
+    printer.status(&format!(
+        "next: `{next}`, then open output/{}.pdf; `clerk new DOSSIER-ID` starts a dossier of your own",
+        crate::init::EXAMPLE_DOSSIER
+    ));
+    Ok(Outcome::Success)
+}
+
+/// `clerk new`: a dossier to fill in.
+fn new(
+    printer: &Printer,
+    project: Project,
+    id: &str,
+    title: Option<&str>,
+) -> anyhow::Result<Outcome> {
+    let path = crate::new::new_dossier(&project, id, title)?;
+    printer.status(&format!("  created {}", project.display(&path)));
+    printer.status(&format!(
+        "next: write its summary and claims, add their sources under sources/, then `clerk pin {id}` and `clerk check {id}`"
+    ));
+    Ok(Outcome::Success)
+}
+
+/// `clerk schema`: a JSON Schema, for editors.
+fn schema(name: SchemaName) -> anyhow::Result<Outcome> {
+    let schema = match name {
+        SchemaName::Dossier => crate::schema::dossier(),
+        SchemaName::Source => crate::schema::source(),
+    };
+    print!("{}", crate::schema::to_text(&schema));
     Ok(Outcome::Success)
 }

@@ -19,6 +19,7 @@
 //!
 //! The pipeline:
 //! - [`spec`]: parse dossiers and source records, keeping spans.
+//! - [`schema`]: the JSON Schemas of dossiers and records, for editors.
 //! - [`documents`]: the text of HTML and PDF sources.
 //! - [`project`]: the project's folders and its dossier files.
 //! - [`sources`]: find records, resolve and hash source files, read text.
@@ -34,6 +35,7 @@
 //! - [`fresh`]: stamps and remembered digests: which briefs need no rebuild.
 //! - [`build`]: the batch: freshness, typesetting, writing each brief.
 //! - [`pin`]: rewriting a dossier's pins.
+//! - [`init`]: a new project with a worked example; [`new`]: a new dossier.
 //! - [`verify`]: checking a built brief against the project.
 //!
 //! [`run`] dispatches the commands; it alone prints.
@@ -47,13 +49,16 @@ pub mod diag;
 pub mod documents;
 pub mod files;
 pub mod fresh;
+pub mod init;
 pub mod manifest;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod pin;
 pub mod project;
 pub mod quote;
 pub mod render;
+pub mod schema;
 pub mod selection;
 pub mod settings;
 pub mod sources;
