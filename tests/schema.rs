@@ -436,3 +436,72 @@ proptest! {
         prop_assert_eq!(tags.is_valid(&Value::from(tag.clone())), clerk::spec::is_language_tag(&tag));
     }
 }
+
+/// `taplo check FILES` in `dir`: (success, what it printed). `None` when
+/// taplo is not installed, which only CI must not be (.ci/run installs it).
+fn taplo(dir: &Path, files: &[&str]) -> Option<(bool, String)> {
+    let output = std::process::Command::new("taplo")
+        .args(["check", "--colors", "never", "--no-auto-config"])
+        .args(files)
+        .current_dir(dir)
+        .env("RUST_LOG", "error")
+        .output();
+    if std::env::var_os("CI").is_some() {
+        assert!(
+            output.is_ok(),
+            "taplo is not installed (.ci/run installs it)"
+        );
+    }
+    let output = output.ok()?;
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some((output.status.success(), printed))
+}
+
+#[test]
+fn taplo_validates_what_init_writes_through_its_directives() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        assert_cmd::Command::cargo_bin("clerk")
+            .unwrap()
+            .current_dir(dir.path())
+            .arg("init")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let files = [
+        "dossiers/fernhill-library.toml",
+        "sources/fernhill-minutes-2025-03-04.toml",
+    ];
+    let Some((ok, printed)) = taplo(dir.path(), &files) else {
+        eprintln!("taplo is not installed: skipped");
+        return;
+    };
+    assert!(ok, "{printed}");
+    // The directive is what tells taplo the schema: a wrong kind and an
+    // unknown key are found with no other configuration.
+    let dossier = dir.path().join(files[0]);
+    let text = std::fs::read_to_string(&dossier).unwrap();
+    std::fs::write(
+        &dossier,
+        text.replacen("kind = \"denial\"", "kind = \"rebuttal\"", 1)
+            .replacen("marking = ", "markign = ", 1),
+    )
+    .unwrap();
+    let (ok, printed) = taplo(dir.path(), &files[..1]).unwrap();
+    assert!(!ok);
+    for expected in [
+        "\"rebuttal\" is not one of [\"allegation\",\"denial\",\"official-position\"]",
+        "Additional properties are not allowed ('markign' was unexpected)",
+    ] {
+        assert!(
+            printed.contains(expected),
+            "`{expected}` not in:\n{printed}"
+        );
+    }
+}
