@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::settings::{Shard, parse_jobs, parse_size};
 
@@ -18,6 +18,8 @@ use crate::settings::{Shard, parse_jobs, parse_size};
 /// evidence, each file with a TOML record pinning it) and optionally
 /// templates/. clerk checks every quote against its pinned source, then
 /// typesets consistently cited PDF briefs into output/.
+///
+/// New here? `clerk init my-briefs` makes a project with an example that builds.
 #[derive(Debug, Parser)]
 #[command(name = "clerk", version, max_term_width = 100)]
 pub struct Cli {
@@ -47,6 +49,35 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a project, with a worked example that builds
+    ///
+    /// Writes dossiers/, sources/, templates/ (empty, with a README), a
+    /// .gitignore ignoring output/, the JSON Schemas of dossiers and source
+    /// records in schemas/ (every TOML file written names its schema, for
+    /// editors), and an example: one text source with its record and one
+    /// pinned dossier with a claim of each kind, so that `clerk build` works
+    /// at once. Refuses a folder that already has dossiers/ or sources/.
+    Init {
+        /// The folder to make a project of, created if missing (default: --root, the current folder)
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+
+    /// Start a dossier: write dossiers/<id>.toml to fill in
+    ///
+    /// The dossier has a title, today's date, a summary to write, an empty
+    /// [sources] and, in comments, an example of each kind of claim with its
+    /// evidence. It checks without errors as it is.
+    New {
+        /// The new dossier's id: lowercase letters, digits and hyphens (`harbour-contract`)
+        #[arg(value_name = "DOSSIER-ID")]
+        id: String,
+
+        /// The brief's title (default: made from the id)
+        #[arg(long, value_name = "TITLE")]
+        title: Option<String>,
+    },
+
     /// Check dossiers against their sources: hashes, quotes, ids, links, balance
     ///
     /// Reports every problem in one run. Exits 0 when there are no errors
@@ -216,15 +247,6 @@ pub enum Command {
         normalised: bool,
     },
 
-    /// Print the JSON Schema of a file clerk writes
-    ///
-    /// `brief`: the brief as data (`clerk build --emit json`).
-    Schema {
-        /// The schema's name
-        #[arg(value_enum, value_name = "NAME")]
-        name: SchemaName,
-    },
-
     /// Find the passages of a source that best match some words, as evidence to paste
     ///
     /// Searches the text quotes are held to (see `clerk text`): first the
@@ -260,6 +282,48 @@ pub enum Command {
         #[arg(value_name = "NAME", default_value = "brief")]
         name: String,
     },
+
+    /// Print the JSON Schema of a dossier, a source record or the brief as data
+    ///
+    /// Draft-07, generated from the types clerk parses and writes the files
+    /// with. Save the dossier's or the record's and name it on the first line
+    /// of a TOML file (`#:schema ../schemas/dossier.schema.json`) so that
+    /// editors using Taplo (VS Code's Even Better TOML, Helix, Zed) validate
+    /// and complete the file as you type; `brief` describes `clerk build
+    /// --emit json`.
+    Schema {
+        /// Which file's schema
+        #[arg(value_enum, value_name = "NAME")]
+        name: SchemaName,
+    },
+
+    /// Print a shell completion script
+    ///
+    /// For example `clerk completions bash > ~/.local/share/bash-completion/completions/clerk`,
+    /// or `clerk completions zsh > "${fpath[1]}/_clerk"`.
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The files `clerk schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaName {
+    /// A dossier, `dossiers/<id>.toml`
+    Dossier,
+    /// A source record, `sources/**/<id>.toml`
+    Source,
+    /// The brief as data: `clerk build --emit json`
+    Brief,
+}
+
+/// The completion script of `shell` for the `clerk` command.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "clerk", &mut script);
+    script
 }
 
 /// The source kinds `--kind` takes (FORMAT.md's `kind` values).
@@ -301,13 +365,6 @@ impl From<Emit> for crate::settings::Emit {
             Emit::Csl => crate::settings::Emit::Csl,
         }
     }
-}
-
-/// The schemas `clerk schema` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SchemaName {
-    /// The brief as data: `clerk build --emit json`
-    Brief,
 }
 
 /// Output format for diagnostics.

@@ -105,6 +105,12 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             watch(printer, open()?, &dossiers, &settings)
         }
         Command::Schema { name } => schema(name),
+        Command::Init { dir } => init(printer, dir.as_deref().unwrap_or(&cli.root)),
+        Command::New { id, title } => new(printer, open()?, &id, title.as_deref()),
+        Command::Completions { shell } => {
+            std::io::stdout().write_all(&crate::cli::completions(shell))?;
+            Ok(Outcome::Success)
+        }
         Command::Template { name } => template(printer, &name),
         Command::Text { source, normalised } => text(printer, open()?, &source, normalised),
         Command::Find {
@@ -586,15 +592,6 @@ fn short(pin: &str) -> String {
     pin.chars().take(7 + 16).collect::<String>() + "…"
 }
 
-/// `clerk schema`: the JSON Schema of a file clerk writes.
-fn schema(name: SchemaName) -> anyhow::Result<Outcome> {
-    let schema = match name {
-        SchemaName::Brief => crate::export::brief_schema(),
-    };
-    println!("{}", serde_json::to_string_pretty(&schema)?);
-    Ok(Outcome::Success)
-}
-
 fn template(printer: &Printer, name: &str) -> anyhow::Result<Outcome> {
     let locale = name
         .strip_prefix("locale-")
@@ -878,4 +875,64 @@ fn watch(
             Wake::Failed(error) => anyhow::bail!("the file watcher failed: {error}"),
         }
     }
+}
+
+/// `clerk init`: a project with a worked example.
+fn init(printer: &Printer, root: &std::path::Path) -> anyhow::Result<Outcome> {
+    let created = crate::init::init(root)?;
+    for file in &created.files {
+        let verb = match file.as_str() {
+            ".gitignore" if created.gitignore_extended => "extended",
+            _ => "created",
+        };
+        printer.status(&format!(
+            "{verb:>9} {}",
+            crate::init::shown(&created.root, file)
+        ));
+    }
+    let here = crate::init::shown(&created.root, "").is_empty();
+    let (place, next) = if here {
+        ("here".to_string(), "clerk build".to_string())
+    } else {
+        let shown = created.root.display();
+        (
+            format!("in `{shown}`"),
+            format!("cd {shown} && clerk build"),
+        )
+    };
+    printer.status(&format!(
+        "made a clerk project {place} with the example dossier `{}`",
+        crate::init::EXAMPLE_DOSSIER
+    ));
+    printer.status(&format!(
+        "next: `{next}`, then open output/{}.pdf; `clerk new DOSSIER-ID` starts a dossier of your own",
+        crate::init::EXAMPLE_DOSSIER
+    ));
+    Ok(Outcome::Success)
+}
+
+/// `clerk new`: a dossier to fill in.
+fn new(
+    printer: &Printer,
+    project: Project,
+    id: &str,
+    title: Option<&str>,
+) -> anyhow::Result<Outcome> {
+    let path = crate::new::new_dossier(&project, id, title)?;
+    printer.status(&format!("  created {}", project.display(&path)));
+    printer.status(&format!(
+        "next: write its summary and claims, add their sources under sources/, then `clerk pin {id}` and `clerk check {id}`"
+    ));
+    Ok(Outcome::Success)
+}
+
+/// `clerk schema`: a JSON Schema, for editors.
+fn schema(name: SchemaName) -> anyhow::Result<Outcome> {
+    let text = match name {
+        SchemaName::Dossier => crate::schema::to_text(&crate::schema::dossier()),
+        SchemaName::Source => crate::schema::to_text(&crate::schema::source()),
+        SchemaName::Brief => serde_json::to_string_pretty(&crate::export::brief_schema())? + "\n",
+    };
+    print!("{text}");
+    Ok(Outcome::Success)
 }

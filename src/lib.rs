@@ -19,6 +19,7 @@
 //!
 //! The pipeline:
 //! - [`spec`]: parse dossiers and source records, keeping spans.
+//! - [`schema`]: the JSON Schemas of dossiers and records, for editors.
 //! - [`documents`]: the text of HTML and PDF sources.
 //! - [`metadata`]: what a document says about itself (title, publisher,
 //!   dates, language), for the records `clerk add` writes.
@@ -44,6 +45,7 @@
 //! - [`pin`]: rewriting a dossier's pins.
 //! - [`add`]: bringing documents into `sources/` with their records
 //!   (`clerk add`).
+//! - [`init`]: a new project with a worked example; [`new`]: a new dossier.
 //! - [`verify`]: checking a built brief against the project.
 //! - [`watch`]: the file watcher behind `clerk watch`.
 //!
@@ -61,15 +63,18 @@ pub mod export;
 pub mod files;
 pub mod find;
 pub mod fresh;
+pub mod init;
 pub mod locale;
 pub mod manifest;
 pub mod metadata;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod pin;
 pub mod project;
 pub mod quote;
 pub mod render;
+pub mod schema;
 pub mod selection;
 pub mod settings;
 pub mod sources;

@@ -3,10 +3,16 @@
 //!
 //! Parsing here is about shape and values (`syntax`, `bad-id`); rules that
 //! relate files to each other live in `check`.
+//!
+//! The same types describe the files for editors: they derive
+//! [`schemars::JsonSchema`], each key's doc comment being its description in
+//! docs/format.md, and the `schema` module turns them into JSON Schemas. A
+//! `Spanned<T>` is described as `T` (the span is clerk's, not the file's).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 use toml::Spanned;
 
@@ -40,6 +46,40 @@ impl fmt::Display for LocalDate {
     }
 }
 
+/// In a JSON Schema, a TOML date is a string of format `date`: editors that
+/// validate TOML against JSON Schemas (Taplo, and the editors built on it)
+/// present a TOML date to the schema as its text, `2024-05-17`.
+impl JsonSchema for LocalDate {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LocalDate".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+        })
+    }
+}
+
+/// The id pattern, `[a-z0-9][a-z0-9-]*` (see [`is_valid_id`]), as a JSON
+/// Schema `pattern`.
+pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
+
+/// The pin pattern (see [`parse_pin`]), as a JSON Schema `pattern`.
+pub const PIN_PATTERN: &str = "^sha256:[0-9a-f]{64}$";
+
+/// The shape of a language tag (see [`is_language_tag`]), as a JSON Schema
+/// `pattern`.
+pub const LANGUAGE_PATTERN: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
+
+/// Some character other than white space: the keys that may not be empty.
+pub const NOT_BLANK_PATTERN: &str = "\\S";
+
 impl Serialize for LocalDate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -47,7 +87,7 @@ impl Serialize for LocalDate {
 }
 
 /// What kind of document a source is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     Parliamentary,
@@ -119,22 +159,49 @@ impl std::str::FromStr for SourceKind {
 }
 
 /// A source record: `sources/**/<source-id>.toml`.
-#[derive(Debug, Clone, Deserialize)]
+///
+/// The doc comment of each key is its description in docs/format.md (a test
+/// holds them equal).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "clerk source record",
+    description = "A source record, `sources/<source-id>.toml`: it describes one source file and gives the source its id (docs/format.md, Source records)."
+)]
 pub struct Record {
+    /// The source file, as a path relative to this record. It must stay inside `sources/`.
+    #[schemars(with = "String", pattern(NOT_BLANK_PATTERN))]
     pub file: Spanned<String>,
+    /// The title of the document.
+    #[schemars(with = "String", pattern(NOT_BLANK_PATTERN))]
     pub title: Spanned<String>,
+    /// Who published it: a newspaper, a parliament, a ministry, a website.
+    #[schemars(with = "String", pattern(NOT_BLANK_PATTERN))]
     pub publisher: Spanned<String>,
+    /// One of `parliamentary`, `government`, `press`, `ngo`, `social`, `forum`, `other`.
+    #[schemars(with = "SourceKind")]
     pub kind: Spanned<SourceKind>,
+    /// The author, when the document names one.
+    #[schemars(with = "Option<String>")]
     pub author: Option<Spanned<String>>,
+    /// When the document was published.
+    #[schemars(with = "Option<LocalDate>")]
     pub published: Option<Spanned<LocalDate>>,
+    /// When you retrieved it.
+    #[schemars(with = "Option<LocalDate>")]
     pub accessed: Option<Spanned<LocalDate>>,
+    /// The language of the document, as a BCP 47 tag: `en`, `fr`, `fr-CA`. Quotes from this source are typeset in this language.
+    #[schemars(with = "Option<String>", pattern(LANGUAGE_PATTERN))]
     pub language: Option<Spanned<String>>,
+    /// Where the document can be found.
+    #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,
 }
 
 /// What a claim is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClaimKind {
     Allegation,
@@ -159,24 +226,63 @@ impl ClaimKind {
 }
 
 /// A dossier: `dossiers/<dossier-id>.toml`.
-#[derive(Debug, Clone, Deserialize)]
+///
+/// The doc comment of each key is its description in docs/format.md (a test
+/// holds them equal).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "clerk dossier",
+    description = "A dossier is one brief, `dossiers/<dossier-id>.toml`: the brief's title and summary, the pins of the sources it relies on, and claims, each backed by quotes (docs/format.md, Dossiers)."
+)]
 pub struct Dossier {
+    /// The brief's title.
+    #[schemars(with = "String", pattern(NOT_BLANK_PATTERN))]
     pub title: Spanned<String>,
+    /// Printed under the title.
+    #[schemars(with = "Option<String>")]
     pub subtitle: Option<Spanned<String>>,
+    /// The brief's date. It is also the creation date written into the PDF.
+    #[schemars(with = "LocalDate")]
     pub date: Spanned<LocalDate>,
+    /// Printed in the title block ("Prepared by …").
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub authors: Vec<Spanned<String>>,
+    /// A handling marking, such as `OFFICIAL`, printed on every page.
+    #[schemars(with = "Option<String>")]
     pub marking: Option<Spanned<String>>,
+    /// The brief's own language; default `en`. The brief's fixed words (headings, "Page x of y", "Translation") and its dates are in this language: clerk has them for `en`, `fr`, `de`, `es`, `it` and `nl` (a regional tag such as `fr-CA` uses `fr`), and a project adds or changes a language with `templates/locales/<tag>.toml` (see templates.md). Any other language gets English words and a `missing-locale` warning.
+    #[schemars(with = "Option<String>", pattern(LANGUAGE_PATTERN))]
     pub language: Option<Spanned<String>>,
+    /// The template to render with; default `brief`. See templates.md.
+    #[schemars(with = "Option<String>", pattern(ID_PATTERN))]
     pub template: Option<Spanned<String>>,
-    /// Who translated the quotes, unless a quote says otherwise.
+    /// Who translated the dossier's quotes, for every `translation` that does not name its own translator.
     #[serde(rename = "translated-by")]
+    #[schemars(with = "Option<String>")]
     pub translated_by: Option<Spanned<String>>,
+    /// The executive summary. A blank line separates paragraphs.
+    #[schemars(with = "String", pattern(NOT_BLANK_PATTERN))]
     pub summary: Spanned<String>,
+    /// The pins: one `source-id = "sha256:…"` line for every source the dossier cites. See Pins.
+    #[schemars(schema_with = "pins_schema")]
     pub sources: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// The claims, described below. A dossier with no claim of some kind draws an `empty-section` warning.
     #[serde(default)]
+    #[schemars(length(max = MAX_CLAIMS))]
     pub claims: Vec<Claim>,
+}
+
+/// `[sources]`: source ids to pins.
+fn pins_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "patternProperties": {
+            ID_PATTERN: { "type": "string", "pattern": PIN_PATTERN },
+        },
+        "additionalProperties": false,
+    })
 }
 
 impl Dossier {
@@ -192,30 +298,52 @@ impl Dossier {
 }
 
 /// One claim of a dossier.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
+    /// Unique within the dossier. Other claims refer to it in `responds-to`.
+    #[schemars(with = "String", pattern(ID_PATTERN))]
     pub id: Spanned<String>,
+    /// `allegation`, `denial` or `official-position`. It decides the section the claim appears in.
+    #[schemars(with = "ClaimKind")]
     pub kind: Spanned<ClaimKind>,
+    /// Who makes the claim.
+    #[schemars(with = "String", pattern(NOT_BLANK_PATTERN))]
     pub by: Spanned<String>,
+    /// When the claim was made.
+    #[schemars(with = "Option<LocalDate>")]
     pub date: Option<Spanned<LocalDate>>,
+    /// The claim in the brief's own words.
+    #[schemars(with = "String", pattern(NOT_BLANK_PATTERN))]
     pub statement: Spanned<String>,
+    /// Claims of this dossier that this claim answers. The brief links both ways.
     #[serde(rename = "responds-to", default)]
+    #[schemars(with = "Vec<String>", inner(pattern(ID_PATTERN)))]
     pub responds_to: Vec<Spanned<String>>,
+    /// An analyst's note, printed in smaller type.
+    #[schemars(with = "Option<String>")]
     pub note: Option<Spanned<String>>,
+    /// At least one quote, described below.
+    #[schemars(with = "Vec<Evidence>", length(min = 1))]
     pub evidence: Spanned<Vec<Evidence>>,
 }
 
 /// A quote backing a claim.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
+    /// The source quoted. It must have a record and be pinned in `[sources]`.
+    #[schemars(with = "String", pattern(ID_PATTERN))]
     pub source: Spanned<String>,
+    /// A verbatim passage of the source, matched as described in Quote matching. It may not be empty.
+    #[schemars(with = "String", pattern(NOT_BLANK_PATTERN), length(max = MAX_QUOTE_CHARS))]
     pub quote: Spanned<String>,
-    /// The quote in the brief's language; never matched against the source.
+    /// The quote in the brief's language. It is never matched against the source: the `quote` is what is checked.
+    #[schemars(with = "Option<String>")]
     pub translation: Option<Spanned<String>>,
-    /// Who translated it (default: the dossier's `translated-by`).
+    /// Who translated it; default the dossier's `translated-by`.
     #[serde(rename = "translated-by")]
+    #[schemars(with = "Option<String>")]
     pub translated_by: Option<Spanned<String>>,
 }
 
