@@ -12,21 +12,8 @@ pub const TEMP_PREFIX: &str = ".clerk-tmp-";
 
 /// Writes `bytes` to `path` atomically (same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(folder)
-        .map_err(crate::files::io_error)
-        .with_context(|| format!("cannot create a temporary file in `{}`", folder.display()))?;
-    temp.write_all(bytes)
-        .and_then(|()| set_permissions(temp.as_file(), path))
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(crate::files::io_error)
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    temp.persist(path)
+    written_beside(path, bytes)?
+        .persist(path)
         .map_err(|e| crate::files::io_error(e.error))
         .with_context(|| format!("cannot replace `{}`", path.display()))?;
     Ok(())
@@ -35,6 +22,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// Writes `bytes` to a new file at `path` atomically, refusing to replace
 /// a file that is already there (even one that appears meanwhile).
 pub fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    written_beside(path, bytes)?
+        .persist_noclobber(path)
+        .map_err(|e| crate::files::io_error(e.error))
+        .with_context(|| format!("cannot create `{}`", path.display()))?;
+    Ok(())
+}
+
+/// A temporary file holding `bytes`, synced, in the folder of `path`, with
+/// the permissions `path` should have: ready to be renamed into place.
+fn written_beside(path: &Path, bytes: &[u8]) -> anyhow::Result<tempfile::NamedTempFile> {
     let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -42,15 +39,14 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempfile_in(folder)
+        .map_err(crate::files::io_error)
         .with_context(|| format!("cannot create a temporary file in `{}`", folder.display()))?;
     temp.write_all(bytes)
         .and_then(|()| set_permissions(temp.as_file(), path))
         .and_then(|()| temp.as_file().sync_all())
+        .map_err(crate::files::io_error)
         .with_context(|| format!("cannot write `{}`", path.display()))?;
-    temp.persist_noclobber(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot create `{}`", path.display()))?;
-    Ok(())
+    Ok(temp)
 }
 
 /// The lock file that keeps two builds from writing one output folder at
