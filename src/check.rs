@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use crate::diag::{Diagnostic, Rule, TextFile};
+use crate::fonts::Coverage;
 use crate::locale::{Locales, Resolved};
 use crate::project::DossierFile;
 use crate::quote::Locator;
@@ -131,6 +132,8 @@ pub fn parse(input: DossierFile) -> Parsed {
 pub struct CheckInputs<'a> {
     pub sources: &'a SourceIndex,
     pub locales: &'a Locales,
+    /// The characters the brief's fonts can show.
+    pub coverage: &'a Coverage,
     /// Whether a template of this name exists.
     pub template_exists: &'a (dyn Fn(&str) -> bool + Sync),
 }
@@ -174,6 +177,7 @@ pub fn check(parsed: Parsed, inputs: &CheckInputs<'_>) -> Checked {
     rules.template(inputs.template_exists, &mut diagnostics);
     let locale_errors = rules.locale(inputs.locales, &mut diagnostics);
     rules.translations(&mut diagnostics);
+    rules.glyphs(inputs.coverage, &mut diagnostics);
     rules.unused_sources(&mut diagnostics);
     rules.balance(&mut diagnostics);
     rules.empty_sections(&mut diagnostics);
@@ -466,6 +470,34 @@ impl DossierRules<'_> {
         }
     }
 
+    /// `missing-glyph`: text the brief will print that no font covers, one
+    /// finding per claim (and one for the dossier's own text).
+    fn glyphs(&self, coverage: &Coverage, diagnostics: &mut Vec<Diagnostic>) {
+        let dossier = self.dossier;
+        let mut own = vec![dossier.title.get_ref().as_str(), dossier.summary.get_ref()];
+        own.extend(dossier.subtitle.as_ref().map(|s| s.get_ref().as_str()));
+        own.extend(dossier.marking.as_ref().map(|s| s.get_ref().as_str()));
+        own.extend(dossier.authors.iter().map(|a| a.get_ref().as_str()));
+        if let Some(d) = missing_glyphs(coverage, &own, "the dossier's title block or summary") {
+            diagnostics.push(d.at(self.file.site(dossier.title.span())));
+        }
+        for claim in &dossier.claims {
+            let mut texts = vec![claim.by.get_ref().as_str(), claim.statement.get_ref()];
+            texts.extend(claim.note.as_ref().map(|n| n.get_ref().as_str()));
+            for evidence in claim.evidence.get_ref() {
+                texts.push(evidence.quote.get_ref());
+                texts.extend(evidence.translation.as_ref().map(|t| t.get_ref().as_str()));
+            }
+            let what = format!("claim `{}`", claim.id.get_ref());
+            if let Some(d) = missing_glyphs(coverage, &texts, &what) {
+                diagnostics.push(
+                    d.at(self.file.site(claim.id.span()))
+                        .claim(claim.id.get_ref()),
+                );
+            }
+        }
+    }
+
     /// `unused-source` (a warning): a pin no evidence cites.
     fn unused_sources(&self, diagnostics: &mut Vec<Diagnostic>) {
         let cited: BTreeSet<&str> = self
@@ -652,4 +684,40 @@ fn shorten(text: &str, max_chars: usize) -> String {
 /// The primary language subtag, lower case: `fr` for `fr-CA`.
 pub fn primary_subtag(tag: &str) -> String {
     tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
+}
+
+/// A `missing-glyph` finding for the characters of `texts` no font covers.
+fn missing_glyphs(coverage: &Coverage, texts: &[&str], what: &str) -> Option<Diagnostic> {
+    let mut missing: Vec<char> = Vec::new();
+    for text in texts {
+        for c in coverage.missing(text) {
+            if !missing.contains(&c) {
+                missing.push(c);
+            }
+        }
+    }
+    if missing.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = missing
+        .iter()
+        .take(12)
+        .map(|c| format!("U+{:04X} {c}", *c as u32))
+        .collect();
+    let more = missing.len().saturating_sub(12);
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    Some(
+        Diagnostic::new(
+            Rule::MissingGlyph,
+            format!(
+                "{what} has characters no font of the brief can show: {}{tail}",
+                listed.join(", ")
+            ),
+        )
+        .help("add a font that covers them under `templates/fonts/` (for example a Noto font for the script), or correct the text"),
+    )
 }

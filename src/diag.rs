@@ -44,13 +44,15 @@ pub enum Rule {
     MissingTranslation,
     /// A brief in a language clerk has no words for.
     MissingLocale,
+    /// Text that no font the brief can use covers.
+    MissingGlyph,
     /// Not a FORMAT.md rule: a template that fails to render or typeset.
     Template,
 }
 
 impl Rule {
     /// Every rule, in the order of FORMAT.md's table.
-    pub const ALL: [Rule; 22] = [
+    pub const ALL: [Rule; 23] = [
         Rule::Syntax,
         Rule::BadId,
         Rule::DuplicateId,
@@ -72,6 +74,7 @@ impl Rule {
         Rule::BadLocale,
         Rule::MissingTranslation,
         Rule::MissingLocale,
+        Rule::MissingGlyph,
         Rule::Template,
     ];
 
@@ -99,6 +102,7 @@ impl Rule {
             Rule::BadLocale => "bad-locale",
             Rule::MissingTranslation => "missing-translation",
             Rule::MissingLocale => "missing-locale",
+            Rule::MissingGlyph => "missing-glyph",
             Rule::Template => "template",
         }
     }

@@ -24,6 +24,7 @@
 //! - [`metadata`]: what a document says about itself (title, publisher,
 //!   dates, language), for the records `clerk add` writes.
 //! - [`project`]: the project's folders and its dossier files.
+//! - [`fonts`]: the fonts a brief can use and the characters they cover.
 //! - [`locale`]: the fixed words of each language, built in or the
 //!   project's own.
 //! - [`sources`]: find records, resolve and hash source files, read text.
@@ -62,6 +63,7 @@ pub mod documents;
 pub mod export;
 pub mod files;
 pub mod find;
+pub mod fonts;
 pub mod fresh;
 pub mod init;
 pub mod locale;

@@ -165,6 +165,7 @@ impl Selection {
         let needed = self.relied_on(&keep);
         let reported = self.reported_sources();
         let locales = Locales::load(&self.project);
+        let coverage = crate::fonts::Coverage::of(&self.project.templates);
         let locale_problems = self.locale_problems(&locales);
         let (kept, dropped): (Vec<_>, Vec<_>) = self.parsed.into_iter().partition(|p| keep(p));
         // Checking the whole project checks every source's text, cited or
@@ -186,6 +187,7 @@ impl Selection {
         let inputs = check::CheckInputs {
             sources: &self.sources,
             locales: &locales,
+            coverage: &coverage,
             template_exists: &template_exists,
         };
         let checked = crate::batch::map(kept, |p| check::check(p, &inputs));

@@ -84,35 +84,7 @@ impl Typesetter {
     /// `<templates>/fonts/`.
     pub fn new(templates: &Path, timeout: Duration) -> Self {
         let mut fonts = FontStore::new();
-        fonts.extend(typst_kit::fonts::embedded());
-        let project_fonts = templates.join("fonts");
-        if project_fonts.is_dir() {
-            let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(&project_fonts)
-                .max_depth(8)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file())
-                .map(|e| e.into_path())
-                .filter(|p| {
-                    p.extension().is_some_and(|e| {
-                        matches!(
-                            e.to_string_lossy().to_ascii_lowercase().as_str(),
-                            "ttf" | "otf" | "ttc" | "otc"
-                        )
-                    })
-                })
-                .collect();
-            paths.sort();
-            for path in paths {
-                if let Ok(data) = std::fs::read(&path) {
-                    fonts.extend(Font::iter(Bytes::new(data)).map(|font| {
-                        let info = font.info().clone();
-                        (font, info)
-                    }));
-                }
-            }
-        }
+        fonts.extend(crate::fonts::load(templates));
         Typesetter {
             shared: Arc::new(Shared {
                 library: LazyHash::new(Library::default()),

@@ -144,3 +144,92 @@ fn french_typographic_spaces_fold_in_the_resolutions_text() {
     let plain = "congrès constitutif du « Front international de décolonisation »";
     assert!(find(&Normalised::new(&typographic), plain).is_ok());
 }
+
+/// The basic fixture with a source in `language` holding `text`, quoted in
+/// full by a new official position, pinned.
+fn quoting(language: &str, text: &str) -> Project {
+    let project = Project::fixture("basic");
+    project.write("sources/foreign.txt", format!("{text}\n"));
+    project.write(
+        "sources/foreign.toml",
+        format!(
+            "file = \"foreign.txt\"\ntitle = \"A foreign source\"\npublisher = \"P\"\nkind = \"press\"\nlanguage = \"{language}\"\n"
+        ),
+    );
+    let dossier = project.read("dossiers/harbour.toml");
+    project.write(
+        "dossiers/harbour.toml",
+        format!(
+            "{dossier}\n[[claims]]\nid = \"foreign-view\"\nkind = \"official-position\"\nby = \"A foreign ministry\"\nstatement = \"A foreign ministry commented.\"\n\n[[claims.evidence]]\nsource = \"foreign\"\nquote = \"{text}\"\ntranslation = \"This is a test quote.\"\n"
+        ),
+    );
+    let (status, _, stderr) = project.run(&["pin", "harbour", "--source", "foreign"]);
+    assert_eq!(status, 0, "{stderr}");
+    project
+}
+
+#[test]
+fn greek_and_cyrillic_quotes_build_with_the_embedded_fonts() {
+    let text = "Αθήνα και Москва";
+    let project = quoting("el", text);
+    let built = built_text(&project);
+    assert!(built.contains(text), "{built}");
+}
+
+#[test]
+fn chinese_and_thai_without_a_font_are_one_missing_glyph_error_per_claim() {
+    for (language, text, first) in [
+        ("zh", "这是一个测试引语。", "U+8FD9 这"),
+        ("th", "นี่คือคำพูดทดสอบ", "U+0E19 น"),
+    ] {
+        let project = quoting(language, text);
+        let (status, _, stderr) = project.run(&["check"]);
+        assert_eq!(status, 1, "{stderr}");
+        assert_eq!(
+            stderr.matches("error[missing-glyph]").count(),
+            1,
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "error[missing-glyph]: claim `foreign-view` has characters no font of the brief can show: {first},"
+            )),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("help: add a font that covers them under `templates/fonts/`"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn chinese_builds_with_a_font_under_templates_fonts() {
+    let font = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fonts/cjk-subset.ttf");
+    let text = "这是一个测试引语。";
+    let project = quoting("zh", text);
+    project.write(
+        "templates/fonts/cjk-subset.ttf",
+        std::fs::read(font).unwrap(),
+    );
+    let read_back = built_text(&project);
+    assert!(read_back.contains(text), "{read_back}");
+}
+
+#[test]
+fn arabic_is_covered_by_the_embedded_fonts_and_set_right_to_left() {
+    let text = "هذا اقتباس للاختبار";
+    let project = quoting("ar", text);
+    let read_back = built_text(&project);
+    // The PDF's text is in visual order: each word's letters run right to
+    // left, so the extracted words read reversed. (The last word's lam-alef
+    // ligature is extracted in logical order, so it is left out.)
+    for word in text.split_whitespace().take(2) {
+        let reversed: String = word.chars().rev().collect();
+        assert!(
+            read_back.contains(&reversed),
+            "`{word}` not set right to left in: {read_back}"
+        );
+    }
+}
