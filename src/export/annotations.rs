@@ -203,11 +203,7 @@ fn annotation(
             language: brief.dossier.language.clone(),
             identifier: claim.id.clone(),
             position: claim.number.clone(),
-            genre: match claim.kind {
-                super::brief::ClaimKind::Allegation => "allegation",
-                super::brief::ClaimKind::Denial => "denial",
-                super::brief::ClaimKind::OfficialPosition => "official-position",
-            },
+            genre: claim.kind.name(),
             author: claim.by.clone(),
             date: claim.date.clone(),
             dossier: DossierRef {

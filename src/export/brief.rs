@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::check::Checked;
 use crate::model::{self, Unbuildable};
 use crate::sources::{SourceFormat, SourceIndex};
-use crate::spec;
+// The format's own kinds, serialised as the dossier and record write them.
+pub use crate::spec::{ClaimKind, SourceKind};
 
 /// The version of this format. Keys may be added within a version; any
 /// other change makes a new one.
@@ -57,15 +58,6 @@ pub struct Dossier {
     pub language: String,
     /// The summary, one entry per paragraph.
     pub summary: Vec<String>,
-}
-
-/// What a claim is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ClaimKind {
-    Allegation,
-    Denial,
-    OfficialPosition,
 }
 
 /// A claim, as the brief prints it.
@@ -156,19 +148,6 @@ pub struct Passage {
 pub struct ByteRange {
     pub start: usize,
     pub end: usize,
-}
-
-/// What kind of document a source is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum SourceKind {
-    Parliamentary,
-    Government,
-    Press,
-    Ngo,
-    Social,
-    Forum,
-    Other,
 }
 
 /// How clerk reads a source file.
@@ -316,14 +295,9 @@ fn claim(
 }
 
 fn claim_kind(name: &str) -> Result<ClaimKind, Unbuildable> {
-    spec::ClaimKind::ALL
+    ClaimKind::ALL
         .into_iter()
         .find(|k| k.name() == name)
-        .map(|kind| match kind {
-            spec::ClaimKind::Allegation => ClaimKind::Allegation,
-            spec::ClaimKind::Denial => ClaimKind::Denial,
-            spec::ClaimKind::OfficialPosition => ClaimKind::OfficialPosition,
-        })
         .ok_or_else(|| Unbuildable(format!("unknown claim kind `{name}`")))
 }
 
@@ -352,7 +326,7 @@ fn reference(entry: &model::Reference, sources: &SourceIndex) -> Result<Referenc
         author: entry.author.clone(),
         published: record.published.as_ref().map(|d| d.get_ref().to_string()),
         accessed: record.accessed.as_ref().map(|d| d.get_ref().to_string()),
-        kind: source_kind(*record.kind.get_ref()),
+        kind: *record.kind.get_ref(),
         language: entry.language.clone(),
         url: entry.url.clone(),
         file: entry.file.clone(),
@@ -364,16 +338,4 @@ fn reference(entry: &model::Reference, sources: &SourceIndex) -> Result<Referenc
         sha256: entry.sha256.clone(),
         cited: entry.cited,
     })
-}
-
-fn source_kind(kind: spec::SourceKind) -> SourceKind {
-    match kind {
-        spec::SourceKind::Parliamentary => SourceKind::Parliamentary,
-        spec::SourceKind::Government => SourceKind::Government,
-        spec::SourceKind::Press => SourceKind::Press,
-        spec::SourceKind::Ngo => SourceKind::Ngo,
-        spec::SourceKind::Social => SourceKind::Social,
-        spec::SourceKind::Forum => SourceKind::Forum,
-        spec::SourceKind::Other => SourceKind::Other,
-    }
 }
