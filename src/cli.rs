@@ -191,7 +191,7 @@ pub enum Command {
         publisher: Option<String>,
 
         /// What kind of document it is
-        #[arg(long, value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(KINDS))]
+        #[arg(long, value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(crate::spec::SOURCE_KINDS))]
         kind: Option<String>,
 
         /// Its author
@@ -326,17 +326,6 @@ pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
     script
 }
 
-/// The source kinds `--kind` takes (FORMAT.md's `kind` values).
-pub const KINDS: [&str; 7] = [
-    "parliamentary",
-    "government",
-    "press",
-    "ngo",
-    "social",
-    "forum",
-    "other",
-];
-
 /// A date as `--published` takes it: `2024-05-17`.
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
@@ -387,6 +376,6 @@ mod tests {
     #[test]
     fn kinds_are_the_formats() {
         let names = crate::spec::SourceKind::ALL.map(crate::spec::SourceKind::name);
-        assert_eq!(super::KINDS, names);
+        assert_eq!(crate::spec::SOURCE_KINDS, names);
     }
 }

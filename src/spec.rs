@@ -86,6 +86,17 @@ impl Serialize for LocalDate {
     }
 }
 
+/// The values of a record's `kind`, as written (one per [`SourceKind`]).
+pub const SOURCE_KINDS: [&str; 7] = [
+    "parliamentary",
+    "government",
+    "press",
+    "ngo",
+    "social",
+    "forum",
+    "other",
+];
+
 /// What kind of document a source is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -480,19 +491,7 @@ const RECORD: &[Field] = &[
     field("file", Expect::Text, true),
     field("title", Expect::Text, true),
     field("publisher", Expect::Text, true),
-    field(
-        "kind",
-        Expect::OneOf(&[
-            "parliamentary",
-            "government",
-            "press",
-            "ngo",
-            "social",
-            "forum",
-            "other",
-        ]),
-        true,
-    ),
+    field("kind", Expect::OneOf(&SOURCE_KINDS), true),
     field("author", Expect::Text, false),
     field("published", Expect::Date, false),
     field("accessed", Expect::Date, false),
