@@ -95,7 +95,12 @@ pub fn build(
     let templates = TemplateCache::default();
     let keys = dossier_keys(&selection, &templates);
     let digests = DigestCache::of_output(&report.out);
-    let fresh = fresh_briefs(&mut selection, &keys, &report.out, settings, &digests);
+    let fresh = fresh_briefs(
+        &mut selection,
+        &keys,
+        (&report.out, settings),
+        (&templates, &digests),
+    );
     progress(Event::Start(selection.parsed.len()));
     let unreadable = std::mem::take(&mut selection.unreadable);
     let checked = selection.check(|p| !fresh.contains_key(&p.input.id), Some(&digests));
@@ -181,9 +186,8 @@ fn dossier_keys(selection: &Selection, templates: &TemplateCache) -> BTreeMap<St
 fn fresh_briefs(
     selection: &mut Selection,
     keys: &BTreeMap<String, String>,
-    out: &Path,
-    settings: &BuildSettings,
-    digests: &DigestCache,
+    (out, settings): (&Path, &BuildSettings),
+    (templates, digests): (&TemplateCache, &DigestCache),
 ) -> BTreeMap<String, Vec<Diagnostic>> {
     if settings.force {
         return BTreeMap::new();
@@ -192,7 +196,10 @@ fn fresh_briefs(
         .iter()
         .filter_map(|(id, key)| {
             let stamp = Stamp::read(out, id)?;
-            let may_be = stamp.may_be_fresh(key) && stamp.wrote(out, id, &settings.emit);
+            let may_be = stamp.may_be_fresh(key)
+                && stamp.wrote(out, id, &settings.emit)
+                && html_template_key(selection, id, &settings.emit, templates, out)
+                    .is_none_or(|html| stamp.has_html_template(&html));
             may_be.then(|| (id.clone(), (stamp, key)))
         })
         .collect();
@@ -214,6 +221,35 @@ fn fresh_briefs(
     .into_iter()
     .flatten()
     .collect()
+}
+
+/// The [`fresh::html_template_key`] of dossier `id`'s HTML edition, if
+/// this build writes one ([`fresh::exports_to_write`]); an unreadable
+/// template gives a key no stamp has.
+fn html_template_key(
+    selection: &Selection,
+    id: &str,
+    emit: &std::collections::BTreeSet<Emit>,
+    templates: &TemplateCache,
+    out: &Path,
+) -> Option<String> {
+    if !fresh::exports_to_write(out, id, emit).contains(&Emit::Html) {
+        return None;
+    }
+    let dossier = selection
+        .parsed
+        .iter()
+        .find(|p| p.input.id == id)?
+        .dossier
+        .as_ref()?;
+    Some(
+        templates
+            .get_html(&selection.project, dossier.template())
+            .map_or_else(
+                |_| "unreadable".to_string(),
+                |t| fresh::html_template_key(&t),
+            ),
+    )
 }
 
 /// How typesetting and writing one brief ended.
@@ -248,7 +284,8 @@ fn typeset_all(
     let out = &report.out;
     let outcomes = crate::batch::map(buildable, |dossier| {
         let id = &dossier.input.id;
-        let outcome = match build_brief(checked, dossier, &typesetter, templates) {
+        let html = fresh::exports_to_write(out, id, &settings.emit).contains(&Emit::Html);
+        let outcome = match build_brief(checked, dossier, &typesetter, (templates, html)) {
             Err(failure) => {
                 // The markup is what a template author needs most when
                 // typst fails on it.
@@ -272,7 +309,11 @@ fn typeset_all(
                     let dossier_key = keys.get(id)?;
                     let brief_key = fresh::brief_key(dossier_key, &checked.sources, parsed)?;
                     let keys = (dossier_key.as_str(), brief_key.as_str());
-                    Some(Stamp::new(keys, &built.pdf, &exports, &found))
+                    Some(
+                        Stamp::new(keys, &built.pdf, &exports, &found).with_html_template(
+                            built.html.as_ref().map(|h| h.template_key.clone()),
+                        ),
+                    )
                 });
                 let files = Outputs {
                     built: &built,
@@ -324,6 +365,15 @@ pub struct Built {
     pub markup: String,
     pub manifest: Manifest,
     pub data: export::Brief,
+    /// The HTML edition, when it was asked for.
+    pub html: Option<HtmlEdition>,
+}
+
+/// A brief's HTML edition and what its template was.
+pub struct HtmlEdition {
+    pub html: String,
+    /// [`fresh::html_template_key`] of its template.
+    pub template_key: String,
 }
 
 /// Why a brief was not built: the findings, and the markup when the
@@ -343,12 +393,13 @@ impl From<Vec<Diagnostic>> for BriefFailure {
 }
 
 /// Renders and typesets one checked dossier of `selection`, in memory, with
-/// its template from `templates`.
+/// its template from `templates`, and renders its HTML edition when `html`
+/// says so.
 pub fn build_brief(
     selection: &CheckedSelection,
     checked: &Checked,
     typesetter: &typeset::Typesetter,
-    templates: &TemplateCache,
+    (templates, html): (&TemplateCache, bool),
 ) -> Result<Built, BriefFailure> {
     let id = &checked.input.id;
     let with_dossier = |d: Diagnostic| d.dossier(id.clone());
@@ -375,6 +426,10 @@ pub fn build_brief(
             )]
         })?;
     let markup = render::render(&template, &brief).map_err(|d| vec![with_dossier(*d)])?;
+    let html = html
+        .then(|| html_edition(selection, checked, dossier.template(), (templates, &brief)))
+        .transpose()
+        .map_err(|d| vec![with_dossier(*d)])?;
     let date = typeset::datetime(dossier.date.get_ref().0)
         .ok_or_else(|| internal(format!("typst has no date {}", dossier.date.get_ref())))?;
     let manifest = Manifest::of(&selection.project, checked, &selection.sources, &template)
@@ -402,6 +457,27 @@ pub fn build_brief(
         markup,
         manifest,
         data,
+        html,
+    })
+}
+
+/// Renders the HTML edition of `brief` with the HTML template of dossiers
+/// whose template is `name`.
+fn html_edition(
+    selection: &CheckedSelection,
+    checked: &Checked,
+    name: &str,
+    (templates, brief): (&TemplateCache, &model::Brief),
+) -> Result<HtmlEdition, Box<Diagnostic>> {
+    let template = templates.get_html(&selection.project, name).map_err(|e| {
+        Box::new(
+            Diagnostic::new(Rule::UnknownTemplate, format!("{e:#}"))
+                .in_file(checked.input.file.display.clone()),
+        )
+    })?;
+    Ok(HtmlEdition {
+        html: render::render(&template, brief)?,
+        template_key: fresh::html_template_key(&template),
     })
 }
 
@@ -415,7 +491,13 @@ fn render_exports(
 ) -> Vec<(String, Vec<u8>)> {
     fresh::exports_to_write(out, id, &settings.emit)
         .into_iter()
-        .filter_map(|kind| Some((kind.file_name(id), export::render(kind, &built.data)?)))
+        .filter_map(|kind| {
+            let bytes = match kind {
+                Emit::Html => built.html.as_ref()?.html.clone().into_bytes(),
+                _ => export::render(kind, &built.data)?,
+            };
+            Some((kind.file_name(id), bytes))
+        })
         .collect()
 }
 

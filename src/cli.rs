@@ -138,8 +138,8 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
 
-        /// Also write the rendered Typst markup beside each PDF (`typ`), for template authors
-        #[arg(long, value_enum, value_name = "WHAT")]
+        /// Also write these files beside each PDF (comma-separated, repeatable; see docs/exports.md)
+        #[arg(long, value_enum, value_name = "WHAT", value_delimiter = ',')]
         emit: Vec<Emit>,
 
         /// Give up on a brief whose typesetting takes longer than this many seconds
@@ -274,7 +274,9 @@ pub enum Command {
     /// Print a built-in template or locale, to start a project's own
     ///
     /// Save a template as templates/<name>.typ.hbs and edit it; dossiers
-    /// choose it with `template = "<name>"`. Save a locale (`locale-fr`,
+    /// choose it with `template = "<name>"`. The HTML edition's template
+    /// (`brief-html`) goes in templates/<name>.html.hbs, beside the Typst
+    /// template of the same name. Save a locale (`locale-fr`,
     /// the fixed words of French briefs) as templates/locales/<tag>.toml to
     /// change a language's words or add one.
     Template {
@@ -343,6 +345,8 @@ pub enum Emit {
     Annotations,
     /// The references as CSL-JSON: `<id>.csl.json`
     Csl,
+    /// The HTML edition, a self-contained web page: `<id>.html`
+    Html,
 }
 
 impl From<Emit> for crate::settings::Emit {
@@ -352,6 +356,7 @@ impl From<Emit> for crate::settings::Emit {
             Emit::Json => crate::settings::Emit::Json,
             Emit::Annotations => crate::settings::Emit::Annotations,
             Emit::Csl => crate::settings::Emit::Csl,
+            Emit::Html => crate::settings::Emit::Html,
         }
     }
 }

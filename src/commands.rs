@@ -596,7 +596,7 @@ fn template(printer: &Printer, name: &str) -> anyhow::Result<Outcome> {
     let locale = name
         .strip_prefix("locale-")
         .and_then(crate::locale::builtin);
-    let text = crate::builtin::template(name).or(locale).ok_or_else(|| {
+    let text = crate::builtin::printable(name).or(locale).ok_or_else(|| {
         Fatal::new(format!("no built-in template `{name}`")).help(format!(
             "built-in templates: {}; built-in locales: {}",
             crate::builtin::names().join(", "),

@@ -62,20 +62,37 @@ pub struct Stamp {
     /// The exports that build wrote beside the PDF: file name and SHA-256.
     #[serde(default)]
     exports: BTreeMap<String, String>,
+    /// [`html_template_key`] of the template of the HTML edition that build
+    /// wrote (empty if it wrote none).
+    #[serde(default)]
+    html_template: String,
     /// The dossier's warnings at that build, replayed while it stays fresh
     /// (as Cargo replays a cached crate's warnings).
     #[serde(default)]
     warnings: Vec<Diagnostic>,
 }
 
-/// The exports a build writes beside the PDF of brief `id` in `out`: those
-/// `emit` asks for, and those an earlier build left there, which are kept up
-/// to date rather than left stale beside a newer PDF.
+/// The exports and the HTML edition a build writes beside the PDF of
+/// brief `id` in `out`: those `emit` asks for, and those an earlier build
+/// left there, which are kept up to date rather than left stale beside a
+/// newer PDF.
 pub fn exports_to_write(out: &Path, id: &str, emit: &BTreeSet<Emit>) -> Vec<Emit> {
     crate::export::KINDS
         .into_iter()
+        .chain([Emit::Html])
         .filter(|kind| emit.contains(kind) || out.join(kind.file_name(id)).is_file())
         .collect()
+}
+
+/// A digest of the HTML template a brief's HTML edition is rendered with:
+/// what its HTML depends on besides the brief's own inputs.
+pub fn html_template_key(template: &Template) -> String {
+    let key = serde_json::json!([
+        template.name,
+        template.display,
+        sha256_hex(template.text.as_bytes())
+    ]);
+    sha256_hex(key.to_string().as_bytes())
 }
 
 impl Stamp {
@@ -96,7 +113,23 @@ impl Stamp {
                 .map(|(name, bytes)| (name.clone(), sha256_hex(bytes)))
                 .collect(),
             warnings: found.iter().filter(|d| !d.is_error()).cloned().collect(),
+            html_template: String::new(),
         }
+    }
+
+    /// This stamp, for a build that wrote an HTML edition with the template
+    /// of [`html_template_key`] `key`.
+    pub fn with_html_template(self, key: Option<String>) -> Stamp {
+        Stamp {
+            html_template: key.unwrap_or_default(),
+            ..self
+        }
+    }
+
+    /// Whether the HTML edition was made with the template of
+    /// [`html_template_key`] `key`.
+    pub fn has_html_template(&self, key: &str) -> bool {
+        self.html_template == key
     }
 
     fn path(out: &Path, id: &str) -> PathBuf {

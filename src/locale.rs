@@ -33,6 +33,9 @@ pub struct Locales {
     /// By lower-case tag: the words, or why the project's file for the tag
     /// cannot be used.
     by_tag: BTreeMap<String, Result<LocaleWords, Vec<Diagnostic>>>,
+    /// The built-in locales, which give the optional words a project's
+    /// file leaves out.
+    builtin: BTreeMap<String, LocaleWords>,
 }
 
 /// The words a dossier's language resolves to.
@@ -56,9 +59,13 @@ impl Locales {
                 .expect("the built-in locales are complete (tested)");
             by_tag.insert(tag.to_string(), Ok(words));
         }
+        let builtin = by_tag
+            .iter()
+            .filter_map(|(tag, words)| Some((tag.clone(), words.as_ref().ok()?.clone())))
+            .collect();
         let folder = project.templates.join("locales");
         let Ok(entries) = std::fs::read_dir(&folder) else {
-            return Locales { by_tag };
+            return Locales { by_tag, builtin };
         };
         let mut paths: Vec<_> = entries
             .flatten()
@@ -73,7 +80,26 @@ impl Locales {
                 .unwrap_or_default();
             by_tag.insert(tag, read_locale(project, &path));
         }
-        Locales { by_tag }
+        Locales { by_tag, builtin }
+    }
+
+    /// An optional word (`pick`) for `language`: the locale's own, else
+    /// the built-in locale's of that language, else the fallback's.
+    pub fn optional_word(
+        &self,
+        language: &str,
+        pick: fn(&LocaleWords) -> &Option<String>,
+    ) -> String {
+        let tag = language.to_ascii_lowercase();
+        let primary = tag.split('-').next().unwrap_or(&tag).to_string();
+        let builtin = [&tag, &primary, &FALLBACK.to_string()]
+            .into_iter()
+            .filter_map(|t| self.builtin.get(t.as_str()))
+            .find_map(|w| pick(w).clone());
+        pick(self.words(language))
+            .clone()
+            .or(builtin)
+            .unwrap_or_default()
     }
 
     /// The words for `language` (a BCP 47 tag): its own locale, else its
@@ -217,8 +243,16 @@ mod tests {
         assert_eq!(long("it", date(2025, 4, 1)), "1º aprile 2025");
         assert_eq!(long("nl", date(2025, 4, 1)), "1 april 2025");
         for (tag, _) in BUILTIN {
-            assert!(matches!(locales.resolve(tag), Resolved::Found(w) if w.months.len() == 12));
+            assert!(
+                matches!(locales.resolve(tag), Resolved::Found(w) if w.months.len() == 12
+                && w.timeline.is_some() && w.undated.is_some())
+            );
         }
+        assert_eq!(locales.optional_word("fr-CA", |w| &w.undated), "Sans date");
+        assert_eq!(
+            locales.optional_word("pt", |w| &w.timeline),
+            "The debate at a glance"
+        );
         assert!(matches!(locales.resolve("pt"), Resolved::Missing(w) if w.summary == "Summary"));
         let tags: Vec<&str> = BUILTIN.iter().map(|(tag, _)| *tag).collect();
         assert_eq!(tags, BUILTIN_TAGS);
@@ -244,6 +278,11 @@ mod tests {
         let project = Project::open(dir.path(), crate::settings::MAX_SOURCE_SIZE).unwrap();
         let locales = Locales::load(&project);
         assert!(matches!(locales.resolve("pt-BR"), Resolved::Found(w) if w.summary == "Resumo"));
+        // English words (the file was made from the English locale).
+        assert_eq!(
+            locales.optional_word("pt", |w| &w.undated),
+            "Without a date"
+        );
         let Resolved::Bad(problems) = locales.resolve("fr") else {
             panic!("a broken fr.toml is bad");
         };

@@ -298,6 +298,9 @@ pub fn template_files(project: &Project) -> Vec<FileEntry> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
+        // HTML templates shape the HTML edition, not the PDF (typst cannot
+        // read them).
+        .filter(|e| !crate::builtin::is_html_template(e.path()))
         .filter_map(|e| {
             let bytes = files::read_limited(e.path(), crate::settings::MAX_SOURCE_SIZE).ok()?;
             Some(FileEntry {

@@ -13,6 +13,10 @@ use crate::locale::Locales;
 use crate::sources::SourceIndex;
 use crate::spec::{Claim, ClaimKind, Dossier, LocaleWords};
 
+pub mod timeline;
+
+pub use timeline::Timeline;
+
 /// The template context for one brief.
 #[derive(Debug, Clone, Serialize)]
 pub struct Brief {
@@ -35,6 +39,9 @@ pub struct Brief {
     pub summary: Vec<String>,
     /// Allegations, denials and official positions, in that order.
     pub sections: Vec<Section>,
+    /// The debate at a glance: the claims on a timeline, laid out in
+    /// points for the template to draw.
+    pub timeline: Timeline,
     /// Sources in order of first citation, numbered from 1.
     pub references: Vec<Reference>,
     /// Words of the template's fixed text in the brief's language.
@@ -170,6 +177,9 @@ pub struct Labels {
     /// Marks a translated quote: `Translation`, and `translated by`.
     pub translation: String,
     pub translated_by: String,
+    /// Heading of the timeline, and of the claims without a date.
+    pub timeline: String,
+    pub undated: String,
 }
 
 /// Why a dossier gives no brief: it was built before it checked cleanly
@@ -251,9 +261,10 @@ pub fn brief(
         summary: paragraphs(dossier.summary.get_ref()),
         keywords: keywords(dossier),
         claim_count: dossier.claims.len(),
+        timeline: timeline::layout(&sections),
         sections,
         references,
-        labels: labels(words),
+        labels: labels(words, locales, dossier.language()),
         clerk_version: crate::VERSION.to_string(),
     })
 }
@@ -505,7 +516,7 @@ fn section_words(kind: ClaimKind, words: &LocaleWords) -> (&str, &str) {
     }
 }
 
-fn labels(words: &LocaleWords) -> Labels {
+fn labels(words: &LocaleWords, locales: &Locales, language: &str) -> Labels {
     Labels {
         summary: words.summary.clone(),
         references: words.references.clone(),
@@ -525,6 +536,8 @@ fn labels(words: &LocaleWords) -> Labels {
         sha256: words.sha256.clone(),
         translation: words.translation.clone(),
         translated_by: words.translated_by.clone(),
+        timeline: locales.optional_word(language, |w| &w.timeline),
+        undated: locales.optional_word(language, |w| &w.undated),
     }
 }
 

@@ -174,9 +174,13 @@ impl Project {
     /// The project's own template file `templates/<name>.typ.hbs`, if it
     /// has one.
     pub fn template_file(&self, name: &str) -> Option<PathBuf> {
-        let path = self
-            .templates
-            .join(format!("{name}{}", crate::builtin::EXTENSION));
+        self.template_file_of(name, crate::builtin::Markup::Typst)
+    }
+
+    /// The project's own template `name` of `markup`: the Typst template
+    /// `templates/<name>.typ.hbs` or the HTML one `templates/<name>.html.hbs`.
+    pub fn template_file_of(&self, name: &str, markup: crate::builtin::Markup) -> Option<PathBuf> {
+        let path = self.templates.join(format!("{name}{}", markup.extension()));
         (crate::spec::is_valid_id(name) && path.is_file()).then_some(path)
     }
 

@@ -1,10 +1,12 @@
-//! Handlebars templates that turn a [`Brief`] into
-//! Typst markup, with Typst escaping as the default.
+//! Handlebars templates that turn a [`Brief`] into Typst markup (the PDF)
+//! or HTML (the HTML edition), escaping every field for what they write.
 //!
-//! Every `{{field}}` is escaped for Typst markup, so dossier text always
-//! prints as itself. Only the deliberately named `raw-markup` helper (and
-//! nothing else: the triple-stash `{{{…}}}` is refused) inserts markup
-//! unescaped.
+//! In a Typst template every `{{field}}` is escaped for Typst markup, so
+//! dossier text always prints as itself; only the deliberately named
+//! `raw-markup` helper inserts markup unescaped. In an HTML template every
+//! `{{field}}` is HTML-escaped and nothing can turn that off: there is no
+//! `raw-markup`, and `{{href url}}` writes only `http`, `https` and
+//! `mailto` links. The triple-stash `{{{…}}}` is refused in both.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -14,7 +16,7 @@ use handlebars::{
     Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
 };
 
-use crate::builtin::{self, EXTENSION};
+use crate::builtin::{self, Markup};
 use crate::diag::{Diagnostic, Rule, TextFile};
 use crate::model::Brief;
 use crate::project::Project;
@@ -23,7 +25,9 @@ use crate::project::Project;
 #[derive(Debug, Clone)]
 pub struct Template {
     pub name: String,
-    /// `templates/<name>.typ.hbs`, or `<built-in brief>`.
+    pub markup: Markup,
+    /// `templates/<name>.typ.hbs`, `<built-in brief>`,
+    /// `templates/<name>.html.hbs` or `<built-in brief-html>`.
     pub display: String,
     pub text: String,
     /// The file, for a project template.
@@ -36,6 +40,7 @@ impl Template {
     fn new(name: &str, display: String, text: String, path: Option<PathBuf>) -> Template {
         Template {
             name: name.to_string(),
+            markup: Markup::Typst,
             display,
             text,
             path,
@@ -61,45 +66,88 @@ impl Template {
 /// rendered from the same text, compiled once.
 #[derive(Debug, Default)]
 pub struct TemplateCache {
-    templates: Mutex<HashMap<String, Template>>,
+    templates: Mutex<HashMap<(Markup, String), Template>>,
 }
 
 impl TemplateCache {
-    /// Template `name`, loaded by [`load`] the first time it is asked for.
+    /// Typst template `name`, loaded by [`load`] the first time it is asked
+    /// for.
     pub fn get(&self, project: &Project, name: &str) -> anyhow::Result<Template> {
+        self.get_of(project, name, Markup::Typst)
+    }
+
+    /// The HTML template of dossiers whose template is `name`
+    /// ([`load_html`]), loaded the first time it is asked for.
+    pub fn get_html(&self, project: &Project, name: &str) -> anyhow::Result<Template> {
+        self.get_of(project, name, Markup::Html)
+    }
+
+    fn get_of(&self, project: &Project, name: &str, markup: Markup) -> anyhow::Result<Template> {
         let mut loaded = self.templates.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(template) = loaded.get(name) {
+        let key = (markup, name.to_string());
+        if let Some(template) = loaded.get(&key) {
             return Ok(template.clone());
         }
-        let template = load(project, name)?;
-        loaded.insert(name.to_string(), template.clone());
+        let template = match markup {
+            Markup::Typst => load(project, name)?,
+            Markup::Html => load_html(project, name)?,
+        };
+        loaded.insert(key, template.clone());
         Ok(template)
     }
 }
 
-/// Loads template `name`: the project's own if it has one, else the
+/// Loads Typst template `name`: the project's own if it has one, else the
 /// built-in of that name.
 pub fn load(project: &Project, name: &str) -> anyhow::Result<Template> {
-    if let Some(path) = project.template_file(name) {
-        let display = format!("templates/{name}{EXTENSION}");
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            anyhow::anyhow!("cannot read `{display}` ({})", crate::files::cause(&e))
-        })?;
-        return Ok(Template::new(name, display, text, Some(path)));
-    }
-    let text = crate::spec::is_valid_id(name)
-        .then(|| builtin::template(name))
-        .flatten()
-        .ok_or_else(|| anyhow::anyhow!("no template named `{name}`"))?;
-    Ok(Template::new(
-        name,
-        format!("<built-in {name}>"),
-        text.to_string(),
-        None,
-    ))
+    load_project_template(project, name, Markup::Typst)?
+        .or_else(|| builtin_template(name, Markup::Typst))
+        .ok_or_else(|| anyhow::anyhow!("no template named `{name}`"))
 }
 
-/// Renders `brief` through `template` into Typst markup.
+/// Loads the HTML template of dossiers whose template is `name`: the
+/// project's `templates/<name>.html.hbs`, else the built-in HTML template
+/// of that name, else the built-in `brief` one (so a project's own Typst
+/// template still gets an HTML edition).
+pub fn load_html(project: &Project, name: &str) -> anyhow::Result<Template> {
+    Ok(load_project_template(project, name, Markup::Html)?
+        .or_else(|| builtin_template(name, Markup::Html))
+        .or_else(|| builtin_template("brief", Markup::Html))
+        .expect("the built-in brief has an HTML template"))
+}
+
+fn load_project_template(
+    project: &Project,
+    name: &str,
+    markup: Markup,
+) -> anyhow::Result<Option<Template>> {
+    let Some(path) = project.template_file_of(name, markup) else {
+        return Ok(None);
+    };
+    let display = format!("templates/{name}{}", markup.extension());
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("cannot read `{display}` ({})", crate::files::cause(&e)))?;
+    Ok(Some(Template {
+        markup,
+        ..Template::new(name, display, text, Some(path))
+    }))
+}
+
+fn builtin_template(name: &str, markup: Markup) -> Option<Template> {
+    let text = crate::spec::is_valid_id(name)
+        .then(|| builtin::template_of(name, markup))
+        .flatten()?;
+    let display = match markup {
+        Markup::Typst => format!("<built-in {name}>"),
+        Markup::Html => format!("<built-in {name}-html>"),
+    };
+    Some(Template {
+        markup,
+        ..Template::new(name, display, text.to_string(), None)
+    })
+}
+
+/// Renders `brief` through `template` into Typst markup or HTML.
 pub fn render(template: &Template, brief: &Brief) -> Result<String, Box<Diagnostic>> {
     let registry = template.compiled()?;
     registry.render(&template.name, brief).map_err(|error| {
@@ -130,22 +178,34 @@ fn template_file(template: &Template) -> TextFile {
 
 /// Compiles a template's text, refusing unescaped insertions.
 fn compile(template: &Template) -> Result<Handlebars<'static>, Box<Diagnostic>> {
-    // Only the named `raw-markup` helper may insert unescaped text.
+    // Only the named `raw-markup` helper of Typst templates may insert
+    // unescaped text.
     if let Some(at) = ["{{{", "{{&", "{{~{{", "{{~&"]
         .iter()
         .filter_map(|form| template.text.find(form))
         .min()
     {
+        let help = match template.markup {
+            Markup::Typst => {
+                "write `{{field}}` to print text as itself, or `{{raw-markup field}}` to insert trusted Typst markup on purpose"
+            }
+            Markup::Html => {
+                "write `{{field}}`: an HTML template prints every field as text, escaped"
+            }
+        };
         return Err(Box::new(
             Diagnostic::new(
                 Rule::Template,
                 "the template inserts a field unescaped (`{{{…}}}` or `{{&…}}`)",
             )
             .at(template_file(template).site(at..at + 3))
-            .help("write `{{field}}` to print text as itself, or `{{raw-markup field}}` to insert trusted Typst markup on purpose"),
+            .help(help),
         ));
     }
-    let mut registry = registry();
+    let mut registry = match template.markup {
+        Markup::Typst => registry(),
+        Markup::Html => html_registry(),
+    };
     registry
         .register_template_string(&template.name, &template.text)
         .map_err(|error| {
@@ -292,7 +352,71 @@ fn registry() -> Handlebars<'static> {
     registry.register_helper("str", Box::new(string_helper));
     registry.register_helper("label", Box::new(label_helper));
     registry.register_helper("raw-markup", Box::new(raw_helper));
+    registry.register_helper("num", Box::new(number_helper));
     registry
+}
+
+/// A Handlebars registry set up for HTML: strict, with Handlebars' own
+/// HTML escaping on every field and no way to turn it off.
+fn html_registry() -> Handlebars<'static> {
+    let mut registry = Handlebars::new();
+    registry.set_strict_mode(true);
+    registry.register_escape_fn(handlebars::html_escape);
+    registry.register_helper("href", Box::new(href_helper));
+    registry.register_helper("is-link", Box::new(is_link));
+    registry.register_helper("num", Box::new(number_helper));
+    registry
+}
+
+handlebars::handlebars_helper!(is_link: |url: str| is_safe_link(url));
+
+/// Whether `url` may be a link of the HTML edition: `http`, `https` or
+/// `mailto`, so no `javascript:` or `data:` URL in a record becomes code.
+pub fn is_safe_link(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
+}
+
+/// `{{href url}}`: the URL, HTML-escaped, if [`is_safe_link`]; else `#`.
+fn href_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let url = param_text(h, "href")?;
+    let safe = if is_safe_link(&url) {
+        handlebars::html_escape(url.trim())
+    } else {
+        "#".to_string()
+    };
+    out.write(&safe)?;
+    Ok(())
+}
+
+/// `{{num x}}`: a number as is (coordinates of the timeline); anything
+/// else is an error.
+fn number_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    match h.param(0).map(|p| p.value()) {
+        Some(serde_json::Value::Number(n)) => {
+            out.write(&n.to_string())?;
+            Ok(())
+        }
+        other => Err(RenderErrorReason::Other(format!(
+            "`num` takes a number, not {}",
+            other.map_or("nothing".to_string(), ToString::to_string)
+        ))
+        .into()),
+    }
 }
 
 /// Escapes plain text for Typst markup, so it prints as itself.

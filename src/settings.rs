@@ -56,6 +56,8 @@ pub enum Emit {
     Annotations,
     /// The references as CSL-JSON.
     Csl,
+    /// The HTML edition of the brief, a self-contained web page.
+    Html,
 }
 
 impl Emit {
@@ -66,6 +68,7 @@ impl Emit {
             Emit::Json => format!("{stem}.json"),
             Emit::Annotations => format!("{stem}.annotations.jsonld"),
             Emit::Csl => format!("{stem}.csl.json"),
+            Emit::Html => format!("{stem}.html"),
         }
     }
 }

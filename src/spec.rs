@@ -387,6 +387,15 @@ pub struct LocaleWords {
     pub sha256: String,
     pub translation: String,
     pub translated_by: String,
+    /// Heading of the timeline ("The debate at a glance"); optional in a
+    /// project's file, which then takes the built-in word of its language
+    /// (or English).
+    #[serde(default)]
+    pub timeline: Option<String>,
+    /// Heading of the claims without a date beside the timeline; optional
+    /// as `timeline` is.
+    #[serde(default)]
+    pub undated: Option<String>,
     /// January to December.
     pub months: Vec<String>,
     /// The long date: `{day}`, `{month}` and `{year}`.

@@ -272,6 +272,13 @@ impl BriefWorld {
         if canonical.is_dir() {
             return Err(FileError::IsDirectory);
         }
+        // They are no input of the PDF, so a change to them must not be
+        // able to change it unnoticed.
+        if crate::builtin::is_html_template(&canonical) {
+            return Err(FileError::Other(Some(
+                "HTML templates (*.html.hbs) are not readable from a Typst template".into(),
+            )));
+        }
         let metadata = std::fs::metadata(&canonical).map_err(|e| FileError::from_io(e, &shown))?;
         if !metadata.is_file() {
             return Err(FileError::Other(Some("not a regular file".into())));

@@ -11,6 +11,7 @@ use crate::files::{self, Escape, sha256_hex};
 use crate::manifest::{self, MANIFEST_NAME, MANIFEST_VERSION, Manifest, Unreadable};
 use crate::project::Project;
 use crate::selection::CheckedSelection;
+use crate::settings::Emit;
 
 /// How one item compares with the project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -354,7 +355,15 @@ fn recheck_and_rebuild(
         &selection.project.templates,
         crate::settings::DEFAULT_TYPESET_TIMEOUT,
     );
-    match build_brief(&selection, checked, &typesetter, &Default::default()) {
+    // The HTML edition beside the PDF, if there is one, is rebuilt too.
+    let html = pdf_path.with_extension("html");
+    let html = std::fs::symlink_metadata(html).is_ok();
+    match build_brief(
+        &selection,
+        checked,
+        &typesetter,
+        (&Default::default(), html),
+    ) {
         Ok(built) => {
             items.push(compare_quotes(manifest, &built.manifest));
             items.push(compare_pdf(manifest, pdf, &built));
@@ -412,10 +421,10 @@ fn compare_pdf(manifest: &Manifest, pdf: &[u8], built: &Built) -> Item {
     ))
 }
 
-/// The exports beside the PDF, named after it as `build` names them after
-/// the dossier (`brief.json` beside `brief.pdf`), each compared byte for
-/// byte with its rebuild. Exports that are not there are not reported: they
-/// are written only when asked for.
+/// The exports and the HTML edition beside the PDF, named after it as
+/// `build` names them after the dossier (`brief.json` beside `brief.pdf`),
+/// each compared byte for byte with its rebuild. Files that are not there
+/// are not reported: they are written only when asked for.
 fn compare_exports(
     project: &Project,
     manifest: &Manifest,
@@ -429,12 +438,16 @@ fn compare_exports(
         return Vec::new();
     };
     let mut items = Vec::new();
-    for kind in crate::export::KINDS {
+    for kind in crate::export::KINDS.into_iter().chain([Emit::Html]) {
         let path = pdf_path.with_file_name(kind.file_name(&stem));
         if std::fs::symlink_metadata(&path).is_err() {
             continue;
         }
-        let Some(rebuilt) = crate::export::render(kind, &built.data) else {
+        let rebuilt = match kind {
+            Emit::Html => built.html.as_ref().map(|h| h.html.clone().into_bytes()),
+            _ => crate::export::render(kind, &built.data),
+        };
+        let Some(rebuilt) = rebuilt else {
             continue;
         };
         let name = path.display().to_string();

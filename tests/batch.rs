@@ -93,6 +93,66 @@ fn shards_split_the_batch_without_overlap() {
     assert_eq!(status, 2, "{stderr}");
 }
 
+/// Every file under `folder` but the machine-local digest cache, by path
+/// relative to it, with its bytes.
+fn files_under(folder: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(folder)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(folder).unwrap();
+            (
+                relative.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .filter(|(name, _)| name != ".clerk/digests.json" && name != ".clerk-lock")
+        .collect()
+}
+
+#[test]
+fn three_shards_put_together_are_byte_identical_to_one_full_build() {
+    let project = many(8);
+    let out = |name: &str| project.path(name).to_string_lossy().into_owned();
+    build(&project, &["--emit", "html,json", "--out", &out("full")]);
+    // Three CI machines, three output folders, gathered into one.
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let folder = out(&format!("shard-{k}"));
+        build(
+            &project,
+            &["--emit", "html,json", "--shard", &shard, "--out", &folder],
+        );
+    }
+    let mut gathered = std::collections::BTreeMap::new();
+    for k in 1..=3 {
+        let part = files_under(&project.path(&format!("shard-{k}")));
+        assert!(
+            part.keys().any(|name| name.ends_with(".pdf")),
+            "shard {k} built nothing"
+        );
+        for (name, bytes) in part {
+            assert!(
+                gathered.insert(name.clone(), bytes).is_none(),
+                "{name} built by two shards"
+            );
+        }
+    }
+    let full = files_under(&project.path("full"));
+    assert_eq!(
+        gathered.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(full.keys().filter(|n| n.ends_with(".pdf")).count(), 9);
+    for (name, bytes) in &full {
+        assert!(
+            gathered[name] == *bytes,
+            "{name} differs between the shards and the full build"
+        );
+    }
+}
+
 fn pdfs(project: &Project) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(project.path("output"))
         .unwrap()
