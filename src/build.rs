@@ -192,17 +192,28 @@ fn fresh_briefs(
     if settings.force {
         return BTreeMap::new();
     }
+    let templates_of: BTreeMap<&str, &str> = selection
+        .parsed
+        .iter()
+        .filter_map(|p| Some((p.input.id.as_str(), p.dossier.as_ref()?.template())))
+        .collect();
     let candidates: BTreeMap<String, (Stamp, &String)> = keys
         .iter()
         .filter_map(|(id, key)| {
             let stamp = Stamp::read(out, id)?;
+            let html = fresh::exports_to_write(out, id, &settings.emit)
+                .contains(&Emit::Html)
+                .then(|| {
+                    let name = templates_of.get(id.as_str())?;
+                    Some(html_template_key(&selection.project, name, templates))
+                });
             let may_be = stamp.may_be_fresh(key)
                 && stamp.wrote(out, id, &settings.emit)
-                && html_template_key(selection, id, &settings.emit, templates, out)
-                    .is_none_or(|html| stamp.has_html_template(&html));
+                && html.is_none_or(|html| html.is_some_and(|html| stamp.has_html_template(&html)));
             may_be.then(|| (id.clone(), (stamp, key)))
         })
         .collect();
+    drop(templates_of);
     if candidates.is_empty() {
         return BTreeMap::new();
     }
@@ -223,32 +234,12 @@ fn fresh_briefs(
     .collect()
 }
 
-/// The [`fresh::html_template_key`] of dossier `id`'s HTML edition, if
-/// this build writes one ([`fresh::exports_to_write`]); an unreadable
-/// template gives a key no stamp has.
-fn html_template_key(
-    selection: &Selection,
-    id: &str,
-    emit: &std::collections::BTreeSet<Emit>,
-    templates: &TemplateCache,
-    out: &Path,
-) -> Option<String> {
-    if !fresh::exports_to_write(out, id, emit).contains(&Emit::Html) {
-        return None;
-    }
-    let dossier = selection
-        .parsed
-        .iter()
-        .find(|p| p.input.id == id)?
-        .dossier
-        .as_ref()?;
-    Some(
-        templates
-            .get_html(&selection.project, dossier.template())
-            .map_or_else(
-                |_| "unreadable".to_string(),
-                |t| fresh::html_template_key(&t),
-            ),
+/// The [`fresh::html_template_key`] of the HTML template of dossiers whose
+/// template is `name`; an unreadable template gives a key no stamp has.
+fn html_template_key(project: &Project, name: &str, templates: &TemplateCache) -> String {
+    templates.get_html(project, name).map_or_else(
+        |_| "unreadable".to_string(),
+        |t| fresh::html_template_key(&t),
     )
 }
 
@@ -365,6 +356,8 @@ pub struct Built {
     pub markup: String,
     pub manifest: Manifest,
     pub data: export::Brief,
+    /// The template context the PDF was rendered from.
+    pub brief: model::Brief,
     /// The HTML edition, when it was asked for.
     pub html: Option<HtmlEdition>,
 }
@@ -457,13 +450,14 @@ pub fn build_brief(
         markup,
         manifest,
         data,
+        brief,
         html,
     })
 }
 
 /// Renders the HTML edition of `brief` with the HTML template of dossiers
 /// whose template is `name`.
-fn html_edition(
+pub fn html_edition(
     selection: &CheckedSelection,
     checked: &Checked,
     name: &str,

@@ -185,22 +185,7 @@ fn compile(template: &Template) -> Result<Handlebars<'static>, Box<Diagnostic>> 
         .filter_map(|form| template.text.find(form))
         .min()
     {
-        let help = match template.markup {
-            Markup::Typst => {
-                "write `{{field}}` to print text as itself, or `{{raw-markup field}}` to insert trusted Typst markup on purpose"
-            }
-            Markup::Html => {
-                "write `{{field}}`: an HTML template prints every field as text, escaped"
-            }
-        };
-        return Err(Box::new(
-            Diagnostic::new(
-                Rule::Template,
-                "the template inserts a field unescaped (`{{{…}}}` or `{{&…}}`)",
-            )
-            .at(template_file(template).site(at..at + 3))
-            .help(help),
-        ));
+        return Err(unescaped(template, Some(at), None));
     }
     let mut registry = match template.markup {
         Markup::Typst => registry(),
@@ -236,7 +221,67 @@ fn compile(template: &Template) -> Result<Handlebars<'static>, Box<Diagnostic>> 
             }
             Box::new(d)
         })?;
+    // The text search above names the usual spellings; the parsed template
+    // is the proof (`{{ {x} }}` and `{{~{x}~}}` parse as the same thing).
+    if let Some(at) = registry
+        .get_template(&template.name)
+        .and_then(first_unescaped)
+    {
+        return Err(unescaped(template, None, Some(at)));
+    }
     Ok(registry)
+}
+
+/// The refusal of an unescaped insertion, at byte `at` of the template's
+/// text or at a parsed template's (line, column).
+fn unescaped(
+    template: &Template,
+    at: Option<usize>,
+    line_column: Option<(usize, usize)>,
+) -> Box<Diagnostic> {
+    let help = match template.markup {
+        Markup::Typst => {
+            "write `{{field}}` to print text as itself, or `{{raw-markup field}}` to insert trusted Typst markup on purpose"
+        }
+        Markup::Html => "write `{{field}}`: an HTML template prints every field as text, escaped",
+    };
+    let d = Diagnostic::new(
+        Rule::Template,
+        "the template inserts a field unescaped (`{{{…}}}` or `{{&…}}`)",
+    );
+    let file = template_file(template);
+    let d = match (at, line_column) {
+        (Some(at), _) => d.at(file.site(at..at + 3)),
+        (None, Some((line, column))) => locate(d, &file, Some(line), Some(column)),
+        (None, None) => d.in_file(file.display.clone()),
+    };
+    Box::new(d.help(help))
+}
+
+/// The (line, column) of the first unescaped insertion of a parsed
+/// template, looking inside blocks.
+fn first_unescaped(template: &handlebars::Template) -> Option<(usize, usize)> {
+    use handlebars::template::TemplateElement;
+    template
+        .elements
+        .iter()
+        .enumerate()
+        .find_map(|(index, element)| match element {
+            TemplateElement::HtmlExpression(_) => template
+                .mapping
+                .get(index)
+                .map(|mapping| (mapping.0, mapping.1))
+                .or(Some((1, 1))),
+            TemplateElement::HelperBlock(block) | TemplateElement::Expression(block) => block
+                .template
+                .as_ref()
+                .and_then(first_unescaped)
+                .or_else(|| block.inverse.as_ref().and_then(first_unescaped)),
+            TemplateElement::DecoratorBlock(block) | TemplateElement::PartialBlock(block) => {
+                block.template.as_ref().and_then(first_unescaped)
+            }
+            _ => None,
+        })
 }
 
 /// A block helper (`{{#each}}`, `{{#if}}`, …) that is never closed, or
@@ -551,6 +596,40 @@ mod tests {
             ..Template::inline("t")
         };
         assert!(unbalanced_block(&balanced).is_none());
+    }
+
+    #[test]
+    fn every_spelling_of_an_unescaped_insertion_is_refused() {
+        for text in [
+            "<p>{{{title}}}</p>",
+            "<p>{{ {title} }}</p>",
+            "<p>{{~{title}~}}</p>",
+            "<p>{{&title}}</p>",
+            "<p>{{ &title}}</p>",
+            "{{#each sections}}\n<p>{{ {title} }}</p>{{else}}x{{/each}}",
+            "{{#if a}}x{{else}}{{ &title }}{{/if}}",
+        ] {
+            for markup in [Markup::Typst, Markup::Html] {
+                let template = Template {
+                    text: text.into(),
+                    markup,
+                    ..Template::inline("t")
+                };
+                let refused = compile(&template).err();
+                let refused = refused.map(|d| d.message);
+                assert_eq!(
+                    refused.as_deref(),
+                    Some("the template inserts a field unescaped (`{{{…}}}` or `{{&…}}`)"),
+                    "{text}"
+                );
+            }
+        }
+        let fine = Template {
+            text: "<p>{{title}} {{#each a}}{{this}}{{/each}}</p>".into(),
+            markup: Markup::Html,
+            ..Template::inline("t")
+        };
+        assert!(compile(&fine).is_ok());
     }
 
     #[test]

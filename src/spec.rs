@@ -540,6 +540,8 @@ const LOCALE: &[Field] = &[
     field("sha256", Expect::Text, true),
     field("translation", Expect::Text, true),
     field("translated_by", Expect::Text, true),
+    field("timeline", Expect::Text, false),
+    field("undated", Expect::Text, false),
     field("months", Expect::TextList, true),
     field("date", Expect::Text, true),
     field("first_day", Expect::Text, true),

@@ -355,18 +355,25 @@ fn recheck_and_rebuild(
         &selection.project.templates,
         crate::settings::DEFAULT_TYPESET_TIMEOUT,
     );
-    // The HTML edition beside the PDF, if there is one, is rebuilt too.
-    let html = pdf_path.with_extension("html");
-    let html = std::fs::symlink_metadata(html).is_ok();
-    match build_brief(
-        &selection,
-        checked,
-        &typesetter,
-        (&Default::default(), html),
-    ) {
-        Ok(built) => {
+    let templates = crate::render::TemplateCache::default();
+    match build_brief(&selection, checked, &typesetter, (&templates, false)) {
+        Ok(mut built) => {
             items.push(compare_quotes(manifest, &built.manifest));
             items.push(compare_pdf(manifest, pdf, &built));
+            // The HTML edition beside the PDF, if there is one, is rebuilt
+            // too; a template that no longer renders fails only it.
+            let html_path = pdf_path.with_extension("html");
+            if std::fs::symlink_metadata(&html_path).is_ok() {
+                let template = checked.dossier.as_ref().map_or("brief", |d| d.template());
+                let context = (&templates, &built.brief);
+                match crate::build::html_edition(&selection, checked, template, context) {
+                    Ok(html) => built.html = Some(html),
+                    Err(d) => items.push(
+                        Item::new(Verdict::Failed, "export", html_path.display().to_string())
+                            .detail(format!("cannot rebuild it: {}", d.message)),
+                    ),
+                }
+            }
             items.extend(compare_exports(project, manifest, pdf_path, &built));
         }
         Err(failure) => {
@@ -461,19 +468,20 @@ fn compare_exports(
                 continue;
             }
         };
-        items.push(compare_export(
-            name,
-            &found,
-            &rebuilt,
-            built.manifest == *manifest,
-        ));
+        let inputs_match = built.manifest == *manifest;
+        items.push(compare_export(name, &found, &rebuilt, (inputs_match, kind)));
     }
     items
 }
 
-/// An export compared with its rebuild; `inputs_match` tells whether the
-/// inputs are those the manifest records.
-fn compare_export(name: String, found: &[u8], rebuilt: &[u8], inputs_match: bool) -> Item {
+/// An export (of `kind`) compared with its rebuild; `inputs_match` tells
+/// whether the inputs are those the manifest records.
+fn compare_export(
+    name: String,
+    found: &[u8],
+    rebuilt: &[u8],
+    (inputs_match, kind): (bool, Emit),
+) -> Item {
     let same = found == rebuilt;
     let item = Item {
         recorded: Some(sha256_hex(found)),
@@ -490,7 +498,10 @@ fn compare_export(name: String, found: &[u8], rebuilt: &[u8], inputs_match: bool
             found.len()
         ));
     }
-    let why = if inputs_match {
+    let why = if inputs_match && kind == Emit::Html {
+        // Its template is not among the inputs the manifest records.
+        "the inputs match those recorded, so this file was altered after it was built, comes from another build, or its HTML template (templates/<name>.html.hbs) changed since"
+    } else if inputs_match {
         "the inputs match those recorded, so this file was altered after it was built or comes from another build"
     } else {
         "the inputs differ from those recorded"

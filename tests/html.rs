@@ -116,6 +116,13 @@ fn the_html_edition_has_the_pdfs_content_numbering_and_structure() {
         assert_eq!(hash.len(), 64);
         assert!(dossier.contains(hash.as_str()));
     }
+    // Every id is unique, so every link and label has one target.
+    let ids: Vec<&str> = select(&page, "[id]")
+        .iter()
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
     // Self-contained: no script, no stylesheet or image to fetch.
     assert!(select(&page, "script, link, img, iframe, object, embed").is_empty());
     assert_eq!(select(&page, "style").len(), 1);
@@ -177,6 +184,23 @@ fn an_html_template_edit_rebuilds_the_html_and_leaves_the_pdf_as_it_was() {
     project.edit("output/harbour.html", "edited", "altered");
     let (status, stdout, _) = project.run(&["verify", pdf_path]);
     assert_eq!(status, 1, "{stdout}");
+    assert!(
+        stdout.contains("or its HTML template (templates/<name>.html.hbs) changed since"),
+        "{stdout}"
+    );
+
+    // A template that no longer renders fails the HTML edition only.
+    project.write("templates/brief.html.hbs", "{{#each sections}}\n");
+    let (status, stdout, _) = project.run(&["verify", pdf_path]);
+    assert_eq!(status, 1, "{stdout}");
+    assert!(
+        stdout.contains("ok  pdf           rebuilt in memory: byte-identical"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("harbour.html: cannot rebuild it: template does not parse"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -348,6 +372,26 @@ fn a_hundred_claims_give_a_timeline_in_both_editions() {
             "{label} not in {figure}"
         );
     }
+}
+
+#[test]
+fn claim_ids_that_look_like_derived_ids_do_not_collide() {
+    let project = Project::fixture("basic");
+    // `claim-ceo-denial` + `_heading` cannot be a claim's anchor: ids have
+    // no `_`.
+    project.edit(
+        "dossiers/harbour.toml",
+        "id = \"ceo-denial\"",
+        "id = \"rigged-tender-heading\"",
+    );
+    build(&project, &["--emit", "html"]);
+    let page = Html::parse_document(&project.read("output/harbour.html"));
+    let ids: Vec<&str> = select(&page, "[id]")
+        .iter()
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
 }
 
 #[test]

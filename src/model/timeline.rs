@@ -43,12 +43,18 @@ const ARROW_WING: f64 = 2.5;
 const MAX_LANES: usize = 8;
 /// Most date labels on the axis.
 const MAX_TICKS: i64 = 5;
+/// The tallest the figure is printed in the PDF, in points (most of an A4
+/// page of the built-in template); a taller one is scaled down to fit.
+const PDF_MAX_HEIGHT: f64 = 640.0;
 
 /// The figure: every coordinate is in points from its top left corner.
 #[derive(Debug, Clone, Serialize)]
 pub struct Timeline {
     pub width: f64,
     pub height: f64,
+    /// The scale, in percent, at which the PDF prints the figure so that it
+    /// fits a page: 100 unless a very crowded debate makes it taller.
+    pub pdf_scale: f64,
     /// Whether any claim has a date (otherwise there is nothing to draw and
     /// only [`Timeline::undated`] is listed).
     pub has_dated: bool,
@@ -225,9 +231,11 @@ pub fn layout(sections: &[Section]) -> Timeline {
             by: c.by.clone(),
         })
         .collect();
+    let height = round(y + AXIS);
     Timeline {
         width: WIDTH,
-        height: round(y + AXIS),
+        height,
+        pdf_scale: (PDF_MAX_HEIGHT / height * 100.0).min(100.0).floor(),
         has_dated: !dates.is_empty(),
         bands,
         description: describe(&claims),
@@ -554,7 +562,36 @@ mod tests {
         assert_legible(&timeline);
         // A page of the built-in template's text is about 700 pt tall.
         assert!(timeline.height < 700.0, "{}", timeline.height);
+        assert_eq!(timeline.pdf_scale, 100.0);
         assert_eq!(timeline.ticks.len(), 1);
+    }
+
+    #[test]
+    fn ten_thousand_claims_are_laid_out_without_overlap_and_scaled_to_a_page() {
+        let sections: Vec<Section> = debate(|i| Some(format!("2025-03-{:02}", i % 28 + 1)))
+            .into_iter()
+            .map(|mut s| {
+                let template = s.claims[0].clone();
+                s.claims = (0..3334)
+                    .map(|n| ClaimView {
+                        id: format!("{}-{n}", s.kind),
+                        number: format!("{}{}", &template.number[..1], n + 1),
+                        date: Some(format!("2025-03-{:02}", n % 28 + 1)),
+                        ..template.clone()
+                    })
+                    .collect();
+                s
+            })
+            .collect();
+        let timeline = layout(&sections);
+        assert_eq!(timeline.markers.len(), 3 * 3334);
+        assert!(timeline.height > PDF_MAX_HEIGHT);
+        assert!(timeline.pdf_scale < 100.0 && timeline.pdf_scale > 0.0);
+        assert!(timeline.height * timeline.pdf_scale / 100.0 <= PDF_MAX_HEIGHT);
+        // Every marker stays inside the figure.
+        assert!(timeline.markers.iter().all(|m| m.left >= 0.0
+            && m.label_x + CHAR_WIDTH * m.number.len() as f64 <= WIDTH
+            && m.top + MARKER <= timeline.height));
     }
 
     #[test]
