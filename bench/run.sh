@@ -289,7 +289,7 @@ meta pdf_bytes "clerk $(cat "$C100"/output/*.pdf | wc -c) bytes, baseline $(cat 
 tm base_seq "$SLOW_RUNS" -- bash "$BENCH/baseline.sh" seq "$TYP" "$CORPUS/base-out"
 tm base_par2 "$SLOW_RUNS" -- bash "$BENCH/baseline.sh" par2 "$TYP" "$CORPUS/base-out"
 tm base_oneproc "$SLOW_RUNS" -- bash "$BENCH/baseline.sh" oneproc "$TYP" "$CORPUS/base-out"
-first_typ=$(find "$TYP" -name '*.typ' | sort | head -1)
+first_typ=$(find "$TYP" -name '*.typ' | sort | sed -n 1p)
 rss base_one "$RSS_RUNS" -- "$VENV/bin/python" -c 'import sys, typst
 typst.compile(sys.argv[1], output=sys.argv[2], ignore_system_fonts=True, pdf_standards=["a-3b", "ua-1"], timestamp=1743465600)' \
     "$first_typ" "$CORPUS/base-one.pdf"
@@ -333,7 +333,7 @@ for s in $QUOTE_SIZES; do
     [ "$rc" = 1 ] && grep -q 'quote-not-found' "$RES/q$s.absent.err" ||
         { cat "$RES/q$s.absent.err" >&2; die "quote test $s: the absent quote did not give quote-not-found"; }
     meta "quote_size_$s" "$(stat -c %s "$dir/sources/src-quote.txt")"
-    meta "quote_similarity_$s" "$(grep -o '[0-9.]*% similar' "$RES/q$s.absent.err" | head -1)"
+    meta "quote_similarity_$s" "$(grep -o '[0-9.]*% similar' "$RES/q$s.absent.err" | sed -n 1p)"
     tm "quote_present_$s" "$RUNS" --warmup 1 -- "$CLERK" check present --root "$dir"
     tm "quote_absent_$s" "$RUNS" --warmup 1 --ignore-failure -- "$CLERK" check absent --root "$dir"
     tm "quote_sha_$s" "$RUNS" --warmup 1 -- sha256sum "$dir/sources/src-quote.txt"
