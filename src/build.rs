@@ -362,6 +362,17 @@ pub struct Built {
     pub html: Option<HtmlEdition>,
 }
 
+impl Built {
+    /// The bytes of file `kind` ([`fresh::BESIDE_PDF`]) of this brief:
+    /// an export, or the HTML edition if it was rendered.
+    pub fn beside(&self, kind: Emit) -> Option<Vec<u8>> {
+        match kind {
+            Emit::Html => Some(self.html.as_ref()?.html.clone().into_bytes()),
+            _ => export::render(kind, &self.data),
+        }
+    }
+}
+
 /// A brief's HTML edition and what its template was.
 pub struct HtmlEdition {
     pub html: String,
@@ -485,13 +496,7 @@ fn render_exports(
 ) -> Vec<(String, Vec<u8>)> {
     fresh::exports_to_write(out, id, &settings.emit)
         .into_iter()
-        .filter_map(|kind| {
-            let bytes = match kind {
-                Emit::Html => built.html.as_ref()?.html.clone().into_bytes(),
-                _ => export::render(kind, &built.data)?,
-            };
-            Some((kind.file_name(id), bytes))
-        })
+        .filter_map(|kind| Some((kind.file_name(id), built.beside(kind)?)))
         .collect()
 }
 

@@ -72,14 +72,18 @@ pub struct Stamp {
     warnings: Vec<Diagnostic>,
 }
 
+/// The files `--emit` can ask for that are made from the built brief and
+/// kept up to date once written: the exports and the HTML edition (the
+/// Typst markup is not: it is written only when asked for).
+pub const BESIDE_PDF: [Emit; 4] = [Emit::Json, Emit::Annotations, Emit::Csl, Emit::Html];
+
 /// The exports and the HTML edition a build writes beside the PDF of
 /// brief `id` in `out`: those `emit` asks for, and those an earlier build
 /// left there, which are kept up to date rather than left stale beside a
 /// newer PDF.
 pub fn exports_to_write(out: &Path, id: &str, emit: &BTreeSet<Emit>) -> Vec<Emit> {
-    crate::export::KINDS
+    BESIDE_PDF
         .into_iter()
-        .chain([Emit::Html])
         .filter(|kind| emit.contains(kind) || out.join(kind.file_name(id)).is_file())
         .collect()
 }

@@ -90,11 +90,10 @@ impl Locales {
         language: &str,
         pick: fn(&LocaleWords) -> &Option<String>,
     ) -> String {
-        let tag = language.to_ascii_lowercase();
-        let primary = tag.split('-').next().unwrap_or(&tag).to_string();
-        let builtin = [&tag, &primary, &FALLBACK.to_string()]
+        let [tag, primary] = candidate_tags(language);
+        let builtin = [tag.as_str(), primary.as_str(), FALLBACK]
             .into_iter()
-            .filter_map(|t| self.builtin.get(t.as_str()))
+            .filter_map(|t| self.builtin.get(t))
             .find_map(|w| pick(w).clone());
         pick(self.words(language))
             .clone()
@@ -105,9 +104,7 @@ impl Locales {
     /// The words for `language` (a BCP 47 tag): its own locale, else its
     /// primary subtag's (`fr` for `fr-CA`), else the fallback's.
     pub fn resolve(&self, language: &str) -> Resolved<'_> {
-        let tag = language.to_ascii_lowercase();
-        let primary = tag.split('-').next().unwrap_or(&tag).to_string();
-        for candidate in [&tag, &primary] {
+        for candidate in &candidate_tags(language) {
             match self.by_tag.get(candidate) {
                 Some(Ok(words)) => return Resolved::Found(words),
                 Some(Err(problems)) => return Resolved::Bad(problems),
@@ -142,6 +139,14 @@ impl Locales {
             .cloned()
             .collect()
     }
+}
+
+/// The locale tags `language` may use, most specific first: the tag, then
+/// its primary subtag (`fr-ca`, `fr`), lower-cased as locales are keyed.
+fn candidate_tags(language: &str) -> [String; 2] {
+    let tag = language.to_ascii_lowercase();
+    let primary = tag.split('-').next().unwrap_or(&tag).to_string();
+    [tag, primary]
 }
 
 /// The built-in English words (the fallback when a project replaces `en`

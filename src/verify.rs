@@ -445,16 +445,12 @@ fn compare_exports(
         return Vec::new();
     };
     let mut items = Vec::new();
-    for kind in crate::export::KINDS.into_iter().chain([Emit::Html]) {
+    for kind in crate::fresh::BESIDE_PDF {
         let path = pdf_path.with_file_name(kind.file_name(&stem));
         if std::fs::symlink_metadata(&path).is_err() {
             continue;
         }
-        let rebuilt = match kind {
-            Emit::Html => built.html.as_ref().map(|h| h.html.clone().into_bytes()),
-            _ => crate::export::render(kind, &built.data),
-        };
-        let Some(rebuilt) = rebuilt else {
+        let Some(rebuilt) = built.beside(kind) else {
             continue;
         };
         let name = path.display().to_string();

@@ -24,6 +24,16 @@ fn select<'a>(page: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
     page.select(&Selector::parse(css).unwrap()).collect()
 }
 
+/// Every `id` of `page` is unique, so every link and label has one target.
+fn assert_ids_unique(page: &Html) {
+    let ids: Vec<&str> = select(page, "[id]")
+        .iter()
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+}
+
 fn text(element: &scraper::ElementRef<'_>) -> String {
     element
         .text()
@@ -117,12 +127,7 @@ fn the_html_edition_has_the_pdfs_content_numbering_and_structure() {
         assert!(dossier.contains(hash.as_str()));
     }
     // Every id is unique, so every link and label has one target.
-    let ids: Vec<&str> = select(&page, "[id]")
-        .iter()
-        .filter_map(|e| e.value().attr("id"))
-        .collect();
-    let unique: BTreeSet<&str> = ids.iter().copied().collect();
-    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    assert_ids_unique(&page);
     // Self-contained: no script, no stylesheet or image to fetch.
     assert!(select(&page, "script, link, img, iframe, object, embed").is_empty());
     assert_eq!(select(&page, "style").len(), 1);
@@ -283,7 +288,7 @@ source = "evil"
 quote = "The clerk wrote"
 "#,
         h = HOSTILE,
-        pin = common_sha256(source_text.as_bytes())
+        pin = clerk::files::sha256_hex(source_text.as_bytes())
     );
     project.write("dossiers/evil.toml", dossier);
     build(&project, &["evil", "--emit", "html"]);
@@ -307,14 +312,6 @@ quote = "The clerk wrote"
         .matches("&lt;script&gt;alert(1)&lt;/script&gt;")
         .count();
     assert!(shown >= 14, "{shown} fields shown escaped");
-}
-
-fn common_sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// A dossier of `count` claims, a third of each kind, one a day from
@@ -386,12 +383,7 @@ fn claim_ids_that_look_like_derived_ids_do_not_collide() {
     );
     build(&project, &["--emit", "html"]);
     let page = Html::parse_document(&project.read("output/harbour.html"));
-    let ids: Vec<&str> = select(&page, "[id]")
-        .iter()
-        .filter_map(|e| e.value().attr("id"))
-        .collect();
-    let unique: BTreeSet<&str> = ids.iter().copied().collect();
-    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    assert_ids_unique(&page);
 }
 
 #[test]
