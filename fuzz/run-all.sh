@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${SECONDS_PER_TARGET:-900}
-targets=(parse_check quote_match escape_typeset)
+targets=(parse_check quote_match escape_typeset office_read mail_read)
 for target in "${targets[@]}"; do cargo +nightly fuzz build -O "$target"; done
 pids=()
 for target in "${targets[@]}"; do

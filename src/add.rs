@@ -17,7 +17,7 @@ use crate::diag::Fatal;
 use crate::files::{display_path, lexical_join, read_limited};
 use crate::metadata::{self, Metadata};
 use crate::project::Project;
-use crate::sources::{READABLE_FORMATS, SourceFormat, SourceIndex, SourceText};
+use crate::sources::{SourceFormat, SourceIndex, SourceText};
 use crate::spec::{self, SourceKind};
 
 /// What the command line gives.
@@ -88,6 +88,8 @@ pub struct Addition {
     /// The record's fields, in the order FORMAT.md lists them (`file`
     /// aside).
     pub fields: Vec<Field>,
+    /// For an e-mail, the files attached to it: `name (type, size)`.
+    pub attachments: Vec<String>,
     bytes: Vec<u8>,
 }
 
@@ -284,6 +286,7 @@ fn plan_one(
     }
     Ok(Addition {
         fields: fields(&found, given, today, input),
+        attachments: attachments_of(input, &bytes),
         id,
         input: PathBuf::from(shown),
         file,
@@ -320,13 +323,13 @@ fn read_document(project: &Project, input: &Path) -> anyhow::Result<(Vec<u8>, Me
         Fatal::new(format!(
             "clerk cannot read source files with {what} (`{shown}`)"
         ))
-        .help(READABLE_FORMATS)
+        .help(SourceFormat::unreadable_help(&extension))
     })?;
     let bytes = read_limited(input, project.max_source_size)
         .map_err(|error| Fatal::new(format!("cannot read `{shown}` ({error})")))?;
     // A document whose text cannot be quoted is no source: say so now,
     // not at the first `check`.
-    let text = SourceText::decode(format, bytes.clone()).map_err(|unreadable| {
+    let text = SourceText::decode_within(format, bytes.clone(), project.max_source_size).map_err(|unreadable| {
         let (_, message, help) = unreadable.explain(&shown);
         Fatal::new(message).help(help)
     })?;
@@ -337,6 +340,9 @@ fn read_document(project: &Project, input: &Path) -> anyhow::Result<(Vec<u8>, Me
             .map(|page| metadata::html(&page))
             .unwrap_or_default(),
         SourceFormat::Pdf => metadata::pdf(&bytes),
+        SourceFormat::Docx => crate::office::docx_metadata(&bytes, project.max_source_size),
+        SourceFormat::Odt => crate::office::odt_metadata(&bytes, project.max_source_size),
+        SourceFormat::Eml => crate::mail::metadata(&bytes),
     };
     Ok((bytes, read_text(found, &text)))
 }
@@ -378,6 +384,29 @@ fn numbered_run(numbers: &[(usize, String)]) -> Option<String> {
     let (first, last) = (*plain.first()?, *plain.last()?);
     (plain.len() >= 5 && ascending * 4 >= plain.len() * 3 && first <= 2 && last > first)
         .then(|| format!("{first}\u{2013}{last}"))
+}
+
+/// The files attached to an e-mail, as `clerk add` lists them.
+fn attachments_of(input: &Path, bytes: &[u8]) -> Vec<String> {
+    let extension = input
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if SourceFormat::from_extension(&extension) != Some(SourceFormat::Eml) {
+        return Vec::new();
+    }
+    crate::mail::attachments(bytes)
+        .unwrap_or_default()
+        .iter()
+        .map(|a| {
+            format!(
+                "{} ({}, {})",
+                a.name,
+                a.mime,
+                crate::files::human_size(a.bytes.len() as u64)
+            )
+        })
+        .collect()
 }
 
 /// Where the file goes: where it is, when already inside `sources/`;
@@ -471,6 +500,7 @@ fn fields(found: &Metadata, given: &Given, today: NaiveDate, input: &Path) -> Ve
             flag(&given.url, "--url").or_else(|| read(&found.url)),
         ),
         ("cite-by", read(&found.cite_by)),
+        ("message-id", read(&found.message_id)),
     ];
     for (key, value) in texts {
         if let Some((value, origin)) = value {
@@ -496,7 +526,7 @@ fn fields(found: &Metadata, given: &Given, today: NaiveDate, input: &Path) -> Ve
 
 /// The position of a key in a record, as FORMAT.md lists them.
 fn field_order(key: &str) -> usize {
-    const ORDER: [&str; 9] = [
+    const ORDER: [&str; 11] = [
         "title",
         "publisher",
         "kind",
@@ -506,6 +536,8 @@ fn field_order(key: &str) -> usize {
         "language",
         "url",
         "cite-by",
+        "message-id",
+        "part-of",
     ];
     ORDER.iter().position(|k| *k == key).unwrap_or(ORDER.len())
 }
@@ -612,6 +644,7 @@ mod tests {
             copy: true,
             record: "/p/sources/page.toml".into(),
             fields: fields(&found, &given, today, Path::new("page.html")),
+            attachments: Vec::new(),
             bytes: Vec::new(),
         };
         assert!(addition.missing().is_empty());
@@ -643,6 +676,7 @@ mod tests {
                 today,
                 Path::new("a.txt"),
             ),
+            attachments: Vec::new(),
             bytes: Vec::new(),
         };
         assert_eq!(addition.missing(), ["--kind", "--publisher"]);

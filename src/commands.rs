@@ -778,6 +778,9 @@ fn add(
                         field.key, field.value, field.origin
                     )?;
                 }
+                for attachment in &addition.attachments {
+                    writeln!(out, "  {:>9}  {attachment}", "attached")?;
+                }
             }
             Format::Json => {
                 let fields: Vec<serde_json::Value> = addition
@@ -791,6 +794,7 @@ fn add(
                 let object = serde_json::json!({
                     "type": "added", "source": addition.id, "file": file, "record": record,
                     "copied": addition.copy, "fields": fields,
+                    "attachments": addition.attachments,
                 });
                 writeln!(out, "{object}")?;
             }

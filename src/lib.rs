@@ -23,6 +23,8 @@
 //! - [`documents`]: the text of HTML and PDF sources.
 //! - [`metadata`]: what a document says about itself (title, publisher,
 //!   dates, language), for the records `clerk add` writes.
+//! - [`office`]: the text and metadata of Word and OpenDocument sources.
+//! - [`mail`]: the text, metadata and attachments of e-mail sources.
 //! - [`project`]: the project's folders and its dossier files.
 //! - [`fonts`]: the fonts a brief can use and the characters they cover.
 //! - [`locale`]: the fixed words of each language, built in or the
@@ -67,11 +69,13 @@ pub mod fonts;
 pub mod fresh;
 pub mod init;
 pub mod locale;
+pub mod mail;
 pub mod manifest;
 pub mod markdown;
 pub mod metadata;
 pub mod model;
 pub mod new;
+pub mod office;
 pub mod output;
 pub mod pin;
 pub mod project;

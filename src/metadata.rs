@@ -30,6 +30,8 @@ pub struct Metadata {
     /// How its passages are best cited (`paragraph-number` for a document
     /// that numbers its paragraphs).
     pub cite_by: Option<Read<String>>,
+    /// An e-mail's `Message-ID` (the record's `message-id`).
+    pub message_id: Option<Read<String>>,
 }
 
 /// Longest title offered, in characters: a first line longer than this is
@@ -272,6 +274,7 @@ pub fn html(page: &str) -> Metadata {
         ]),
         url: first([canonical, text("og:url")]),
         cite_by: None,
+        message_id: None,
     }
 }
 
@@ -362,6 +365,7 @@ fn pdf_metadata(bytes: &[u8]) -> Metadata {
         language: first([xmp.language, lang]),
         url: xmp.url,
         cite_by: None,
+        message_id: None,
     }
 }
 
@@ -424,6 +428,7 @@ fn xmp(xml: &str) -> Metadata {
             .filter(|i| i.starts_with("http://") || i.starts_with("https://"))
             .and_then(|i| read(i, from("dc:identifier"))),
         cite_by: None,
+        message_id: None,
     }
 }
 

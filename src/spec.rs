@@ -215,6 +215,14 @@ pub struct Record {
     #[serde(rename = "paragraph-label")]
     #[schemars(with = "Option<String>")]
     pub paragraph_label: Option<Spanned<String>>,
+    /// For an e-mail, its `Message-ID`, as `clerk add` reads it: `<id@host>`.
+    #[serde(rename = "message-id")]
+    #[schemars(with = "Option<String>")]
+    pub message_id: Option<Spanned<String>>,
+    /// The source this document came with: for an attachment, the id of the e-mail it was attached to.
+    #[serde(rename = "part-of")]
+    #[schemars(with = "Option<String>", pattern(ID_PATTERN))]
+    pub part_of: Option<Spanned<String>>,
 }
 
 /// The values of a record's `cite-by`.
@@ -544,6 +552,8 @@ const RECORD: &[Field] = &[
         false,
     ),
     field("paragraph-label", Expect::Text, false),
+    field("message-id", Expect::Text, false),
+    field("part-of", Expect::Text, false),
 ];
 
 const EVIDENCE: &[Field] = &[

@@ -173,6 +173,12 @@ pub enum Format {
     Html,
     /// A PDF: its text layer, page by page.
     Pdf,
+    /// A Word document (`.docx`): its text in reading order, notes last.
+    Docx,
+    /// An OpenDocument text (`.odt`): its text in reading order, notes last.
+    Odt,
+    /// An e-mail (`.eml`): its header block, then its body.
+    Eml,
 }
 
 /// An entry of the references: a source and its record.
@@ -351,6 +357,9 @@ fn reference(entry: &model::Reference, sources: &SourceIndex) -> Result<Referenc
             SourceFormat::Markdown => Format::Markdown,
             SourceFormat::Html => Format::Html,
             SourceFormat::Pdf => Format::Pdf,
+            SourceFormat::Docx => Format::Docx,
+            SourceFormat::Odt => Format::Odt,
+            SourceFormat::Eml => Format::Eml,
         },
         sha256: entry.sha256.clone(),
         cited: entry.cited,

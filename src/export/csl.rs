@@ -59,6 +59,17 @@ struct Custom {
 
 /// The CSL item type of a source: the closest CSL has to each kind.
 pub fn csl_type(reference: &Reference) -> &'static str {
+    // An e-mail is correspondence whoever sent it; a Word or OpenDocument
+    // file of no other kind is a paper circulated as it is.
+    match reference.format {
+        super::brief::Format::Eml => return "personal_communication",
+        super::brief::Format::Docx | super::brief::Format::Odt
+            if reference.kind == SourceKind::Other =>
+        {
+            return "report";
+        }
+        _ => {}
+    }
     match reference.kind {
         SourceKind::Press => "article-newspaper",
         SourceKind::Parliamentary => "legislation",

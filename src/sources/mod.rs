@@ -103,7 +103,12 @@ impl Source {
         let display = &content.display;
         match (content.format, locator.page) {
             (Some(SourceFormat::Pdf), Some(page)) => format!("{display} page {page}"),
-            (Some(SourceFormat::Html), _) => format!("{display} ¶{}", locator.paragraph),
+            (
+                Some(
+                    SourceFormat::Html | SourceFormat::Docx | SourceFormat::Odt | SourceFormat::Eml,
+                ),
+                _,
+            ) => format!("{display} ¶{}", locator.paragraph),
             _ => format!("{display} line {}, ¶{}", locator.line, locator.paragraph),
         }
     }
@@ -341,7 +346,7 @@ impl SourceIndex {
                 return;
             };
             let quotes = quotes.get(&source.id).unwrap_or(&none);
-            decode_source(source, bytes, quotes, keep_text);
+            decode_source(source, bytes, quotes, keep_text, project.max_source_size);
         });
     }
 
@@ -403,7 +408,13 @@ fn bytes_of(
     again
 }
 
-fn decode_source(source: &mut Source, bytes: Vec<u8>, quotes: &BTreeSet<String>, keep_text: bool) {
+fn decode_source(
+    source: &mut Source,
+    bytes: Vec<u8>,
+    quotes: &BTreeSet<String>,
+    keep_text: bool,
+    limit: u64,
+) {
     let by_number = source.citing().0 == crate::quote::CiteBy::ParagraphNumber;
     let undeclared_language = source.language().is_none();
     let Some(content) = source.content.as_mut() else {
@@ -413,7 +424,7 @@ fn decode_source(source: &mut Source, bytes: Vec<u8>, quotes: &BTreeSet<String>,
         return;
     };
     content.decoded = true;
-    let problem = match SourceText::decode(format, bytes) {
+    let problem = match SourceText::decode_within(format, bytes, limit) {
         Ok(mut text) => {
             if by_number {
                 text.number_paragraphs();

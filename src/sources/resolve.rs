@@ -226,7 +226,7 @@ fn format_of(canonical: &Path, display: &str) -> Result<SourceFormat, Box<Diagno
                 Rule::UnsupportedFormat,
                 format!("clerk cannot read source files with {shown} (`{display}`)"),
             )
-            .help(super::text::READABLE_FORMATS),
+            .help(SourceFormat::unreadable_help(&extension)),
         )
     })
 }

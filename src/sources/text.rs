@@ -61,7 +61,10 @@ pub struct LocatedMiss {
 }
 
 /// What clerk reads, as a help line.
-pub const READABLE_FORMATS: &str = "clerk reads `.txt` (UTF-8 text), `.md`/`.markdown` (Markdown), `.html`/`.htm` and `.pdf`: save or convert the document to one of these";
+pub const READABLE_FORMATS: &str = "clerk reads `.txt` (UTF-8 text), `.md`/`.markdown` (Markdown), `.html`/`.htm`, `.pdf`, `.docx` (Word), `.odt` (OpenDocument) and `.eml` (e-mail): save or convert the document to one of these";
+
+/// The help for an Outlook message, which clerk does not read.
+pub const OUTLOOK_MESSAGE: &str = "save the message as `.eml`: in Outlook, File > Save As > Save as type: \"Outlook Message Format\" is `.msg`, so choose a `.eml` type (new Outlook: File > Save as), or drag the message into a folder in Thunderbird, which saves `.eml` files";
 
 /// The kinds of source file clerk reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +77,12 @@ pub enum SourceFormat {
     Html,
     /// `.pdf`: the text layer, page by page.
     Pdf,
+    /// `.docx`: a Word document's text in reading order, notes last.
+    Docx,
+    /// `.odt`: an OpenDocument text's text in reading order, notes last.
+    Odt,
+    /// `.eml`: an e-mail's header block, then its body.
+    Eml,
 }
 
 impl SourceFormat {
@@ -84,7 +93,19 @@ impl SourceFormat {
             "md" | "markdown" => Some(SourceFormat::Markdown),
             "html" | "htm" => Some(SourceFormat::Html),
             "pdf" => Some(SourceFormat::Pdf),
+            "docx" => Some(SourceFormat::Docx),
+            "odt" => Some(SourceFormat::Odt),
+            "eml" => Some(SourceFormat::Eml),
             _ => None,
+        }
+    }
+
+    /// The help for a file of this (lower-case) extension that clerk
+    /// cannot read.
+    pub fn unreadable_help(extension: &str) -> &'static str {
+        match extension {
+            "msg" => OUTLOOK_MESSAGE,
+            _ => READABLE_FORMATS,
         }
     }
 }
@@ -232,6 +253,16 @@ impl SourceText {
 
     /// The text decoded from a source file's bytes, or the problem with it.
     pub fn decode(format: SourceFormat, bytes: Vec<u8>) -> Result<SourceText, Unreadable> {
+        Self::decode_within(format, bytes, crate::settings::MAX_SOURCE_SIZE)
+    }
+
+    /// [`SourceText::decode`], a package's parts unpacking to at most
+    /// `limit` bytes (the project's `--max-source-size`).
+    pub fn decode_within(
+        format: SourceFormat,
+        bytes: Vec<u8>,
+        limit: u64,
+    ) -> Result<SourceText, Unreadable> {
         let text = match format {
             SourceFormat::Text => {
                 let bom = bytes.starts_with("\u{feff}".as_bytes());
@@ -264,6 +295,9 @@ impl SourceText {
                 extracted.page_starts.get_or_insert_with(Vec::new);
                 SourceText::extracted(extracted)
             }
+            SourceFormat::Docx => SourceText::extracted(crate::office::docx(&bytes, limit).map_err(Unreadable::Office)?),
+            SourceFormat::Odt => SourceText::extracted(crate::office::odt(&bytes, limit).map_err(Unreadable::Office)?),
+            SourceFormat::Eml => SourceText::extracted(crate::mail::eml(&bytes).map_err(Unreadable::Mail)?),
         };
         let may_be_empty = matches!(format, SourceFormat::Text | SourceFormat::Markdown);
         if text.normalised.as_str().is_empty() && !may_be_empty {
@@ -344,6 +378,11 @@ pub enum Unreadable {
     Encoding(usize),
     /// A PDF that is encrypted or damaged.
     Pdf(crate::documents::PdfError),
+    /// A Word or OpenDocument file that is encrypted, damaged, of another
+    /// kind or too large unpacked.
+    Office(crate::office::OfficeError),
+    /// An e-mail that is no e-mail or beyond a limit.
+    Mail(crate::mail::MailError),
     /// An HTML page or PDF with no text.
     Empty(SourceFormat),
 }
@@ -367,6 +406,39 @@ impl Unreadable {
                 Rule::EmptyText,
                 format!("cannot read the text of `{display}` ({error})"),
                 "check the file opens in a PDF viewer; download it again if it does not".into(),
+            ),
+            Unreadable::Office(error @ crate::office::OfficeError::Encrypted) => (
+                Rule::EmptyText,
+                format!("cannot read the text of `{display}` ({error})"),
+                "open it with its password and save a copy without one (Word: File > Info > Protect Document > Encrypt with Password, clear the password; LibreOffice: File > Save As, untick \"Save with password\"), then pin that".into(),
+            ),
+            Unreadable::Office(error @ crate::office::OfficeError::OtherKind(_, extension)) => (
+                Rule::EmptyText,
+                format!("cannot read the text of `{display}` ({error})"),
+                match *extension {
+                    "docx" | "odt" => format!("rename it to `.{extension}`, the format it is in"),
+                    _ => format!("clerk reads text documents, not `.{extension}` files: save or export the part to quote as `.docx`, `.pdf` or `.txt`"),
+                },
+            ),
+            Unreadable::Office(error @ crate::office::OfficeError::TooLarge(_)) => (
+                Rule::EmptyText,
+                format!("cannot read the text of `{display}` ({error})"),
+                "if the document is genuine, raise the limit with `--max-source-size`, or save it as `.pdf` and pin that".into(),
+            ),
+            Unreadable::Office(error) => (
+                Rule::EmptyText,
+                format!("cannot read the text of `{display}` ({error})"),
+                "check the file opens in Word or LibreOffice; save it again from there if it does, or download it again".into(),
+            ),
+            Unreadable::Mail(error) => (
+                Rule::EmptyText,
+                format!("cannot read `{display}` as an e-mail ({error})"),
+                "save the message again from the mail program (as `.eml`), or quote it from a `.txt` copy".into(),
+            ),
+            Unreadable::Empty(SourceFormat::Docx | SourceFormat::Odt) => (
+                Rule::EmptyText,
+                format!("`{display}` has no text (its pages may be images)"),
+                "clerk does no OCR: save it as PDF, run OCR on it (for example `ocrmypdf in.pdf out.pdf`), then pin and quote the result".into(),
             ),
             Unreadable::Empty(SourceFormat::Pdf) => (
                 Rule::EmptyText,
