@@ -329,10 +329,12 @@ fn read_document(project: &Project, input: &Path) -> anyhow::Result<(Vec<u8>, Me
         .map_err(|error| Fatal::new(format!("cannot read `{shown}` ({error})")))?;
     // A document whose text cannot be quoted is no source: say so now,
     // not at the first `check`.
-    let text = SourceText::decode_within(format, bytes.clone(), project.max_source_size).map_err(|unreadable| {
-        let (_, message, help) = unreadable.explain(&shown);
-        Fatal::new(message).help(help)
-    })?;
+    let text = SourceText::decode_within(format, bytes.clone(), project.max_source_size).map_err(
+        |unreadable| {
+            let (_, message, help) = unreadable.explain(&shown);
+            Fatal::new(message).help(help)
+        },
+    )?;
     let found = match format {
         SourceFormat::Text => metadata::text(&text.raw),
         SourceFormat::Markdown => crate::markdown::metadata(&String::from_utf8_lossy(&bytes)),

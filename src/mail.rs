@@ -116,7 +116,10 @@ pub fn eml(bytes: &[u8]) -> Result<Extracted, MailError> {
     line("To", addresses(message.to()));
     line("Date", message.header_raw("Date").map(str::to_string));
     line("Subject", message.subject().map(str::to_string));
-    line("Message-ID", message.message_id().map(|id| format!("<{id}>")));
+    line(
+        "Message-ID",
+        message.message_id().map(|id| format!("<{id}>")),
+    );
     let mut text = header.join("\n");
     let body = body(&message);
     if !body.trim().is_empty() {
@@ -135,13 +138,10 @@ pub fn eml(bytes: &[u8]) -> Result<Extracted, MailError> {
 /// visible text; white space at line ends and runs of blank lines (which
 /// would make empty paragraphs) dropped.
 fn body(message: &mail_parser::Message<'_>) -> String {
-    let parts = |ids: &[u32]| -> Vec<&mail_parser::MessagePart<'_>> {
-        ids.iter()
-            .filter_map(|id| message.parts.get(*id as usize))
-            .collect()
-    };
-    let plain: Vec<Cow<'_, str>> = parts(&message.text_body)
-        .into_iter()
+    let plain: Vec<Cow<'_, str>> = message
+        .text_body
+        .iter()
+        .filter_map(|id| message.parts.get(*id as usize))
         .filter_map(|part| match &part.body {
             PartType::Text(text) => Some(Cow::Borrowed(text.as_ref())),
             _ => None,
@@ -150,8 +150,10 @@ fn body(message: &mail_parser::Message<'_>) -> String {
     let texts: Vec<String> = if !plain.is_empty() {
         plain.iter().map(|t| t.replace("\r\n", "\n")).collect()
     } else {
-        parts(&message.html_body)
-            .into_iter()
+        message
+            .html_body
+            .iter()
+            .filter_map(|id| message.parts.get(*id as usize))
             .filter_map(|part| match &part.body {
                 PartType::Html(html) => Some(crate::documents::html(html).text),
                 _ => None,
@@ -247,7 +249,9 @@ pub fn metadata(bytes: &[u8]) -> Metadata {
         _ => None,
     };
     Metadata {
-        title: message.subject().and_then(|s| read(s.to_string(), "Subject")),
+        title: message
+            .subject()
+            .and_then(|s| read(s.to_string(), "Subject")),
         author: author.and_then(|a| read(a, "From")),
         published: message.date().and_then(|d| {
             Some(Read {
@@ -299,7 +303,10 @@ The Minister d=E9nies the claim.\r\n\
             "From: Renée Dupré <press@example.gov>\nTo: desk@example.org\nDate: Tue, 4 Mar 2025 09:15:00 +1100\nSubject: Statement on the harbour contract\nMessage-ID: <abc.123@example.gov>\n\nThe Minister dénies the claim.\n\n> Did the Minister meet the tenderer?\n> Yes or no."
         );
         let found = metadata(MESSAGE.as_bytes());
-        assert_eq!(found.title.unwrap().value, "Statement on the harbour contract");
+        assert_eq!(
+            found.title.unwrap().value,
+            "Statement on the harbour contract"
+        );
         assert_eq!(found.author.unwrap().value, "Renée Dupré");
         assert_eq!(found.published.unwrap().value.to_string(), "2025-03-04");
         assert_eq!(found.language.unwrap().value, "en-AU");
@@ -333,7 +340,10 @@ The Minister d=E9nies the claim.\r\n\
         }
         many.push_str("--b--\n");
         let error = eml(many.as_bytes()).unwrap_err();
-        assert!(error.to_string().starts_with("it has 10001 MIME parts"), "{error}");
+        assert!(
+            error.to_string().starts_with("it has 10001 MIME parts"),
+            "{error}"
+        );
     }
 
     #[test]

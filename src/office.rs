@@ -168,8 +168,9 @@ pub(crate) fn parse<'t>(name: &str, text: &'t str) -> Result<roxmltree::Document
         allow_dtd: false,
         ..roxmltree::ParsingOptions::default()
     };
-    let document = roxmltree::Document::parse_with_options(text, options)
-        .map_err(|error| OfficeError::Damaged(format!("`{name}` is not well-formed XML: {error}")))?;
+    let document = roxmltree::Document::parse_with_options(text, options).map_err(|error| {
+        OfficeError::Damaged(format!("`{name}` is not well-formed XML: {error}"))
+    })?;
     // Walks recurse along the nesting: refuse what would exhaust the
     // stack. Depth is counted once, without recursion.
     let mut depth = vec![0usize; document.descendants().count() + 1];
@@ -283,12 +284,11 @@ pub(crate) fn dublin_core(
                 found.language = crate::metadata::parse_language(&folded).and_then(read);
             }
             "published" if found.published.is_none() => {
-                found.published = crate::metadata::parse_date(&folded).map(|value| {
-                    crate::metadata::Read {
+                found.published =
+                    crate::metadata::parse_date(&folded).map(|value| crate::metadata::Read {
                         value,
                         from: format!("{part} {}", prefixed(document, local)),
-                    }
-                });
+                    });
             }
             _ => {}
         }
@@ -401,6 +401,9 @@ mod tests {
         assert_eq!(layout.numbers, [(0, "1".into()), (17, "(a)".into())]);
         let (range, mark) = &layout.notes[0];
         assert_eq!(mark, "3");
-        assert_eq!(&layout.text[range.clone()], "3 A note.\n\nIts second paragraph.");
+        assert_eq!(
+            &layout.text[range.clone()],
+            "3 A note.\n\nIts second paragraph."
+        );
     }
 }

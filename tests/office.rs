@@ -175,8 +175,16 @@ Message-ID: <god73pukywwznfyym7tym6m5k6fn3u7hwzj5gwhrxytt7oinfv@pokb4aos7pp6>"
         text.contains("> Generally at most 1 blank line is the standard style for DT schema\n"),
         "{text}"
     );
-    assert!(text.contains("\n>\n> Signed-off-by: Rob Herring (Arm) <robh@kernel.org>\n"), "{text}");
-    assert!(text.ends_with("Acked-by: Sebastian Reichel <sebastian.reichel@collabora.com>\n\n-- Sebastian"), "{text}");
+    assert!(
+        text.contains("\n>\n> Signed-off-by: Rob Herring (Arm) <robh@kernel.org>\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "Acked-by: Sebastian Reichel <sebastian.reichel@collabora.com>\n\n-- Sebastian"
+        ),
+        "{text}"
+    );
 
     // The header block is quoted, pinned and cited in the brief.
     project.run(&["pin", "harbour"]);
@@ -193,7 +201,10 @@ Message-ID: <god73pukywwznfyym7tym6m5k6fn3u7hwzj5gwhrxytt7oinfv@pokb4aos7pp6>"
     assert_eq!(status, 0, "{stderr}");
     assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
     let pdf = pdf_text(&std::fs::read(project.path("output/harbour.pdf")).unwrap());
-    assert!(pdf.contains("Re: [PATCH] dt-bindings: Remove extra blank lines"), "{pdf}");
+    assert!(
+        pdf.contains("Re: [PATCH] dt-bindings: Remove extra blank lines"),
+        "{pdf}"
+    );
     assert!(pdf.contains("advertised. [1, ¶"), "{pdf}");
 }
 
@@ -222,8 +233,10 @@ fn a_word_document_gives_its_record() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("     author  Committee Secretariat  (read from docProps/core.xml dc:creator)\n")
-            && stdout.contains("  published  2025-02-14  (read from docProps/core.xml dcterms:created)\n")
+        stdout.contains(
+            "     author  Committee Secretariat  (read from docProps/core.xml dc:creator)\n"
+        ) && stdout
+            .contains("  published  2025-02-14  (read from docProps/core.xml dcterms:created)\n")
             && stdout.contains("   language  en-AU  (read from docProps/core.xml dc:language)\n"),
         "{stdout}"
     );
@@ -296,7 +309,9 @@ fn words(text: &str) -> Vec<String> {
 
 #[test]
 fn the_text_matches_pandocs_reading_word_for_word() {
-    let pandoc = std::process::Command::new("pandoc").arg("--version").output();
+    let pandoc = std::process::Command::new("pandoc")
+        .arg("--version")
+        .output();
     if pandoc.is_err() {
         if std::env::var_os("CI").is_some() {
             panic!("pandoc is not installed: the comparison cannot run under CI");
@@ -338,7 +353,14 @@ fn package(parts: &[(&str, &[u8])]) -> Vec<u8> {
 fn add(project: &Project, name: &str, bytes: &[u8], extra: &[&str]) -> (i32, String) {
     project.write(&format!("inbox/{name}"), bytes);
     let path = project.path(&format!("inbox/{name}"));
-    let mut args = vec!["add", path.to_str().unwrap(), "--kind", "other", "--publisher", "P"];
+    let mut args = vec![
+        "add",
+        path.to_str().unwrap(),
+        "--kind",
+        "other",
+        "--publisher",
+        "P",
+    ];
     args.extend_from_slice(extra);
     let (status, _, stderr) = project.run(&args);
     (status, stderr)
@@ -351,7 +373,10 @@ fn hostile_office_files_are_refused_clearly() {
     let project = office();
     // A zip bomb: 200 MiB of zeros packed into some hundred kilobytes.
     let zeros = vec![0u8; 200 * 1024 * 1024];
-    let bomb = package(&[("word/document.xml", DOCUMENT.as_bytes()), ("word/styles.xml", &zeros)]);
+    let bomb = package(&[
+        ("word/document.xml", DOCUMENT.as_bytes()),
+        ("word/styles.xml", &zeros),
+    ]);
     drop(zeros);
     let (status, stderr) = add(&project, "bomb.docx", &bomb, &[]);
     assert_eq!(status, 2);
@@ -381,10 +406,17 @@ fn hostile_office_files_are_refused_clearly() {
         "<w:sdt>".repeat(100_000),
         "</w:sdt>".repeat(100_000)
     );
-    let (status, stderr) = add(&project, "deep.docx", &package(&[("word/document.xml", deep.as_bytes())]), &[]);
+    let (status, stderr) = add(
+        &project,
+        "deep.docx",
+        &package(&[("word/document.xml", deep.as_bytes())]),
+        &[],
+    );
     assert_eq!(status, 2);
     assert!(
-        stderr.contains("(the file is damaged (`word/document.xml` nests elements more than 200 deep))"),
+        stderr.contains(
+            "(the file is damaged (`word/document.xml` nests elements more than 200 deep))"
+        ),
         "{stderr}"
     );
     // A spreadsheet named .docx.
@@ -403,7 +435,10 @@ fn hostile_office_files_are_refused_clearly() {
     let whole = package(&[("word/document.xml", DOCUMENT.as_bytes())]);
     let (status, stderr) = add(&project, "cut.docx", &whole[..whole.len() / 2], &[]);
     assert_eq!(status, 2);
-    assert!(stderr.contains("(the file is damaged (not a zip package, or a truncated one"), "{stderr}");
+    assert!(
+        stderr.contains("(the file is damaged (not a zip package, or a truncated one"),
+        "{stderr}"
+    );
     // A password-protected Word file: an OLE compound file holding the
     // encrypted package and its `EncryptionInfo`.
     let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -419,7 +454,10 @@ fn hostile_office_files_are_refused_clearly() {
     // An Outlook message.
     let (status, stderr) = add(&project, "statement.msg", &encrypted, &[]);
     assert_eq!(status, 2);
-    assert!(stderr.contains("help: save the message as `.eml`"), "{stderr}");
+    assert!(
+        stderr.contains("help: save the message as `.eml`"),
+        "{stderr}"
+    );
 }
 
 fn zip_packed_size(bytes: &[u8], name: &str) -> u64 {
@@ -430,7 +468,9 @@ fn zip_packed_size(bytes: &[u8], name: &str) -> u64 {
 #[test]
 fn hostile_emails_are_refused_clearly() {
     let project = office();
-    let mut many = String::from("From: a@example.org\nSubject: parts\nContent-Type: multipart/mixed; boundary=b\n\n");
+    let mut many = String::from(
+        "From: a@example.org\nSubject: parts\nContent-Type: multipart/mixed; boundary=b\n\n",
+    );
     for i in 0..10_000 {
         many.push_str(&format!("--b\nContent-Type: text/plain\n\npart {i}\n"));
     }

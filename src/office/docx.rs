@@ -457,7 +457,7 @@ impl Numbering {
                 let format = if definition.legal {
                     "decimal"
                 } else {
-                    &levels[referenced].format
+                    levels[referenced].format.as_str()
                 };
                 shown.push_str(&format_number(value, format));
             } else {
@@ -490,8 +490,8 @@ impl Walker {
         for child in node.children().filter(Node::is_element) {
             match child.local() {
                 "p" => self.paragraph(child, layout),
-                "sectPr" | "tblPr" | "tblGrid" | "trPr" | "tcPr" | "sdtPr" | "sdtEndPr"
-                | "del" | "moveFrom" | "Fallback" => {}
+                "sectPr" | "tblPr" | "tblGrid" | "trPr" | "tcPr" | "sdtPr" | "sdtEndPr" | "del"
+                | "moveFrom" | "Fallback" => {}
                 _ => self.blocks(child, layout),
             }
         }
@@ -536,9 +536,9 @@ impl Walker {
             for (id, defined) in self.styles.chain(style) {
                 if let Some(found) = &defined.num_id {
                     num_id = Some(found.clone());
-                    level = level.or(defined.level).or_else(|| {
-                        self.numbering.level_of_style(found, id)
-                    });
+                    level = level
+                        .or(defined.level)
+                        .or_else(|| self.numbering.level_of_style(found, id));
                     break;
                 }
             }
@@ -549,7 +549,12 @@ impl Walker {
 
     /// Inline content: runs and what holds them. Text boxes found are
     /// kept for after the paragraph.
-    fn inline<'a, 'i>(&mut self, node: Node<'a, 'i>, text: &mut String, boxes: &mut Vec<Node<'a, 'i>>) {
+    fn inline<'a, 'i>(
+        &mut self,
+        node: Node<'a, 'i>,
+        text: &mut String,
+        boxes: &mut Vec<Node<'a, 'i>>,
+    ) {
         for child in node.children().filter(Node::is_element) {
             let shown = self.fields.iter().all(|result| *result);
             match child.local() {
@@ -594,4 +599,92 @@ fn hidden(run: Node<'_, '_>) -> bool {
     run.child("rPr")
         .and_then(|p| p.child("vanish"))
         .is_some_and(|v| !matches!(v.attr("val"), Some("0" | "false" | "off")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    const W: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+
+    fn package(parts: &[(&str, String)]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, text) in parts {
+            zip.start_file(*name, options).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn paragraph(num: Option<(u32, u32)>, runs: &str) -> String {
+        let numbering = num.map_or(String::new(), |(id, level)| {
+            format!("<w:pPr><w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"{id}\"/></w:numPr></w:pPr>")
+        });
+        format!("<w:p>{numbering}{runs}</w:p>")
+    }
+
+    fn run(text: &str) -> String {
+        format!("<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r>")
+    }
+
+    #[test]
+    fn numbers_fields_hidden_text_and_text_boxes() {
+        let numbering = format!(
+            "<w:numbering {W}><w:abstractNum w:abstractNumId=\"0\">\
+             <w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"upperRoman\"/><w:lvlText w:val=\"%1.\"/></w:lvl>\
+             <w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"lowerRoman\"/><w:lvlText w:val=\"%1.%2\"/><w:isLgl/></w:lvl>\
+             <w:lvl w:ilvl=\"2\"><w:start w:val=\"1\"/><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"•\"/></w:lvl>\
+             </w:abstractNum>\
+             <w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num>\
+             <w:num w:numId=\"2\"><w:abstractNumId w:val=\"0\"/><w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"4\"/></w:lvlOverride></w:num>\
+             </w:numbering>"
+        );
+        let body = [
+            paragraph(Some((1, 0)), &run("First")),
+            paragraph(Some((1, 1)), &run("Under first")),
+            paragraph(Some((1, 1)), &run("Again")),
+            paragraph(Some((1, 2)), &run("A bullet")),
+            paragraph(Some((1, 0)), &run("Second")),
+            paragraph(Some((2, 0)), &run("Restarted at four")),
+            paragraph(
+                None,
+                &format!(
+                    "{}<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> DATE </w:instrText></w:r>\
+                     <w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>{}<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>\
+                     <w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden</w:t></w:r>{}",
+                    run("Dated "),
+                    run("3 March 2024"),
+                    run(".")
+                ),
+            ),
+            paragraph(
+                None,
+                &format!(
+                    "{}<w:r><w:drawing><w:txbxContent><w:p>{}</w:p></w:txbxContent></w:drawing></w:r>",
+                    run("Anchor"),
+                    run("In the box")
+                ),
+            ),
+        ]
+        .concat();
+        let document = format!("<w:document {W}><w:body>{body}<w:sectPr/></w:body></w:document>");
+        let rels = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+            <Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/>\
+            </Relationships>";
+        let bytes = package(&[
+            ("word/document.xml", document),
+            ("word/numbering.xml", numbering),
+            ("word/_rels/document.xml.rels", rels.to_string()),
+        ]);
+        let extracted = docx(&bytes, 1 << 20).unwrap();
+        assert_eq!(
+            extracted.text,
+            "I. First\n\n1.1 Under first\n\n1.2 Again\n\nA bullet\n\nII. Second\n\nIV. Restarted at four\n\nDated 3 March 2024.\n\nAnchor\n\nIn the box"
+        );
+        let numbers: Vec<&str> = extracted.numbers.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(numbers, ["I", "1.1", "1.2", "II", "IV"]);
+    }
 }

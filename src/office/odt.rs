@@ -88,16 +88,23 @@ fn read(bytes: &[u8], limit: u64) -> Result<(Layout, Walker), OfficeError> {
     }
     let mime = package.part("mimetype")?.unwrap_or_default();
     let mime = mime.trim();
-    if !mime.is_empty() && mime != TEXT_MIME && !mime.starts_with("application/vnd.oasis.opendocument.text-") {
+    if !mime.is_empty()
+        && mime != TEXT_MIME
+        && !mime.starts_with("application/vnd.oasis.opendocument.text-")
+    {
         return Err(match mime {
-            m if m.contains("spreadsheet") => OfficeError::OtherKind("an OpenDocument spreadsheet", "ods"),
-            m if m.contains("presentation") => OfficeError::OtherKind("an OpenDocument presentation", "odp"),
+            m if m.contains("spreadsheet") => {
+                OfficeError::OtherKind("an OpenDocument spreadsheet", "ods")
+            }
+            m if m.contains("presentation") => {
+                OfficeError::OtherKind("an OpenDocument presentation", "odp")
+            }
             _ => OfficeError::Damaged(format!("its type is `{mime}`, not a text document")),
         });
     }
-    let content = package
-        .xml("content.xml")?
-        .ok_or_else(|| OfficeError::Damaged("it has no `content.xml`: it is no OpenDocument".into()))?;
+    let content = package.xml("content.xml")?.ok_or_else(|| {
+        OfficeError::Damaged("it has no `content.xml`: it is no OpenDocument".into())
+    })?;
     let styles_text = package.xml("styles.xml")?;
     let content = parse("content.xml", &content)?;
     let mut walker = Walker::default();
@@ -204,7 +211,12 @@ fn shown(levels: &[LevelStyle], counters: &[u32; 10], level: usize) -> Option<St
             format_number(value, if format.is_empty() { "1" } else { format })
         })
         .collect();
-    Some(format!("{}{}{}", style.prefix, parts.join("."), style.suffix))
+    Some(format!(
+        "{}{}{}",
+        style.prefix,
+        parts.join("."),
+        style.suffix
+    ))
 }
 
 impl Walker {
@@ -271,7 +283,12 @@ impl Walker {
                     .map(str::to_string)
                     .or_else(|| {
                         (attr(node, "continue-numbering") == Some("true"))
-                            .then(|| style.as_ref().and_then(|s| self.last_of_style.get(s)).cloned())
+                            .then(|| {
+                                style
+                                    .as_ref()
+                                    .and_then(|s| self.last_of_style.get(s))
+                                    .cloned()
+                            })
                             .flatten()
                     });
                 let id = continued.unwrap_or_else(|| {
@@ -330,7 +347,12 @@ impl Walker {
 
     /// A paragraph or heading; `listed` holds its list number when it is
     /// in a list (then its heading level does not number it).
-    fn paragraph(&mut self, node: Node<'_, '_>, layout: &mut Layout, listed: Option<Option<String>>) {
+    fn paragraph(
+        &mut self,
+        node: Node<'_, '_>,
+        layout: &mut Layout,
+        listed: Option<Option<String>>,
+    ) {
         let mut text = String::new();
         let mut boxes = Vec::new();
         let mut number = None;
@@ -406,7 +428,9 @@ impl Walker {
             }
             match local(&child) {
                 "s" => {
-                    let count = attr(child, "c").and_then(|c| c.parse().ok()).unwrap_or(1usize);
+                    let count = attr(child, "c")
+                        .and_then(|c| c.parse().ok())
+                        .unwrap_or(1usize);
                     text.extend(std::iter::repeat_n(' ', count.min(1000)));
                 }
                 "tab" => text.push('\t'),

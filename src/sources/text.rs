@@ -295,9 +295,15 @@ impl SourceText {
                 extracted.page_starts.get_or_insert_with(Vec::new);
                 SourceText::extracted(extracted)
             }
-            SourceFormat::Docx => SourceText::extracted(crate::office::docx(&bytes, limit).map_err(Unreadable::Office)?),
-            SourceFormat::Odt => SourceText::extracted(crate::office::odt(&bytes, limit).map_err(Unreadable::Office)?),
-            SourceFormat::Eml => SourceText::extracted(crate::mail::eml(&bytes).map_err(Unreadable::Mail)?),
+            SourceFormat::Docx => SourceText::extracted(
+                crate::office::docx(&bytes, limit).map_err(Unreadable::Office)?,
+            ),
+            SourceFormat::Odt => SourceText::extracted(
+                crate::office::odt(&bytes, limit).map_err(Unreadable::Office)?,
+            ),
+            SourceFormat::Eml => {
+                SourceText::extracted(crate::mail::eml(&bytes).map_err(Unreadable::Mail)?)
+            }
         };
         let may_be_empty = matches!(format, SourceFormat::Text | SourceFormat::Markdown);
         if text.normalised.as_str().is_empty() && !may_be_empty {
