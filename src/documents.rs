@@ -17,6 +17,13 @@ pub struct Extracted {
     pub text: String,
     /// Byte offsets in `text` where each page starts (PDF only).
     pub page_starts: Option<Vec<usize>>,
+    /// Paragraphs the document numbers itself (a Word file's list and
+    /// heading numbers): the byte offset in `text` where each starts, and
+    /// its number as the document shows it ("9.1", "(a)").
+    pub numbers: Vec<(usize, String)>,
+    /// Footnote and endnote text: its byte range in `text` and the note's
+    /// mark ("12").
+    pub notes: Vec<(std::ops::Range<usize>, String)>,
 }
 
 /// Elements whose content a reader does not see as the page's text.
@@ -87,6 +94,8 @@ pub fn html(source: &str) -> Extracted {
     Extracted {
         text: out.paragraphs.join("\n\n"),
         page_starts: None,
+        numbers: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -210,6 +219,8 @@ pub fn pdf(bytes: &[u8]) -> Result<Extracted, PdfError> {
     Ok(Extracted {
         text,
         page_starts: Some(page_starts),
+        numbers: Vec::new(),
+        notes: Vec::new(),
     })
 }
 
