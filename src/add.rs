@@ -727,13 +727,16 @@ pub fn plan_update(
     let record = project.root.join(&shown_record);
     let text = fs::read_to_string(&record)
         .map_err(|error| Fatal::new(format!("cannot read `{shown_record}` ({error})")))?;
-    let mut document: toml_edit::DocumentMut = text.parse().map_err(|error: toml_edit::TomlError| {
-        Fatal::new(format!(
-            "cannot update `{shown_record}`: it is not valid TOML ({})",
-            error.message().trim()
-        ))
-        .help(format!("correct it by hand first: `clerk check` shows where (`{shown_record}`)"))
-    })?;
+    let mut document: toml_edit::DocumentMut =
+        text.parse().map_err(|error: toml_edit::TomlError| {
+            Fatal::new(format!(
+                "cannot update `{shown_record}`: it is not valid TOML ({})",
+                error.message().trim()
+            ))
+            .help(format!(
+                "correct it by hand first: `clerk check` shows where (`{shown_record}`)"
+            ))
+        })?;
     let file = record_file(project, &document, &record, &shown_record)?;
     let shown = project.display(&file);
     check_given(project, std::slice::from_ref(&file), given)?;
@@ -885,7 +888,10 @@ fn set_value(document: &mut toml_edit::DocumentMut, field: &Field) -> anyhow::Re
         .toml
         .parse()
         .map_err(|_| anyhow::anyhow!("`{}` is no TOML value", field.toml))?;
-    match document.get_mut(field.key).and_then(toml_edit::Item::as_value_mut) {
+    match document
+        .get_mut(field.key)
+        .and_then(toml_edit::Item::as_value_mut)
+    {
         Some(old) => {
             *value.decor_mut() = old.decor().clone();
             *old = value;

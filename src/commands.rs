@@ -856,8 +856,10 @@ fn update_record(
             let kept: Vec<serde_json::Value> = update
                 .kept
                 .iter()
-                .map(|k| serde_json::json!({"key": k.key, "value": k.value,
-                    "document": k.document.value, "from": k.document.origin.to_string()}))
+                .map(|k| {
+                    serde_json::json!({"key": k.key, "value": k.value,
+                    "document": k.document.value, "from": k.document.origin.to_string()})
+                })
                 .collect();
             printer.record(serde_json::json!({
                 "type": "updated", "source": id, "record": record, "file": file,

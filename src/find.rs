@@ -177,7 +177,7 @@ pub fn find(source: &Source, text: &SourceText, words: &str, limit: usize) -> Ve
         let Some(quote) = quotable(text, &raw, document, &cut) else {
             continue;
         };
-        let locator = text.lines.locate(raw.start);
+        let locator = text.lines.locate_range(raw.clone());
         passages.push(Passage {
             closeness,
             at: source.describe(&locator),
@@ -238,12 +238,12 @@ fn hits(
         if found.iter().any(|(_, h)| overlaps(h, sentence)) {
             continue;
         }
-        let words = Folded::new(&text[sentence.clone()]);
+        let folded = Folded::new(&text[sentence.clone()]);
         let at: Vec<Range<usize>> = tokens
             .iter()
             .filter_map(|token| {
-                let start = word_start(words.as_str(), token)?;
-                let range = words.original_range(start..start + token.len());
+                let start = word_start(folded.as_str(), token)?;
+                let range = folded.original_range(start..start + token.len());
                 Some(sentence.start + range.start..sentence.start + range.end)
             })
             .collect();
@@ -422,7 +422,8 @@ fn cut(raw: &str, passage: Range<usize>, hit: &Range<usize>) -> Cut {
             after: false,
         };
     }
-    let hit = hit.start.clamp(passage.start, passage.end)..hit.end.clamp(passage.start, passage.end);
+    let hit =
+        hit.start.clamp(passage.start, passage.end)..hit.end.clamp(passage.start, passage.end);
     // Clauses between `;` and `:` first, as they keep whole propositions;
     // then between commas too.
     let around = |marks: &[char]| {
@@ -766,12 +767,18 @@ mod tests {
         // Short enough: offered whole, however many clauses.
         let short = format!("{}.", clauses[..4].join(", "));
         let hit = short.find("clause 2").unwrap();
-        assert_eq!(cut(&short, 0..short.len(), &(hit..hit + 8)).range, 0..short.len());
+        assert_eq!(
+            cut(&short, 0..short.len(), &(hit..hit + 8)).range,
+            0..short.len()
+        );
         let hit = raw.find("clause 6").unwrap();
         let found = cut(&raw, passage.clone(), &(hit..hit + 8));
         let text = &raw[found.range.clone()];
         assert!(found.before && found.after, "{found:?}");
-        assert!(text.starts_with("clause 5 ") || text.starts_with("clause 6 "), "{text}");
+        assert!(
+            text.starts_with("clause 5 ") || text.starts_with("clause 6 "),
+            "{text}"
+        );
         assert!(text.ends_with("word") && !text.ends_with(" ;"), "{text}");
         assert!(text.len() <= MAX_CLAUSES, "{text}");
         // The last clause keeps the sentence's end.

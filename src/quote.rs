@@ -1010,7 +1010,8 @@ mod tests {
         let folded = Folded::new(text);
         assert_eq!(
             folded.as_str(),
-            "les boites noires d’izmir, ete οδοσ οδοσ 한국".replace("한국", "\u{1112}\u{1161}\u{11ab}\u{1100}\u{116e}\u{11a8}")
+            "les boites noires d’izmir, ete οδοσ οδοσ 한국"
+                .replace("한국", "\u{1112}\u{1161}\u{11ab}\u{1100}\u{116e}\u{11a8}")
         );
         let at = folded.as_str().find("boites noires").unwrap();
         let range = folded.original_range(at..at + "boites noires".len());
@@ -1018,9 +1019,15 @@ mod tests {
         let at = folded.as_str().find("izmir").unwrap();
         assert_eq!(&text[folded.original_range(at..at + 5)], "İzmir");
         let at = folded.as_str().find("ete").unwrap();
-        assert_eq!(&text[folded.original_range(at..at + 3)], "e\u{301}te\u{301}");
+        assert_eq!(
+            &text[folded.original_range(at..at + 3)],
+            "e\u{301}te\u{301}"
+        );
         let at = folded.as_str().find('\u{1100}').unwrap();
-        assert_eq!(&text[folded.original_range(at..folded.as_str().len())], "국");
+        assert_eq!(
+            &text[folded.original_range(at..folded.as_str().len())],
+            "국"
+        );
     }
 
     #[test]

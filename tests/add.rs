@@ -371,7 +371,7 @@ fn bad_files_exit_2_and_write_nothing() {
         ),
         (
             &["inbox/report.docx"],
-            "error: clerk cannot read source files with `.docx` (`inbox/report.docx`)\nhelp: clerk reads `.txt` and `.md` (UTF-8 text), `.html`/`.htm` and `.pdf`: save or convert the document to one of these\n",
+            "error: clerk cannot read source files with `.docx` (`inbox/report.docx`)\nhelp: clerk reads `.txt` (UTF-8 text), `.md`/`.markdown` (Markdown), `.html`/`.htm` and `.pdf`: save or convert the document to one of these\n",
         ),
         (
             &["inbox/latin1.txt"],
@@ -545,7 +545,14 @@ fn adding_a_file_again_points_to_the_update_that_corrects_its_record() {
         "Ministry note\n\nThe contract was reviewed.\n",
     )
     .unwrap();
-    let first = ["add", "inbox/note.txt", "--kind", "press", "--publisher", "Ministry"];
+    let first = [
+        "add",
+        "inbox/note.txt",
+        "--kind",
+        "press",
+        "--publisher",
+        "Ministry",
+    ];
     let (status, _, stderr) = clerk_in(&root, &first);
     assert_eq!(status, 0, "{stderr}");
     let record = std::fs::read_to_string(root.join("sources/note.toml")).unwrap();
@@ -714,19 +721,11 @@ fn update_fills_what_the_document_says_and_keeps_what_the_record_says() {
     );
     assert_eq!(
         project.read("sources/page.toml"),
-        format!(
-            "{record}author = \"Jane Roe\"\nurl = \"https://example.org/port-audit\"\n"
-        )
+        format!("{record}author = \"Jane Roe\"\nurl = \"https://example.org/port-audit\"\n")
     );
     // JSON, for editors.
     let (status, stdout, stderr) = project.run(&[
-        "--format",
-        "json",
-        "add",
-        "--update",
-        "page",
-        "--author",
-        "J. Roe",
+        "--format", "json", "add", "--update", "page", "--author", "J. Roe",
     ]);
     assert_eq!(status, 0, "{stderr}");
     assert_eq!(stderr, "");
@@ -747,7 +746,10 @@ fn update_says_when_the_source_changed_since_it_was_pinned() {
     let (status, stdout, stderr) =
         project.run(&["add", "--update", "alpha", "--author", "B. Writer"]);
     assert_eq!(status, 0, "{stderr}");
-    assert!(stdout.contains("author: \"A. Writer\" -> \"B. Writer\""), "{stdout}");
+    assert!(
+        stdout.contains("author: \"A. Writer\" -> \"B. Writer\""),
+        "{stdout}"
+    );
     assert_eq!(
         stderr,
         "`sources/press/alpha.txt` has changed since dossier `harbour` pinned it: `clerk pin harbour` repins it\n"
@@ -785,7 +787,11 @@ fn update_refuses_an_unknown_id_and_bad_values_as_add_does() {
             project.run(&[&["add", "--update", "alpha"][..], bad].concat());
         let (add_status, _, add_stderr) = add(
             &project,
-            &[&["inbox/new.txt", "--kind", "other", "--publisher", "P"][..], bad].concat(),
+            &[
+                &["inbox/new.txt", "--kind", "other", "--publisher", "P"][..],
+                bad,
+            ]
+            .concat(),
         );
         assert_eq!(update_status, 2, "{bad:?}");
         assert_eq!(add_status, 2, "{bad:?}");

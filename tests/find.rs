@@ -340,8 +340,10 @@ fn words_typed_without_accents_find_the_passages_that_have_them() {
 #[test]
 fn a_long_sentence_is_offered_as_whole_clauses_with_elisions() {
     let project = Project::fixture("french");
-    let (status, stdout, stderr) =
-        find(&project, &["decision", "contraires", "à", "la", "Constitution"]);
+    let (status, stdout, stderr) = find(
+        &project,
+        &["decision", "contraires", "à", "la", "Constitution"],
+    );
     assert_eq!(status, 0, "{stderr}");
     assert_eq!(
         stdout,
@@ -356,7 +358,8 @@ fn a_long_sentence_is_offered_as_whole_clauses_with_elisions() {
     assert_eq!(status, 0);
     let block = first_block(&stdout);
     assert!(
-        block.contains("quote = \"[…] ") && block.ends_with("de l'article 62 de la Constitution.\"\n"),
+        block.contains("quote = \"[…] ")
+            && block.ends_with("de l'article 62 de la Constitution.\"\n"),
         "{block}"
     );
     assert_pasted_french_block_checks(&project, &block);
