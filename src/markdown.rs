@@ -21,12 +21,10 @@ pub struct Rendered {
     /// Blocks separated by blank lines; a block's lines are the source
     /// lines it spans (soft line breaks kept).
     pub text: String,
-    /// For each line of `text`, the 1-based line of the file it comes from.
+    /// For each line of `text`, the 1-based line of the file it comes from
+    /// (a blank line between blocks: the blank line of the file between
+    /// them, if there is one).
     pub source_lines: Vec<usize>,
-    /// Where ordered list items start in `text`, with their numbers as
-    /// shown ("78"): a decision written in Markdown numbers its paragraphs
-    /// this way.
-    pub numbers: Vec<(usize, String)>,
 }
 
 /// The kinds of front matter clerk recognises.
@@ -145,10 +143,12 @@ pub fn render(source: &str) -> Rendered {
         .collect();
     let line_of = |at: usize| line_starts.partition_point(|&s| s <= at).max(1);
     let mut out = Writer::default();
+    // No smart punctuation: the text keeps the file's own quotation marks
+    // and dashes, so a passage copied from the file reads the same (quote
+    // matching folds them anyway).
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_DEFINITION_LIST;
     let mut lists: Vec<Option<u64>> = Vec::new();
     // Reference links whose definition is missing are shown as the reader
@@ -176,9 +176,12 @@ pub fn render(source: &str) -> Rendered {
             }
             Event::Start(Tag::Item) => {
                 out.end_block();
+                // An ordered item keeps its number, as a reader sees it
+                // (a decision written in Markdown numbers its paragraphs
+                // so).
                 if let Some(Some(number)) = lists.last_mut() {
-                    out.number(number.to_string(), line);
                     out.push(&format!("{number}. "), line);
+                    out.item_marker = true;
                     *number += 1;
                 }
             }
@@ -240,29 +243,27 @@ pub fn render(source: &str) -> Rendered {
 struct Writer {
     text: String,
     source_lines: Vec<usize>,
-    numbers: Vec<(usize, String)>,
     /// The block being written: its lines, each with its file line.
     block: Vec<(String, usize)>,
-    pending_number: Option<String>,
+    /// Whether the block holds only an ordered item's number so far.
+    item_marker: bool,
 }
 
 impl Writer {
     fn start_block(&mut self) {
         // A block inside a list item's first line (a loose list's
         // paragraph) continues that line.
-        if self.block.iter().any(|(line, _)| !line.trim().is_empty()) {
-            let only_marker = self.block.len() == 1 && self.pending_number.is_some();
-            if !only_marker {
-                self.end_block();
-            }
+        let has_text = self.block.iter().any(|(line, _)| !line.trim().is_empty());
+        if has_text && !self.item_marker {
+            self.end_block();
         }
-    }
-
-    fn number(&mut self, number: String, _line: usize) {
-        self.pending_number = Some(number);
+        self.item_marker = false;
     }
 
     fn push(&mut self, text: &str, line: usize) {
+        if !text.trim().is_empty() {
+            self.item_marker = false;
+        }
         match self.block.last_mut() {
             Some((current, _)) => current.push_str(text),
             None => self.block.push((text.to_string(), line)),
@@ -281,17 +282,19 @@ impl Writer {
             .map(|(text, line)| (text.split_whitespace().collect::<Vec<_>>().join(" "), line))
             .filter(|(text, _)| !text.is_empty())
             .collect();
-        let number = self.pending_number.take();
-        if lines.is_empty() {
+        self.item_marker = false;
+        let Some(&(_, first)) = lines.first() else {
             return;
-        }
+        };
         if !self.text.is_empty() {
             self.text.push_str("\n\n");
             let previous = self.source_lines.last().copied().unwrap_or(1);
-            self.source_lines.push(previous);
-        }
-        if let Some(number) = number {
-            self.numbers.push((self.text.len(), number));
+            let between = if previous + 1 < first {
+                previous + 1
+            } else {
+                previous
+            };
+            self.source_lines.push(between);
         }
         for (i, (text, line)) in lines.into_iter().enumerate() {
             if i > 0 {
@@ -311,7 +314,6 @@ impl Writer {
         Rendered {
             text: self.text,
             source_lines,
-            numbers: self.numbers,
         }
     }
 }
@@ -415,7 +417,7 @@ mod tests {
             rendered.text,
             "A title\n\nSome bold and a link and another.\nNext line."
         );
-        assert_eq!(rendered.source_lines, [1, 1, 3, 4]);
+        assert_eq!(rendered.source_lines, [1, 2, 3, 4]);
     }
 
     #[test]
@@ -426,10 +428,6 @@ mod tests {
             rendered.text,
             "Intro\n\none\n\ntwo\n\nquoted\non\n\n78. The court\n\n79. Then"
         );
-        let numbers: Vec<&str> = rendered.numbers.iter().map(|(_, n)| n.as_str()).collect();
-        assert_eq!(numbers, ["78", "79"]);
-        let at = rendered.numbers[0].0;
-        assert!(rendered.text[at..].starts_with("78. The court"));
     }
 
     #[test]
@@ -437,7 +435,7 @@ mod tests {
         let yaml = "---\ntitle: \"French lawmakers vote\"\ndate: 2024-05-17T10:00:00+02:00\nauthor:\n  - Jane Doe\n  - John Roe\nlang: fr-FR\nurl: https://example.org/a\n---\n\n# Heading\n\nBody text.\n";
         let rendered = render(yaml);
         assert_eq!(rendered.text, "Heading\n\nBody text.");
-        assert_eq!(rendered.source_lines, [11, 11, 13]);
+        assert_eq!(rendered.source_lines, [11, 12, 13]);
         let found = metadata(yaml);
         assert_eq!(found.title.unwrap().value, "French lawmakers vote");
         assert_eq!(found.author.unwrap().value, "Jane Doe, John Roe");

@@ -208,8 +208,8 @@ pub struct Record {
     #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,
     /// How quotes from this source are cited: `page` (`p. 14`), `paragraph` (`¶4`, counted as `clerk text` counts them) or `paragraph-number` (the document's own numbers: `para. 78`). By default pages for a PDF and paragraphs otherwise.
-    #[serde(rename = "cite-by")]
-    #[schemars(with = "Option<CiteBy>")]
+    #[serde(rename = "cite-by", default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "CiteBy")]
     pub cite_by: Option<Spanned<CiteBy>>,
     /// The word printed before a paragraph number when the source is cited by `paragraph-number`: `cons.` for a French decision's considérants, `Rn.` for a German judgment's Randnummern. By default the brief's language's word (`para.` in English).
     #[serde(rename = "paragraph-label")]

@@ -245,7 +245,7 @@ impl SourceText {
                 let mut text = SourceText::extracted(crate::documents::Extracted {
                     text: rendered.text,
                     page_starts: None,
-                    numbers: rendered.numbers,
+                    numbers: Vec::new(),
                     notes: Vec::new(),
                 });
                 text.lines.map_lines(rendered.source_lines);
