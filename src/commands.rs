@@ -779,12 +779,12 @@ fn add(
                 for field in &addition.fields {
                     writeln!(
                         out,
-                        "  {:>9}  {}  ({})",
+                        " {:>10}  {}  ({})",
                         field.key, field.value, field.origin
                     )?;
                 }
                 for attachment in &addition.attachments {
-                    writeln!(out, "  {:>9}  {attachment}", "attached")?;
+                    writeln!(out, " {:>10}  {attachment}", "attached")?;
                 }
             }
             Format::Json => {

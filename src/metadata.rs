@@ -118,6 +118,7 @@ pub fn from_fields(fields: &[(String, String)], from: &str) -> Metadata {
         ])
         .filter(|url| url.value.starts_with("http://") || url.value.starts_with("https://")),
         cite_by: None,
+        message_id: None,
     }
 }
 

@@ -94,9 +94,33 @@ impl<'a> Package<'a> {
         if bytes.starts_with(COMPOUND_FILE) {
             return Err(compound_file(bytes, legacy, extension));
         }
-        let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|error| {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|error| {
             OfficeError::Damaged(format!("not a zip package, or a truncated one: {error}"))
         })?;
+        // What the package declares is checked before anything is
+        // unpacked, whether or not the reader would open the part; what it
+        // really unpacks to is checked again as it is read.
+        let mut declared: u64 = 0;
+        for index in 0..zip.len() {
+            let Ok(entry) = zip.by_index_raw(index) else {
+                continue;
+            };
+            let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+            if size > RATIO_FREE && size > MAX_RATIO * packed {
+                return Err(OfficeError::TooLarge(format!(
+                    "`{}` unpacks to more than {MAX_RATIO} times its packed size ({} bytes), as a zip bomb does",
+                    entry.name().unwrap_or_default(),
+                    entry.compressed_size()
+                )));
+            }
+            declared = declared.saturating_add(size);
+        }
+        if declared > limit {
+            return Err(OfficeError::TooLarge(format!(
+                "its parts unpack to more than the source size limit ({})",
+                crate::files::human_size(limit)
+            )));
+        }
         Ok(Package {
             zip,
             budget: limit,
@@ -266,7 +290,12 @@ pub(crate) fn dublin_core(
         let Some(value) = document
             .descendants()
             .find(|n| n.is_element() && n.tag_name().name() == *local)
-            .map(|n| n.descendants().filter_map(|t| t.text()).collect::<String>())
+            .map(|n| {
+                n.descendants()
+                    .filter(|t| t.is_text())
+                    .filter_map(|t| t.text())
+                    .collect::<String>()
+            })
         else {
             continue;
         };

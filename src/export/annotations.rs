@@ -245,6 +245,9 @@ fn media_type(reference: &Reference) -> &'static str {
         Format::Pdf => "application/pdf",
         Format::Html => "text/html",
         Format::Markdown => "text/markdown",
+        Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Format::Odt => "application/vnd.oasis.opendocument.text",
+        Format::Eml => "message/rfc822",
         Format::Text => "text/plain",
     }
 }

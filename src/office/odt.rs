@@ -241,7 +241,7 @@ impl Walker {
     }
 
     /// Whether a paragraph style is, or derives from, the Title style.
-    fn is_title(&self, mut style: &str) -> bool {
+    fn is_title<'a>(&'a self, mut style: &'a str) -> bool {
         for _ in 0..20 {
             if style == "Title" {
                 return true;
@@ -436,7 +436,13 @@ impl Walker {
                 "tab" => text.push('\t'),
                 "line-break" => text.push('\n'),
                 "number" => {
-                    *number = Some(child.descendants().filter_map(|t| t.text()).collect());
+                    *number = Some(
+                        child
+                            .descendants()
+                            .filter(|t| t.is_text())
+                            .filter_map(|t| t.text())
+                            .collect(),
+                    );
                 }
                 "note" => self.note(child),
                 "text-box" => boxes.push(child),
@@ -451,7 +457,14 @@ impl Walker {
         let citation = node.children().find(|n| local(n) == "note-citation");
         let mark = citation
             .and_then(|c| attr(c, "label").map(str::to_string))
-            .or_else(|| citation.map(|c| c.descendants().filter_map(|t| t.text()).collect()))
+            .or_else(|| {
+                citation.map(|c| {
+                    c.descendants()
+                        .filter(|t| t.is_text())
+                        .filter_map(|t| t.text())
+                        .collect()
+                })
+            })
             .unwrap_or_default();
         let Some(body) = node.children().find(|n| local(n) == "note-body") else {
             return;
