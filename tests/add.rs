@@ -352,7 +352,7 @@ fn without_a_terminal_missing_kind_and_publisher_exit_2_and_write_nothing() {
 #[test]
 fn bad_files_exit_2_and_write_nothing() {
     let project = Project::fixture("basic");
-    project.write("inbox/report.docx", "not a document clerk reads");
+    project.write("inbox/report.rtf", "not a document clerk reads");
     project.write("inbox/latin1.txt", b"caf\xe9\n".as_slice());
     project.write(
         "inbox/locked.pdf",
@@ -370,8 +370,8 @@ fn bad_files_exit_2_and_write_nothing() {
             "error: no file `inbox/nothere.pdf`\nhelp: give the path of a document to add, relative to the current folder\n",
         ),
         (
-            &["inbox/report.docx"],
-            "error: clerk cannot read source files with `.docx` (`inbox/report.docx`)\nhelp: clerk reads `.txt` (UTF-8 text), `.md`/`.markdown` (Markdown), `.html`/`.htm` and `.pdf`: save or convert the document to one of these\n",
+            &["inbox/report.rtf"],
+            "error: clerk cannot read source files with `.rtf` (`inbox/report.rtf`)\nhelp: clerk reads `.txt` (UTF-8 text), `.md`/`.markdown` (Markdown), `.html`/`.htm`, `.pdf`, `.docx` (Word), `.odt` (OpenDocument) and `.eml` (e-mail): save or convert the document to one of these\n",
         ),
         (
             &["inbox/latin1.txt"],

@@ -357,11 +357,11 @@ fn unknown_template() {
 #[test]
 fn unsupported_format() {
     let project = basic();
-    project.write("sources/gamma.docx", "not really a document");
-    project.edit("sources/gamma.toml", "gamma.txt", "gamma.docx");
+    project.write("sources/gamma.rtf", "not really a document");
+    project.edit("sources/gamma.toml", "gamma.txt", "gamma.rtf");
     let stderr = check_fails(&project, 1);
     assert!(stderr.contains("error[unsupported-format]"), "{stderr}");
-    assert!(stderr.contains("`.docx`"), "{stderr}");
+    assert!(stderr.contains("`.rtf`"), "{stderr}");
 }
 
 #[test]

@@ -271,9 +271,9 @@ fn rule_unknown_template() {
 #[test]
 fn rule_unsupported_format() {
     let project = basic();
-    project.write("sources/gamma.docx", "not really a document");
-    project.edit("sources/gamma.toml", "gamma.txt", "gamma.docx");
-    repin(&project, "gamma", "sources/gamma.docx");
+    project.write("sources/gamma.rtf", "not really a document");
+    project.edit("sources/gamma.toml", "gamma.txt", "gamma.rtf");
+    repin(&project, "gamma", "sources/gamma.rtf");
     insta::assert_snapshot!(
         "rule_unsupported_format",
         check(&project, 1, "error[unsupported-format]")
