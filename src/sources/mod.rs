@@ -21,8 +21,8 @@ use crate::project::Project;
 use crate::spec::{self, Record};
 
 pub use text::{
-    CONTEXT, Located, LocatedMiss, Lookup, Passage, READABLE_FORMATS, Row, SourceFormat,
-    SourceText, Unreadable, listing, rows,
+    CONTEXT, Entry, Located, LocatedMiss, Lookup, Passage, READABLE_FORMATS, Row, SourceFormat,
+    SourceText, Unreadable, entries, listing, rows,
 };
 
 /// Quotes to look up, by source id (see [`SourceIndex::read`]).
