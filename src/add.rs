@@ -332,12 +332,52 @@ fn read_document(project: &Project, input: &Path) -> anyhow::Result<(Vec<u8>, Me
     })?;
     let found = match format {
         SourceFormat::Text => metadata::text(&text.raw),
+        SourceFormat::Markdown => crate::markdown::metadata(&String::from_utf8_lossy(&bytes)),
         SourceFormat::Html => crate::documents::decode_html(bytes.clone())
             .map(|page| metadata::html(&page))
             .unwrap_or_default(),
         SourceFormat::Pdf => metadata::pdf(&bytes),
     };
-    Ok((bytes, found))
+    Ok((bytes, read_text(found, &text)))
+}
+
+/// What the text itself tells, for a document that does not say it: the
+/// language it is written in (when the reading is confident), and whether
+/// it numbers its paragraphs, so its quotes can be cited by those numbers.
+fn read_text(mut found: Metadata, text: &SourceText) -> Metadata {
+    if found.language.is_none() {
+        found.language = metadata::detect_language(&text.raw)
+            .filter(metadata::Detected::is_confident)
+            .map(|detected| metadata::Read {
+                value: detected.tag.to_string(),
+                from: format!(
+                    "the text, read as {} with confidence {:.2}",
+                    detected.tag, detected.confidence
+                ),
+            });
+    }
+    let numbers = crate::sources::paragraph_numbers(&text.raw);
+    if let Some(span) = numbered_run(&numbers) {
+        found.cite_by = Some(metadata::Read {
+            value: "paragraph-number".to_string(),
+            from: format!("paragraphs numbered {span} in the text"),
+        });
+    }
+    found
+}
+
+/// "1–78" when the paragraph numbers of a text run in order from a small
+/// start, enough of them to be the document's numbering rather than a
+/// list.
+fn numbered_run(numbers: &[(usize, String)]) -> Option<String> {
+    let plain: Vec<u32> = numbers
+        .iter()
+        .filter_map(|(_, number)| number.parse().ok())
+        .collect();
+    let ascending = plain.windows(2).filter(|w| w[1] == w[0] + 1).count();
+    let (first, last) = (*plain.first()?, *plain.last()?);
+    (plain.len() >= 5 && ascending * 4 >= plain.len() * 3 && first <= 2 && last > first)
+        .then(|| format!("{first}\u{2013}{last}"))
 }
 
 /// Where the file goes: where it is, when already inside `sources/`;
@@ -430,6 +470,7 @@ fn fields(found: &Metadata, given: &Given, today: NaiveDate, input: &Path) -> Ve
             "url",
             flag(&given.url, "--url").or_else(|| read(&found.url)),
         ),
+        ("cite-by", read(&found.cite_by)),
     ];
     for (key, value) in texts {
         if let Some((value, origin)) = value {
@@ -455,7 +496,7 @@ fn fields(found: &Metadata, given: &Given, today: NaiveDate, input: &Path) -> Ve
 
 /// The position of a key in a record, as FORMAT.md lists them.
 fn field_order(key: &str) -> usize {
-    const ORDER: [&str; 8] = [
+    const ORDER: [&str; 9] = [
         "title",
         "publisher",
         "kind",
@@ -464,6 +505,7 @@ fn field_order(key: &str) -> usize {
         "accessed",
         "language",
         "url",
+        "cite-by",
     ];
     ORDER.iter().position(|k| *k == key).unwrap_or(ORDER.len())
 }

@@ -177,6 +177,7 @@ pub fn check(parsed: Parsed, inputs: &CheckInputs<'_>) -> Checked {
     rules.template(inputs.template_exists, &mut diagnostics);
     let locale_errors = rules.locale(inputs.locales, &mut diagnostics);
     rules.translations(&mut diagnostics);
+    rules.undeclared_languages(&mut diagnostics);
     rules.glyphs(inputs.coverage, &mut diagnostics);
     rules.unused_sources(&mut diagnostics);
     rules.balance(&mut diagnostics);
@@ -313,12 +314,28 @@ impl DossierRules<'_> {
         // No lookup: the source has no text (its own error), or the quote
         // is over-long (a `syntax` error).
         match source.lookup(evidence.quote.get_ref())? {
-            Ok(located) => Some(QuoteMatch {
-                raw: located.found.raw.clone(),
-                normalised: located.found.normalised.clone(),
-                locator: located.locator,
-                passage: located.passage.clone(),
-            }),
+            Ok(located) => {
+                if let Some(rendered) = &located.rendered {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Rule::QuoteInMarkup,
+                            format!(
+                                "the quote is written with the Markdown markup of source `{source_id}`, which readers do not see"
+                            ),
+                        )
+                        .at(self.file.site(evidence.quote.span()))
+                        .claim(claim.id.get_ref())
+                        .source(source_id)
+                        .help(format!("quote the text as rendered: \"{rendered}\"")),
+                    );
+                }
+                Some(QuoteMatch {
+                    raw: located.found.raw.clone(),
+                    normalised: located.found.normalised.clone(),
+                    locator: located.locator.clone(),
+                    passage: located.passage.clone(),
+                })
+            }
             Err(miss) => {
                 diagnostics.push(quote_not_found(
                     self.file,
@@ -431,6 +448,54 @@ impl DossierRules<'_> {
                 }
                 diagnostics.push(d);
                 false
+            }
+        }
+    }
+
+    /// `missing-language` (a warning): a cited source whose record names
+    /// no language, though its text reads as another language than the
+    /// brief's, so that `missing-translation` cannot judge its quotes. Once
+    /// per source.
+    fn undeclared_languages(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let brief = primary_subtag(self.dossier.language());
+        let mut warned = std::collections::BTreeSet::new();
+        for claim in &self.dossier.claims {
+            for evidence in claim.evidence.get_ref() {
+                let id = evidence.source.get_ref();
+                let Some(source) = self.sources.sources.get(id) else {
+                    continue;
+                };
+                let Some(detected) = source
+                    .content
+                    .as_ref()
+                    .and_then(|c| c.detected_language.as_ref())
+                else {
+                    continue;
+                };
+                if source.language().is_some()
+                    || !detected.is_confident()
+                    || detected.tag == brief
+                    || !warned.insert(id.clone())
+                {
+                    continue;
+                }
+                let mut d = Diagnostic::new(
+                    Rule::MissingLanguage,
+                    format!(
+                        "source `{id}` has no `language`, and its text reads as `{}` (confidence {:.2}), not the brief's language (`{}`)",
+                        detected.tag,
+                        detected.confidence,
+                        self.dossier.language()
+                    ),
+                )
+                .claim(claim.id.get_ref())
+                .source(id)
+                .help(format!(
+                    "add `language = \"{}\"` to the record `{}` (quotes in another language than the brief's need a `translation`)",
+                    detected.tag, source.record_file.display
+                ));
+                d = d.at(self.file.site(evidence.source.span()));
+                diagnostics.push(d);
             }
         }
     }

@@ -46,13 +46,18 @@ pub enum Rule {
     MissingLocale,
     /// Text that no font the brief can use covers.
     MissingGlyph,
+    /// A quote written against a Markdown source's markup.
+    QuoteInMarkup,
+    /// A source without a `language` whose text reads as another language
+    /// than the brief's.
+    MissingLanguage,
     /// Not a FORMAT.md rule: a template that fails to render or typeset.
     Template,
 }
 
 impl Rule {
     /// Every rule, in the order of FORMAT.md's table.
-    pub const ALL: [Rule; 23] = [
+    pub const ALL: [Rule; 25] = [
         Rule::Syntax,
         Rule::BadId,
         Rule::DuplicateId,
@@ -75,6 +80,8 @@ impl Rule {
         Rule::MissingTranslation,
         Rule::MissingLocale,
         Rule::MissingGlyph,
+        Rule::QuoteInMarkup,
+        Rule::MissingLanguage,
         Rule::Template,
     ];
 
@@ -103,6 +110,8 @@ impl Rule {
             Rule::MissingTranslation => "missing-translation",
             Rule::MissingLocale => "missing-locale",
             Rule::MissingGlyph => "missing-glyph",
+            Rule::QuoteInMarkup => "quote-in-markup",
+            Rule::MissingLanguage => "missing-language",
             Rule::Template => "template",
         }
     }
@@ -115,7 +124,9 @@ impl Rule {
             | Rule::WeakEvidence
             | Rule::EmptySection
             | Rule::MissingTranslation
-            | Rule::MissingLocale => Level::Warning,
+            | Rule::MissingLocale
+            | Rule::QuoteInMarkup
+            | Rule::MissingLanguage => Level::Warning,
             _ => Level::Error,
         }
     }

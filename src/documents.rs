@@ -15,11 +15,18 @@ mod furniture;
 mod integrity;
 
 /// Text extracted from a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extracted {
     pub text: String,
     /// Byte offsets in `text` where each page starts (PDF only).
     pub page_starts: Option<Vec<usize>>,
+    /// Paragraphs the document numbers itself (a Word file's list and
+    /// heading numbers): the byte offset in `text` where each starts, and
+    /// its number as the document shows it ("9.1", "(a)").
+    pub numbers: Vec<(usize, String)>,
+    /// Footnote and endnote text: its byte range in `text` and the note's
+    /// mark ("12").
+    pub notes: Vec<(std::ops::Range<usize>, String)>,
     /// Page furniture left out of `text`, in page order (PDF only).
     pub furniture: Vec<Furniture>,
 }
@@ -105,6 +112,8 @@ pub fn html(source: &str) -> Extracted {
         text: out.paragraphs.join("\n\n"),
         page_starts: None,
         furniture: Vec::new(),
+        numbers: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -426,6 +435,8 @@ fn lay_out(pages: Vec<Page>) -> Extracted {
     Extracted {
         text,
         page_starts: Some(page_starts),
+        numbers: Vec::new(),
+        notes: Vec::new(),
         furniture: left_out,
     }
 }

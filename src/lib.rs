@@ -68,6 +68,7 @@ pub mod fresh;
 pub mod init;
 pub mod locale;
 pub mod manifest;
+pub mod markdown;
 pub mod metadata;
 pub mod model;
 pub mod new;

@@ -27,6 +27,9 @@ pub struct Metadata {
     pub published: Option<Read<NaiveDate>>,
     pub language: Option<Read<String>>,
     pub url: Option<Read<String>>,
+    /// How its passages are best cited (`paragraph-number` for a document
+    /// that numbers its paragraphs).
+    pub cite_by: Option<Read<String>>,
 }
 
 /// Longest title offered, in characters: a first line longer than this is
@@ -78,6 +81,106 @@ pub fn parse_language(text: &str) -> Option<String> {
         }
     }
     crate::spec::is_language_tag(&out).then_some(out)
+}
+
+/// Metadata from a document's own key-value pairs (a Markdown file's front
+/// matter), by the keys static-site generators use; `from` says where the
+/// pairs were read ("the YAML front matter").
+pub fn from_fields(fields: &[(String, String)], from: &str) -> Metadata {
+    let pick = |keys: &[&'static str]| -> Option<(&'static str, String)> {
+        keys.iter().find_map(|key| {
+            fields
+                .iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, value)| Some((*key, clean(value)?)))
+        })
+    };
+    let text = |keys: &[&'static str]| {
+        pick(keys).and_then(|(key, value)| read(value, format!("{from} `{key}`")))
+    };
+    Metadata {
+        title: text(&["title"]),
+        publisher: text(&["publisher", "site", "site_name"]),
+        author: text(&["author", "authors", "creator"]),
+        published: pick(&["date", "published", "pubdate", "publishdate"])
+            .and_then(|(key, value)| read(parse_date(&value)?, format!("{from} `{key}`"))),
+        language: pick(&["lang", "language", "languagecode", "locale"])
+            .and_then(|(key, value)| read(parse_language(&value)?, format!("{from} `{key}`"))),
+        url: text(&[
+            "url",
+            "link",
+            "canonical",
+            "canonical_url",
+            "permalink",
+            "source",
+        ])
+        .filter(|url| url.value.starts_with("http://") || url.value.starts_with("https://")),
+        cite_by: None,
+    }
+}
+
+/// A language read off a text by its words, and how sure the reading is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detected {
+    /// The ISO 639-1 tag (`fr`).
+    pub tag: &'static str,
+    /// From 0 to 1.
+    pub confidence: f64,
+}
+
+impl Detected {
+    /// Whether the reading is sure enough to act on: a warning, a record.
+    pub fn is_confident(&self) -> bool {
+        self.confidence >= CONFIDENT
+    }
+}
+
+/// How sure a detected language must be before clerk warns about it.
+const CONFIDENT: f64 = 0.8;
+
+/// How much of a text language detection reads: enough for a sure
+/// reading, little enough to stay cheap on a large source.
+const DETECTION_SAMPLE: usize = 20_000;
+
+/// The language a text is written in, by its words (whatlang's trigram
+/// model), for languages with a two-letter ISO 639-1 tag; `None` for a text
+/// too short or in a script it cannot tell.
+pub fn detect_language(text: &str) -> Option<Detected> {
+    let end = text
+        .char_indices()
+        .nth(DETECTION_SAMPLE)
+        .map_or(text.len(), |(at, _)| at);
+    let info = whatlang::detect(&text[..end])?;
+    let tag = iso_639_1(info.lang().code())?;
+    Some(Detected {
+        tag,
+        confidence: info.confidence(),
+    })
+}
+
+/// The two-letter tag of a language whatlang names by its three-letter
+/// ISO 639-3 code.
+fn iso_639_1(code: &str) -> Option<&'static str> {
+    #[rustfmt::skip]
+    const TAGS: &[(&str, &str)] = &[
+        ("afr", "af"), ("aka", "ak"), ("amh", "am"), ("ara", "ar"), ("aze", "az"),
+        ("bel", "be"), ("ben", "bn"), ("bul", "bg"), ("cat", "ca"), ("ces", "cs"),
+        ("cmn", "zh"), ("cym", "cy"), ("dan", "da"), ("deu", "de"), ("ell", "el"),
+        ("eng", "en"), ("epo", "eo"), ("est", "et"), ("fin", "fi"), ("fra", "fr"),
+        ("guj", "gu"), ("heb", "he"), ("hin", "hi"), ("hrv", "hr"), ("hun", "hu"),
+        ("hye", "hy"), ("ind", "id"), ("ita", "it"), ("jav", "jv"), ("jpn", "ja"),
+        ("kan", "kn"), ("kat", "ka"), ("khm", "km"), ("kor", "ko"), ("lat", "la"),
+        ("lav", "lv"), ("lit", "lt"), ("mal", "ml"), ("mar", "mr"), ("mkd", "mk"),
+        ("mya", "my"), ("nep", "ne"), ("nld", "nl"), ("nob", "nb"), ("ori", "or"),
+        ("pan", "pa"), ("pes", "fa"), ("pol", "pl"), ("por", "pt"), ("ron", "ro"),
+        ("rus", "ru"), ("sin", "si"), ("slk", "sk"), ("slv", "sl"), ("sna", "sn"),
+        ("spa", "es"), ("srp", "sr"), ("swe", "sv"), ("tam", "ta"), ("tel", "te"),
+        ("tgl", "tl"), ("tha", "th"), ("tuk", "tk"), ("tur", "tr"), ("ukr", "uk"),
+        ("urd", "ur"), ("uzb", "uz"), ("vie", "vi"), ("yid", "yi"), ("zul", "zu"),
+    ];
+    TAGS.iter()
+        .find(|(three, _)| *three == code)
+        .map(|(_, two)| *two)
 }
 
 /// The metadata of an HTML page (already decoded).
@@ -168,6 +271,7 @@ pub fn html(page: &str) -> Metadata {
                 .and_then(|l| read(l, "og:locale")),
         ]),
         url: first([canonical, text("og:url")]),
+        cite_by: None,
     }
 }
 
@@ -257,6 +361,7 @@ fn pdf_metadata(bytes: &[u8]) -> Metadata {
         published: first([xmp.published, created]),
         language: first([xmp.language, lang]),
         url: xmp.url,
+        cite_by: None,
     }
 }
 
@@ -318,6 +423,7 @@ fn xmp(xml: &str) -> Metadata {
         url: property(DC, "identifier")
             .filter(|i| i.starts_with("http://") || i.starts_with("https://"))
             .and_then(|i| read(i, from("dc:identifier"))),
+        cite_by: None,
     }
 }
 

@@ -116,6 +116,13 @@ pub struct QuoteView {
     pub paragraph: usize,
     /// The page of a PDF source in which the quote starts (1-based).
     pub page: Option<usize>,
+    /// The page on which it ends, when that is a later page.
+    pub end_page: Option<usize>,
+    /// The source's own number of the paragraph ("78", "9.1"), where the
+    /// source numbers its paragraphs.
+    pub paragraph_number: Option<String>,
+    /// The mark of the footnote or endnote the quote is in.
+    pub note: Option<String>,
     /// The citation as printed: `[1, ¶4]`, or `[1, p. 14]` for a PDF.
     pub citation: String,
     /// The quote in the brief's language, if the dossier gives one (never
@@ -206,6 +213,7 @@ pub fn brief(
         .as_ref()
         .ok_or_else(|| Unbuildable("the dossier did not parse".into()))?;
     let words = locales.words(dossier.language());
+    let paragraph_word = locales.optional_word(dossier.language(), |w| &w.paragraph_number);
     let mut numbering = Numbering {
         claims: claim_numbers(dossier),
         references: BTreeMap::new(),
@@ -223,6 +231,7 @@ pub fn brief(
                     sources,
                     &mut numbering,
                     words,
+                    &paragraph_word,
                 )?);
             }
         }
@@ -314,6 +323,7 @@ fn claim_view(
     sources: &SourceIndex,
     numbering: &mut Numbering,
     words: &LocaleWords,
+    paragraph_word: &str,
 ) -> Result<ClaimView, Unbuildable> {
     let claim_id = claim.id.get_ref();
     let mut quotes = Vec::new();
@@ -325,12 +335,12 @@ fn claim_view(
             ))
         })?;
         let source_id = evidence.source.get_ref().clone();
-        let language = sources
+        let source = sources
             .sources
             .get(&source_id)
-            .ok_or_else(|| Unbuildable(format!("source `{source_id}` has no record")))?
-            .language()
-            .map(str::to_string);
+            .ok_or_else(|| Unbuildable(format!("source `{source_id}` has no record")))?;
+        let language = source.language().map(str::to_string);
+        let (cite_by, label) = source.citing();
         let number = numbering.reference(&source_id);
         quotes.push(QuoteView {
             text: fold_space(evidence.quote.get_ref()),
@@ -342,7 +352,15 @@ fn claim_view(
             line: found.locator.line,
             paragraph: found.locator.paragraph,
             page: found.locator.page,
-            citation: format!("[{number}, {}]", found.locator.cited()),
+            end_page: found.locator.end_page,
+            paragraph_number: found.locator.number.clone(),
+            note: found.locator.note.clone(),
+            citation: format!(
+                "[{number}, {}]",
+                found
+                    .locator
+                    .cited(cite_by, label.unwrap_or(paragraph_word))
+            ),
             translation: evidence
                 .translation
                 .as_ref()

@@ -5,6 +5,7 @@
 //! [`Normalised`] and [`find`], so the PDF, `check`, `pin` and the audit
 //! manifest all agree on what "the quote occurs in the source" means.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use bio::pattern_matching::myers::long::Myers;
@@ -638,7 +639,8 @@ fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// Line, paragraph and page numbers of a text, for locators.
+/// Line, paragraph and page numbers of a text, for locators, and the
+/// document's own paragraph numbers and notes where it has them.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
@@ -646,25 +648,75 @@ pub struct LineIndex {
     paragraphs: Vec<u32>,
     /// Byte offsets where each page starts, for text extracted from a PDF.
     page_starts: Option<Vec<usize>>,
+    /// The document's own number of each paragraph that has one, by
+    /// paragraph (see [`LineIndex::with_numbers`]).
+    numbers: BTreeMap<u32, String>,
+    /// Footnote and endnote text: byte ranges and each note's mark, in
+    /// order.
+    notes: Vec<(Range<usize>, String)>,
+    /// For text rendered from a file (Markdown), the file's line of each
+    /// line, so locators point at the file.
+    source_lines: Option<Vec<usize>>,
 }
 
-/// Where a passage starts in its source: 1-based line and paragraph, and
-/// page for a paged document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// Where a passage lies in its source: 1-based line and paragraph where it
+/// starts, the page (and the last page, when it runs on) for a paged
+/// document, the document's own paragraph number and the note it is in,
+/// where the document has them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Locator {
     pub line: usize,
     pub paragraph: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<usize>,
+    /// The page the passage ends on, when it is not the one it starts on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_page: Option<usize>,
+    /// The document's own number of the paragraph ("78", "9.1", "(a)").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The mark of the footnote or endnote the passage is in ("12").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// How a source's passages are cited after the reference number: the
+/// record's `cite-by`, or what suits the document when it has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CiteBy {
+    /// Pages for a paged document, paragraphs otherwise.
+    #[default]
+    Default,
+    /// `p. 14`, `pp. 23–24`.
+    Page,
+    /// `¶4`, counted as `clerk text` counts paragraphs.
+    Paragraph,
+    /// The document's own paragraph numbers: `para. 78`.
+    ParagraphNumber,
 }
 
 impl Locator {
     /// The locator as a citation prints it after the reference number:
-    /// `p. 14` for a paged document, `¶4` otherwise.
-    pub fn cited(&self) -> String {
-        match self.page {
-            Some(page) => format!("p. {page}"),
-            None => format!("¶{}", self.paragraph),
+    /// `p. 14` (or `pp. 23–24`) for a paged document, `¶4` otherwise, with
+    /// the document's own number beside the count (`¶37 (9.1)`); `para. 78`
+    /// when the source is cited by its paragraph numbers (`word` is the
+    /// word before the number); `fn. 12` inside a note.
+    pub fn cited(&self, by: CiteBy, word: &str) -> String {
+        let pages = self.page.map(|page| match self.end_page {
+            Some(end) if end > page => format!("pp. {page}\u{2013}{end}"),
+            _ => format!("p. {page}"),
+        });
+        let base = match (by, &self.number, &pages) {
+            (CiteBy::ParagraphNumber, Some(number), _) => format!("{word} {number}"),
+            (CiteBy::Page | CiteBy::Default | CiteBy::ParagraphNumber, _, Some(pages)) => {
+                pages.clone()
+            }
+            (_, Some(number), _) => format!("\u{b6}{} ({number})", self.paragraph),
+            _ => format!("\u{b6}{}", self.paragraph),
+        };
+        match &self.note {
+            Some(note) => format!("{base}, fn. {note}"),
+            None => base,
         }
     }
 }
@@ -694,6 +746,9 @@ impl LineIndex {
             line_starts,
             paragraphs,
             page_starts: None,
+            numbers: BTreeMap::new(),
+            notes: Vec::new(),
+            source_lines: None,
         }
     }
 
@@ -704,6 +759,61 @@ impl LineIndex {
             page_starts: Some(page_starts),
             ..LineIndex::new(text)
         }
+    }
+
+    /// Records the document's own paragraph numbers: each entry is the byte
+    /// offset where a numbered paragraph starts and its number as the
+    /// document shows it. A paragraph without a number of its own carries
+    /// the number of the last one before it (a numbered paragraph's
+    /// continuation, as lawyers cite it).
+    pub fn with_numbers(mut self, numbers: &[(usize, String)]) -> Self {
+        let mut own: BTreeMap<u32, String> = BTreeMap::new();
+        for (at, number) in numbers {
+            let line = self.line_of(*at);
+            if let Some(paragraph) = self.paragraphs[line - 1..].iter().find(|&&p| p != 0) {
+                own.entry(*paragraph).or_insert_with(|| number.clone());
+            }
+        }
+        let last = self.paragraphs.iter().copied().max().unwrap_or(0);
+        let mut current: Option<&String> = None;
+        for paragraph in 1..=last {
+            if let Some(number) = own.get(&paragraph) {
+                current = Some(number);
+            }
+            if let Some(number) = current {
+                self.numbers.insert(paragraph, number.clone());
+            }
+        }
+        self
+    }
+
+    /// Makes locators name the file's lines: `source_lines[i]` is the
+    /// 1-based line of the file that line `i + 1` of the text comes from.
+    pub fn map_lines(&mut self, source_lines: Vec<usize>) {
+        if source_lines.len() == self.line_starts.len() {
+            self.source_lines = Some(source_lines);
+        }
+    }
+
+    /// The file's line for 1-based line `line` of the text.
+    pub fn source_line(&self, line: usize) -> usize {
+        self.source_lines
+            .as_ref()
+            .and_then(|lines| lines.get(line - 1).copied())
+            .unwrap_or(line)
+    }
+
+    /// Whether the document numbers its own paragraphs.
+    pub fn has_numbers(&self) -> bool {
+        !self.numbers.is_empty()
+    }
+
+    /// Records where the document's notes are: byte ranges of note text
+    /// and each note's mark.
+    pub fn with_notes(mut self, notes: Vec<(Range<usize>, String)>) -> Self {
+        self.notes = notes;
+        self.notes.sort_by_key(|(range, _)| range.start);
+        self
     }
 
     /// The 1-based page that holds the byte offset `at`, for paged text.
@@ -736,6 +846,13 @@ impl LineIndex {
 
     /// The locator of the raw byte offset `at`.
     pub fn locate(&self, at: usize) -> Locator {
+        self.locate_range(at..at)
+    }
+
+    /// The locator of the raw byte range `range`: where it starts, and the
+    /// page it ends on when that is a later one.
+    pub fn locate_range(&self, range: Range<usize>) -> Locator {
+        let at = range.start;
         let line = self.line_of(at);
         // A match never starts on a blank line; fall back to the next
         // paragraph if an offset does.
@@ -743,12 +860,23 @@ impl LineIndex {
             .iter()
             .copied()
             .find(|&p| p != 0)
-            .unwrap_or(*self.paragraphs.iter().max().unwrap_or(&0))
-            as usize;
+            .unwrap_or(*self.paragraphs.iter().max().unwrap_or(&0));
+        let page = self.page(at);
+        let end_page = self
+            .page(range.end.saturating_sub(1).max(at))
+            .filter(|end| Some(*end) > page);
+        let note = self
+            .notes
+            .iter()
+            .find(|(note, _)| note.contains(&at))
+            .map(|(_, mark)| mark.clone());
         Locator {
-            line,
-            paragraph: paragraph.max(1),
-            page: self.page(at),
+            line: self.source_line(line),
+            paragraph: (paragraph as usize).max(1),
+            page,
+            end_page,
+            number: self.numbers.get(&paragraph).cloned(),
+            note,
         }
     }
 
@@ -866,7 +994,10 @@ mod tests {
             Locator {
                 line: 4,
                 paragraph: 1,
-                page: None
+                page: None,
+                end_page: None,
+                number: None,
+                note: None,
             }
         );
         let at = text.find("third").unwrap();
@@ -875,7 +1006,10 @@ mod tests {
             Locator {
                 line: 9,
                 paragraph: 3,
-                page: None
+                page: None,
+                end_page: None,
+                number: None,
+                note: None,
             }
         );
     }
@@ -890,6 +1024,50 @@ mod tests {
     }
 
     #[test]
+    fn a_passage_across_pages_is_cited_by_both() {
+        let text = "one\n\ntwo runs\non\n\nthree";
+        let starts = vec![0, text.find("two").unwrap(), text.find("on\n").unwrap()];
+        let index = LineIndex::with_pages(text, starts);
+        let start = text.find("runs").unwrap();
+        let locator = index.locate_range(start..text.find("on\n").unwrap() + 2);
+        assert_eq!((locator.page, locator.end_page), (Some(2), Some(3)));
+        assert_eq!(locator.cited(CiteBy::Default, "para."), "pp. 2\u{2013}3");
+        let within = index.locate_range(start..start + 4);
+        assert_eq!(within.cited(CiteBy::Default, "para."), "p. 2");
+    }
+
+    #[test]
+    fn numbered_paragraphs_carry_on_until_the_next_number() {
+        let text = "Intro\n\n78. The court\n\nquoted text\n\n79. Then";
+        let index = LineIndex::new(text).with_numbers(&[
+            (text.find("78.").unwrap(), "78".to_string()),
+            (text.find("79.").unwrap(), "79".to_string()),
+        ]);
+        let cite = |word: &str| {
+            index
+                .locate(text.find(word).unwrap())
+                .cited(CiteBy::ParagraphNumber, "para.")
+        };
+        assert_eq!(cite("Intro"), "\u{b6}1");
+        assert_eq!(cite("court"), "para. 78");
+        assert_eq!(cite("quoted"), "para. 78");
+        assert_eq!(cite("Then"), "para. 79");
+        let by_count = index.locate(text.find("court").unwrap());
+        assert_eq!(by_count.cited(CiteBy::Default, "para."), "\u{b6}2 (78)");
+    }
+
+    #[test]
+    fn a_passage_in_a_note_names_the_note() {
+        let text = "Body.\n\n12 The note text.";
+        let start = text.find("12").unwrap();
+        let index = LineIndex::new(text).with_notes(vec![(start..text.len(), "12".into())]);
+        let cited = index
+            .locate(text.find("note").unwrap())
+            .cited(CiteBy::Default, "para.");
+        assert_eq!(cited, "\u{b6}2, fn. 12");
+    }
+
+    #[test]
     fn pages_locate_offsets() {
         let text = "page one\n\npage two\nmore\n\npage three";
         let starts = vec![
@@ -901,7 +1079,12 @@ mod tests {
         assert_eq!(index.locate(text.find("more").unwrap()).page, Some(2));
         assert_eq!(index.locate(0).page, Some(1));
         assert_eq!(index.locate(text.len() - 1).page, Some(3));
-        assert_eq!(index.locate(text.find("more").unwrap()).cited(), "p. 2");
+        assert_eq!(
+            index
+                .locate(text.find("more").unwrap())
+                .cited(CiteBy::Default, "para."),
+            "p. 2"
+        );
     }
 
     #[test]

@@ -207,6 +207,34 @@ pub struct Record {
     /// Where the document can be found.
     #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,
+    /// How quotes from this source are cited: `page` (`p. 14`), `paragraph` (`¶4`, counted as `clerk text` counts them) or `paragraph-number` (the document's own numbers: `para. 78`). By default pages for a PDF and paragraphs otherwise.
+    #[serde(rename = "cite-by", default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "CiteBy")]
+    pub cite_by: Option<Spanned<CiteBy>>,
+    /// The word printed before a paragraph number when the source is cited by `paragraph-number`: `cons.` for a French decision's considérants, `Rn.` for a German judgment's Randnummern. By default the brief's language's word (`para.` in English).
+    #[serde(rename = "paragraph-label")]
+    #[schemars(with = "Option<String>")]
+    pub paragraph_label: Option<Spanned<String>>,
+}
+
+/// The values of a record's `cite-by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiteBy {
+    Page,
+    Paragraph,
+    ParagraphNumber,
+}
+
+impl CiteBy {
+    /// How the quote module cites a passage.
+    pub fn citing(self) -> crate::quote::CiteBy {
+        match self {
+            CiteBy::Page => crate::quote::CiteBy::Page,
+            CiteBy::Paragraph => crate::quote::CiteBy::Paragraph,
+            CiteBy::ParagraphNumber => crate::quote::CiteBy::ParagraphNumber,
+        }
+    }
 }
 
 /// What a claim is.
@@ -396,6 +424,10 @@ pub struct LocaleWords {
     /// as `timeline` is.
     #[serde(default)]
     pub undated: Option<String>,
+    /// The word before a paragraph number in a citation (`para. 78`), for
+    /// sources cited by `paragraph-number`; optional as `timeline` is.
+    #[serde(default)]
+    pub paragraph_number: Option<String>,
     /// January to December.
     pub months: Vec<String>,
     /// The long date: `{day}`, `{month}` and `{year}`.
@@ -506,6 +538,12 @@ const RECORD: &[Field] = &[
     field("accessed", Expect::Date, false),
     field("language", Expect::Text, false),
     field("url", Expect::Text, false),
+    field(
+        "cite-by",
+        Expect::OneOf(&["page", "paragraph", "paragraph-number"]),
+        false,
+    ),
+    field("paragraph-label", Expect::Text, false),
 ];
 
 const EVIDENCE: &[Field] = &[
@@ -542,6 +580,7 @@ const LOCALE: &[Field] = &[
     field("translated_by", Expect::Text, true),
     field("timeline", Expect::Text, false),
     field("undated", Expect::Text, false),
+    field("paragraph_number", Expect::Text, false),
     field("months", Expect::TextList, true),
     field("date", Expect::Text, true),
     field("first_day", Expect::Text, true),

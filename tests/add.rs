@@ -369,7 +369,7 @@ fn bad_files_exit_2_and_write_nothing() {
         ),
         (
             &["inbox/report.docx"],
-            "error: clerk cannot read source files with `.docx` (`inbox/report.docx`)\nhelp: clerk reads `.txt` and `.md` (UTF-8 text), `.html`/`.htm` and `.pdf`: save or convert the document to one of these\n",
+            "error: clerk cannot read source files with `.docx` (`inbox/report.docx`)\nhelp: clerk reads `.txt` (UTF-8 text), `.md`/`.markdown` (Markdown), `.html`/`.htm` and `.pdf`: save or convert the document to one of these\n",
         ),
         (
             &["inbox/latin1.txt"],

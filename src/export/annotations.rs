@@ -244,7 +244,7 @@ fn media_type(reference: &Reference) -> &'static str {
     match reference.format {
         Format::Pdf => "application/pdf",
         Format::Html => "text/html",
-        Format::Text if reference.file.to_ascii_lowercase().ends_with(".md") => "text/markdown",
+        Format::Markdown => "text/markdown",
         Format::Text => "text/plain",
     }
 }

@@ -123,6 +123,17 @@ pub struct Locator {
     /// The page of a PDF source, from 1; `null` for other sources.
     #[schemars(range(min = 1))]
     pub page: Option<usize>,
+    /// The page the passage ends on, when it runs onto a later page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub end_page: Option<usize>,
+    /// The source's own number of the paragraph (`78`, `9.1`), where the
+    /// source numbers its paragraphs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph_number: Option<String>,
+    /// The mark of the footnote or endnote the passage is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A quote's passage in the text `clerk text SOURCE-ID` prints (without
@@ -154,8 +165,10 @@ pub struct ByteRange {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
-    /// UTF-8 text (`.txt`, `.md`).
+    /// UTF-8 text (`.txt`).
     Text,
+    /// Markdown (`.md`, `.markdown`): the text a reader sees once rendered.
+    Markdown,
     /// A web page (`.html`, `.htm`): the text a reader sees.
     Html,
     /// A PDF: its text layer, page by page.
@@ -262,6 +275,9 @@ fn claim(
                 line: quote.line,
                 paragraph: quote.paragraph,
                 page: quote.page,
+                end_page: quote.end_page,
+                paragraph_number: quote.paragraph_number.clone(),
+                note: quote.note.clone(),
             },
             passage: Passage {
                 exact: passage.exact.clone(),
@@ -332,6 +348,7 @@ fn reference(entry: &model::Reference, sources: &SourceIndex) -> Result<Referenc
         file: entry.file.clone(),
         format: match format {
             SourceFormat::Text => Format::Text,
+            SourceFormat::Markdown => Format::Markdown,
             SourceFormat::Html => Format::Html,
             SourceFormat::Pdf => Format::Pdf,
         },

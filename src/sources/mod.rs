@@ -21,8 +21,8 @@ use crate::project::Project;
 use crate::spec::{self, Record};
 
 pub use text::{
-    CONTEXT, Entry, Located, LocatedMiss, Lookup, Passage, READABLE_FORMATS, Row, SourceFormat,
-    SourceText, Unreadable, entries, listing, rows,
+    CONTEXT, Entry, Located, LocatedMiss, Lookup, Markup, Passage, READABLE_FORMATS, Row,
+    SourceFormat, SourceText, Unreadable, entries, listing, paragraph_numbers, rows,
 };
 
 /// Quotes to look up, by source id (see [`SourceIndex::read`]).
@@ -73,6 +73,8 @@ pub struct Content {
     lookups: HashMap<String, Lookup>,
     /// The text, kept only when asked for (`clerk text`).
     pub text: Option<SourceText>,
+    /// The language the text reads as, for a record that names none.
+    pub detected_language: Option<crate::metadata::Detected>,
 }
 
 impl Source {
@@ -104,6 +106,24 @@ impl Source {
             (Some(SourceFormat::Html), _) => format!("{display} ¶{}", locator.paragraph),
             _ => format!("{display} line {}, ¶{}", locator.line, locator.paragraph),
         }
+    }
+
+    /// How the record says its passages are cited (`cite-by`), and the
+    /// word it puts before a paragraph number (`paragraph-label`).
+    pub fn citing(&self) -> (crate::quote::CiteBy, Option<&str>) {
+        let Some(record) = self.record.as_ref() else {
+            return (crate::quote::CiteBy::Default, None);
+        };
+        (
+            record
+                .cite_by
+                .as_ref()
+                .map_or(crate::quote::CiteBy::Default, |by| by.get_ref().citing()),
+            record
+                .paragraph_label
+                .as_ref()
+                .map(|l| l.get_ref().as_str()),
+        )
     }
 
     /// The language of the source (record's `language`).
@@ -384,6 +404,8 @@ fn bytes_of(
 }
 
 fn decode_source(source: &mut Source, bytes: Vec<u8>, quotes: &BTreeSet<String>, keep_text: bool) {
+    let by_number = source.citing().0 == crate::quote::CiteBy::ParagraphNumber;
+    let undeclared_language = source.language().is_none();
     let Some(content) = source.content.as_mut() else {
         return;
     };
@@ -392,7 +414,13 @@ fn decode_source(source: &mut Source, bytes: Vec<u8>, quotes: &BTreeSet<String>,
     };
     content.decoded = true;
     let problem = match SourceText::decode(format, bytes) {
-        Ok(text) => {
+        Ok(mut text) => {
+            if by_number {
+                text.number_paragraphs();
+            }
+            if undeclared_language {
+                content.detected_language = crate::metadata::detect_language(&text.raw);
+            }
             content.lookups = text.look_up_all(quotes);
             if keep_text {
                 content.text = Some(text);

@@ -89,6 +89,7 @@ pub(super) fn load_source(
         decoded: false,
         lookups: HashMap::new(),
         text: None,
+        detected_language: None,
     });
     format.and(bytes)
 }

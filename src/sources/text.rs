@@ -24,6 +24,10 @@ pub struct Located {
     pub found: quote::Match,
     pub locator: Locator,
     pub passage: Passage,
+    /// For a quote written against a Markdown file's markup (`**…**`,
+    /// `[text][ref]`) rather than its rendered text: the passage as a
+    /// reader sees it, which the quote should say instead.
+    pub rendered: Option<String>,
 }
 
 /// Where a found quote lies in its source's printed text: the text `clerk
@@ -57,13 +61,15 @@ pub struct LocatedMiss {
 }
 
 /// What clerk reads, as a help line.
-pub const READABLE_FORMATS: &str = "clerk reads `.txt` and `.md` (UTF-8 text), `.html`/`.htm` and `.pdf`: save or convert the document to one of these";
+pub const READABLE_FORMATS: &str = "clerk reads `.txt` (UTF-8 text), `.md`/`.markdown` (Markdown), `.html`/`.htm` and `.pdf`: save or convert the document to one of these";
 
 /// The kinds of source file clerk reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceFormat {
-    /// `.txt` and `.md`: UTF-8 text.
+    /// `.txt`: UTF-8 text.
     Text,
+    /// `.md` and `.markdown`: UTF-8 Markdown, held to its rendered text.
+    Markdown,
     /// `.html` and `.htm`: the text a reader sees in the body.
     Html,
     /// `.pdf`: the text layer, page by page.
@@ -74,7 +80,8 @@ impl SourceFormat {
     /// The format of a file with this (lower-case) extension.
     pub fn from_extension(extension: &str) -> Option<SourceFormat> {
         match extension {
-            "txt" | "md" => Some(SourceFormat::Text),
+            "txt" => Some(SourceFormat::Text),
+            "md" | "markdown" => Some(SourceFormat::Markdown),
             "html" | "htm" => Some(SourceFormat::Html),
             "pdf" => Some(SourceFormat::Pdf),
             _ => None,
@@ -95,6 +102,16 @@ pub struct SourceText {
     pub file_offset: Option<usize>,
     /// A PDF's page furniture, left out of `raw`; `clerk text` shows it.
     pub furniture: Vec<crate::documents::Furniture>,
+    /// A Markdown file's text as written: a quote written against its
+    /// markup is recognised (and shown as rendered).
+    pub markup: Option<Markup>,
+}
+
+/// A Markdown file's text as written, and normalised for matching.
+#[derive(Debug)]
+pub struct Markup {
+    source: String,
+    normalised: Normalised,
 }
 
 impl SourceText {
@@ -108,6 +125,7 @@ impl SourceText {
             lines,
             file_offset: None,
             furniture: Vec::new(),
+            markup: None,
         }
     }
 
@@ -121,7 +139,39 @@ impl SourceText {
             lines,
             file_offset: None,
             furniture: Vec::new(),
+            markup: None,
         }
+    }
+
+    /// The text extracted from a document, with its pages (a paged
+    /// document's line-end hyphens are soft), paragraph numbers and notes.
+    pub fn extracted(extracted: crate::documents::Extracted) -> Self {
+        let crate::documents::Extracted {
+            text,
+            page_starts,
+            numbers,
+            notes,
+            furniture,
+        } = extracted;
+        let mut text = match page_starts {
+            Some(starts) => SourceText::paged(text, starts),
+            None => SourceText::new(text),
+        };
+        text.lines = text.lines.with_numbers(&numbers).with_notes(notes);
+        text.furniture = furniture;
+        text
+    }
+
+    /// Takes the paragraph numbers the text itself shows ("78.", "[78]",
+    /// "§ 12", "cons. 78" at a paragraph's start) as the document's own,
+    /// for a source cited by paragraph number whose format gives none.
+    pub fn number_paragraphs(&mut self) {
+        if self.lines.has_numbers() {
+            return;
+        }
+        let numbers = paragraph_numbers(&self.raw);
+        let lines = std::mem::replace(&mut self.lines, LineIndex::new(""));
+        self.lines = lines.with_numbers(&numbers);
     }
 
     /// Line `line` (1-based) as `clerk text` prints it: without its line
@@ -151,18 +201,39 @@ impl SourceText {
     fn look_up_with(&self, quote: &str, printed: &mut Printed<'_>) -> Lookup {
         match quote::find(&self.normalised, quote) {
             Ok(found) => Ok(Located {
-                locator: self.lines.locate(found.raw.start),
+                locator: self.lines.locate_range(found.raw.clone()),
                 passage: printed.passage(found.raw.clone()),
                 found,
+                rendered: None,
             }),
-            Err(miss) => Err(Box::new(LocatedMiss {
-                nearest: miss
-                    .nearest
-                    .as_ref()
-                    .map(|n| self.lines.locate(n.raw.start)),
-                miss,
-            })),
+            Err(miss) => match self.in_markup(quote, printed) {
+                Some(located) => Ok(located),
+                None => Err(Box::new(LocatedMiss {
+                    nearest: miss
+                        .nearest
+                        .as_ref()
+                        .map(|n| self.lines.locate(n.raw.start)),
+                    miss,
+                })),
+            },
         }
+    }
+
+    /// A quote that a Markdown file's markup holds: its passage rendered,
+    /// found in the rendered text. Quotes written before clerk rendered
+    /// Markdown keep checking, with a warning that shows the rendered words.
+    fn in_markup(&self, quote: &str, printed: &mut Printed<'_>) -> Option<Located> {
+        let markup = self.markup.as_ref()?;
+        let in_markup = quote::find(&markup.normalised, quote).ok()?;
+        let rendered = crate::markdown::render(&markup.source[in_markup.raw]).text;
+        let rendered = rendered.split_whitespace().collect::<Vec<_>>().join(" ");
+        let found = quote::find(&self.normalised, &rendered).ok()?;
+        Some(Located {
+            locator: self.lines.locate_range(found.raw.clone()),
+            passage: printed.passage(found.raw.clone()),
+            found,
+            rendered: Some(rendered),
+        })
     }
 
     /// The text decoded from a source file's bytes, or the problem with it.
@@ -174,23 +245,103 @@ impl SourceText {
                 text.file_offset = Some(if bom { "\u{feff}".len() } else { 0 });
                 text
             }
-            SourceFormat::Html => {
-                let page = crate::documents::decode_html(bytes).map_err(Unreadable::Encoding)?;
-                SourceText::new(crate::documents::html(&page).text)
-            }
-            SourceFormat::Pdf => {
-                let extracted = crate::documents::pdf(&bytes).map_err(Unreadable::Pdf)?;
-                let mut text =
-                    SourceText::paged(extracted.text, extracted.page_starts.unwrap_or_default());
-                text.furniture = extracted.furniture;
+            SourceFormat::Markdown => {
+                let source = decode_utf8(bytes).map_err(Unreadable::Encoding)?;
+                let rendered = crate::markdown::render(&source);
+                let mut text = SourceText::extracted(crate::documents::Extracted {
+                    text: rendered.text,
+                    page_starts: None,
+                    numbers: Vec::new(),
+                    notes: Vec::new(),
+                    furniture: Vec::new(),
+                });
+                text.lines.map_lines(rendered.source_lines);
+                text.markup = Some(Markup {
+                    normalised: Normalised::new(&source),
+                    source,
+                });
                 text
             }
+            SourceFormat::Html => {
+                let page = crate::documents::decode_html(bytes).map_err(Unreadable::Encoding)?;
+                SourceText::extracted(crate::documents::html(&page))
+            }
+            SourceFormat::Pdf => {
+                let mut extracted = crate::documents::pdf(&bytes).map_err(Unreadable::Pdf)?;
+                extracted.page_starts.get_or_insert_with(Vec::new);
+                SourceText::extracted(extracted)
+            }
         };
-        if text.normalised.as_str().is_empty() && format != SourceFormat::Text {
+        let may_be_empty = matches!(format, SourceFormat::Text | SourceFormat::Markdown);
+        if text.normalised.as_str().is_empty() && !may_be_empty {
             return Err(Unreadable::Empty(format));
         }
         Ok(text)
     }
+}
+
+/// The paragraph numbers a text shows: where a paragraph (or a line after
+/// one that ends a sentence) opens with "78.", "78)", "[78]", "(78)",
+/// "9.1", "§ 12" or "cons. 78", the offset of that line and the number.
+/// Dates and amounts are not numbers of paragraphs: the number has at most
+/// four digits a part and must be followed by white space (or be
+/// bracketed).
+pub fn paragraph_numbers(raw: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    let mut paragraph_start = true;
+    let mut after_sentence = true;
+    for line in raw.split_inclusive('\n') {
+        let text = line.trim();
+        if text.is_empty() {
+            paragraph_start = true;
+        } else {
+            let number = (paragraph_start || after_sentence)
+                .then(|| line_number(text, paragraph_start))
+                .flatten();
+            if let Some(number) = number {
+                found.push((offset, number));
+            }
+            paragraph_start = false;
+            after_sentence = text.ends_with(['.', ':', ';']);
+        }
+        offset += line.len();
+    }
+    found
+}
+
+/// The paragraph number a line opens with; a bare "78." within a
+/// paragraph only before a capital letter.
+fn line_number(line: &str, paragraph_start: bool) -> Option<String> {
+    let lower = line.to_lowercase();
+    for prefix in ["cons.", "considérant", "§", "para.", "paragraph"] {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            let rest = rest.trim_start();
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            return (!digits.is_empty() && digits.len() <= 4).then_some(digits);
+        }
+    }
+    if let Some(rest) = line.strip_prefix(['[', '(']) {
+        let close = if line.starts_with('[') { ']' } else { ')' };
+        let (number, _) = rest.split_once(close)?;
+        return dotted_number(number).map(str::to_string);
+    }
+    let end = line.find(char::is_whitespace)?;
+    let (head, tail) = line.split_at(end);
+    let number = head.strip_suffix(['.', ')']).unwrap_or(head);
+    let number = dotted_number(number)?;
+    let next = tail.trim_start().chars().next()?;
+    let marked = head.len() > number.len() || number.contains('.');
+    (marked && (paragraph_start || next.is_uppercase())).then(|| number.to_string())
+}
+
+/// `text` if it is a number like "78" or "9.1.2" (parts of at most four
+/// digits).
+fn dotted_number(text: &str) -> Option<&str> {
+    let parts_ok = text.split('.').all(|part| {
+        !part.is_empty() && part.len() <= 4 && part.bytes().all(|b| b.is_ascii_digit())
+    });
+    parts_ok.then_some(text)
 }
 
 /// Why a source file gives no text to match against.
@@ -318,7 +469,7 @@ pub fn rows(text: &SourceText, normalised: bool) -> Vec<Row> {
         .map(|(index, text_of_line)| {
             let line = index + 1;
             Row {
-                line,
+                line: lines.source_line(line),
                 paragraph: lines.paragraph_of_line(line),
                 page: paged.then(|| lines.page(lines.line_start(line)).unwrap_or(1)),
                 text: text_of_line,
