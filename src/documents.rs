@@ -307,8 +307,8 @@ impl TextReader {
             // A glyph that goes back far to the left starts a new line even
             // on the same baseline (a new column, a table cell).
             let moves_back = origin.x < line.end - 2.0 * size;
-            let follows = origin.x >= line.end - 0.5 * line.size
-                && origin.x <= line.end + 0.6 * line.size;
+            let follows =
+                origin.x >= line.end - 0.5 * line.size && origin.x <= line.end + 0.6 * line.size;
             if same_baseline && !moves_back {
                 let gap = origin.x - line.end;
                 // After a script, the gap is the typesetter's spacing of the
@@ -452,10 +452,7 @@ fn runs_on(before: &str, page: &str) -> bool {
     let Some(first) = page.trim_start().chars().next() else {
         return false;
     };
-    let ends_sentence = matches!(
-        last,
-        '.' | '!' | '?' | '…' | ':' | '»' | '”' | '"'
-    );
+    let ends_sentence = matches!(last, '.' | '!' | '?' | '…' | ':' | '»' | '”' | '"');
     !ends_sentence
         && (last.is_lowercase()
             || matches!(last, ',' | ';' | '-' | '\u{2010}' | '(' | '«' | '“')

@@ -106,7 +106,8 @@ fn text_marks_typst_page_numbers_and_a_header_from_page_two() {
         .find(|row| row.starts_with("   2 ") && !row.contains("[page furniture]"))
         .unwrap();
     assert!(
-        first_of_2.ends_with("| recorded near the eastern quays exceeded the guideline values of the"),
+        first_of_2
+            .ends_with("| recorded near the eastern quays exceeded the guideline values of the"),
         "{first_of_2}"
     );
     // JSON: the same rows, furniture as its own records.
@@ -125,7 +126,11 @@ fn text_marks_typst_page_numbers_and_a_header_from_page_two() {
         furniture[0],
         &serde_json::json!({"type": "furniture", "page": 1, "text": "– 1 –"})
     );
-    assert!(records.iter().all(|r| r["type"] == "furniture" || r["type"] == "line"));
+    assert!(
+        records
+            .iter()
+            .all(|r| r["type"] == "furniture" || r["type"] == "line")
+    );
     let lines = records.iter().filter(|r| r["type"] == "line").count();
     assert_eq!(records.last().unwrap()["type"], "furniture");
     assert_eq!(
@@ -148,11 +153,15 @@ fn superscripts_and_subscripts_join_their_words() {
     );
     let (_, report, _) = project.run(&["text", "report"]);
     assert!(
-        report.contains("| The committee held its 1st session on the harbour on 3 March 2025 and\n"),
+        report
+            .contains("| The committee held its 1st session on the harbour on 3 March 2025 and\n"),
         "{report}"
     );
     assert!(report.contains("emissions of CO2\n"), "{report}");
-    assert!(report.contains("| and NOx from vessels at berth.\n"), "{report}");
+    assert!(
+        report.contains("| and NOx from vessels at berth.\n"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -161,8 +170,14 @@ fn a_quote_across_pages_is_cited_on_its_first_page() {
     let (status, _, stderr) = project.run(&["build"]);
     assert_eq!(status, 0, "{stderr}");
     let text = pdf_text(&std::fs::read(project.path("output/furniture.pdf")).unwrap());
-    assert!(text.contains("World Health Organization [1, p. 1]"), "{text}");
-    assert!(text.contains("d'en connaître les motifs [2, p. 3]"), "{text}");
+    assert!(
+        text.contains("World Health Organization [1, p. 1]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("d'en connaître les motifs [2, p. 3]"),
+        "{text}"
+    );
 }
 
 /// Runs `clerk add FILE --kind other --publisher P` from the project folder.
@@ -218,8 +233,15 @@ fn add_refuses_a_pdf_cut_short() {
 fn startxref(bytes: &[u8]) -> (usize, std::ops::Range<usize>) {
     let at = bytes.windows(9).rposition(|w| w == b"startxref").unwrap() + 9;
     let start = at + bytes[at..].iter().position(u8::is_ascii_digit).unwrap();
-    let end = start + bytes[start..].iter().position(|b| !b.is_ascii_digit()).unwrap();
-    let offset = std::str::from_utf8(&bytes[start..end]).unwrap().parse().unwrap();
+    let end = start
+        + bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap();
+    let offset = std::str::from_utf8(&bytes[start..end])
+        .unwrap()
+        .parse()
+        .unwrap();
     (offset, start..end)
 }
 
@@ -241,7 +263,11 @@ fn add_refuses_a_pdf_whose_cross_reference_table_is_broken() {
         let table = &bytes[offset..];
         let entry = table.windows(3).position(|w| w == b" n ").unwrap() - 16;
         let at = offset + entry;
-        bytes[at + 9] = if bytes[at + 9] == b'9' { b'0' } else { bytes[at + 9] + 1 };
+        bytes[at + 9] = if bytes[at + 9] == b'9' {
+            b'0'
+        } else {
+            bytes[at + 9] + 1
+        };
     });
     assert!(
         message.starts_with("error: `inbox/damaged.pdf` is damaged (its cross-reference table does not point at object "),
@@ -281,7 +307,10 @@ fn check_reports_a_damaged_pdf_with_what_to_do() {
         )),
         "{stderr}"
     );
-    assert!(stderr.contains(&format!("  = {DOWNLOAD_AGAIN}")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("  = {DOWNLOAD_AGAIN}")),
+        "{stderr}"
+    );
     // Whole, the fixtures are accepted.
     let project = furniture();
     let (status, _, stderr) = project.run(&["check"]);

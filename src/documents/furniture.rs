@@ -133,7 +133,12 @@ fn repeated(pages: &[Page], edges: &[[Vec<usize>; 2]]) -> Vec<(usize, usize)> {
 fn shape(text: &str) -> String {
     let mut out = String::new();
     let mut in_number = false;
-    for c in text.split_whitespace().collect::<Vec<_>>().join(" ").chars() {
+    for c in text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+    {
         if c.is_ascii_digit() {
             if !in_number {
                 out.push('#');
@@ -285,11 +290,20 @@ mod tests {
 
     #[test]
     fn headers_repeated_on_most_pages_and_page_numbers_are_furniture() {
-        let bodies = ["First words", "Second thoughts", "Third reading", "Fourth estate"];
+        let bodies = [
+            "First words",
+            "Second thoughts",
+            "Third reading",
+            "Fourth estate",
+        ];
         let pages: Vec<Page> = (1..=4)
             .map(|n| {
                 let footer = format!("Décision n° 2025-1 – Page {n} sur 4");
-                let header = if n == 1 { "Title of it all" } else { "Running header" };
+                let header = if n == 1 {
+                    "Title of it all"
+                } else {
+                    "Running header"
+                };
                 let lines = [
                     (header, 40.0),
                     (bodies[n - 1], 100.0),
@@ -311,8 +325,16 @@ mod tests {
         // The same first line on both pages, in the top margin: a short
         // document may well repeat a line; only the page numbers go.
         let pages = [
-            page(&[("Minutes of the meeting", 40.0), ("Text", 300.0), ("1", 780.0)]),
-            page(&[("Minutes of the meeting", 40.0), ("Text", 300.0), ("2", 780.0)]),
+            page(&[
+                ("Minutes of the meeting", 40.0),
+                ("Text", 300.0),
+                ("1", 780.0),
+            ]),
+            page(&[
+                ("Minutes of the meeting", 40.0),
+                ("Text", 300.0),
+                ("2", 780.0),
+            ]),
         ];
         let marks = find(&pages);
         assert_eq!(marks[0], [None, None, Some(Place::Bottom)]);
@@ -325,7 +347,11 @@ mod tests {
     #[test]
     fn the_walk_from_the_edge_stops_at_text() {
         // A page number above a line of text at the bottom is text's.
-        let pages = [page(&[("Body", 300.0), ("3", 740.0), ("Last line of text", 760.0)])];
+        let pages = [page(&[
+            ("Body", 300.0),
+            ("3", 740.0),
+            ("Last line of text", 760.0),
+        ])];
         assert_eq!(find(&pages)[0], [None, None, None]);
     }
 }

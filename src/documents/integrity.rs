@@ -62,9 +62,9 @@ pub(super) fn check(bytes: &[u8], pages: usize) -> Result<(), String> {
         .and_then(|pages| pages.get(b"Count").ok()?.as_i64().ok());
     let found = document.get_pages().len().min(pages);
     match declared {
-        Some(declared) if declared > found as i64 => Err(format!(
-            "it declares {declared} pages but holds {found}"
-        )),
+        Some(declared) if declared > found as i64 => {
+            Err(format!("it declares {declared} pages but holds {found}"))
+        }
         Some(_) => Ok(()),
         // Without the key, an encrypted file's catalog may be unreadable
         // here; the reader that opened it read its pages.
