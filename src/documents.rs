@@ -248,6 +248,13 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
 
     let pdf = Pdf::new(bytes.to_vec()).map_err(|error| match error {
         LoadPdfError::Decryption(_) => PdfError::Encrypted,
+        // A PDF cut short often cannot be opened at all: say so.
+        LoadPdfError::Invalid if bytes.starts_with(b"%PDF-") && bytes.len() >= 1024 => {
+            match integrity::check(bytes, 0) {
+                Err(cause) => PdfError::Repaired(cause),
+                Ok(()) => PdfError::Damaged("it cannot be parsed".into()),
+            }
+        }
         LoadPdfError::Invalid => PdfError::Damaged("it cannot be parsed".into()),
     })?;
     // hayro rebuilds a broken file silently; clerk pins no file it had to

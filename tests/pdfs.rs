@@ -37,26 +37,25 @@ fn text_marks_libreoffice_headers_and_footers_as_furniture() {
     // Between pages 3 and 4: page 3's footer, then page 4's header, neither
     // numbered; the considérant runs on from the last line of page 3 to the
     // first of page 4 in one paragraph.
-    let at = stdout.find("| aux citoyens et aux\n").expect(&stdout);
-    let around: Vec<&str> = stdout[..at].lines().rev().take(1).collect();
-    let last_of_3 = stdout[at..].lines().next().unwrap();
-    let next: Vec<&str> = stdout[at..].lines().skip(1).take(3).collect();
-    assert!(around[0].starts_with("   3 "), "{around:?}");
+    let at = stdout.rfind("| 25. Au surplus").expect(&stdout);
+    let start = stdout[..at].rfind('\n').unwrap() + 1;
+    let rows: Vec<&str> = stdout[start..].lines().take(4).collect();
+    assert!(rows[0].starts_with("   3 "), "{rows:?}");
     assert_eq!(
-        next[..2],
+        rows[1..3],
         [
             "   3     ·       | [page furniture] Page 3 sur 4",
             "   4     ·       | [page furniture] Décision n° 2025-1 QPC du 3 avril 2025 – Conseil constitutionnel",
         ]
     );
-    let paragraph = |row: &str| row[10..16].trim().to_string();
-    assert!(next[2].starts_with("   4 "), "{}", next[2]);
     assert!(
-        next[2].ends_with("| candidats évincés d'en connaître les motifs et, le cas échéant, de saisir le juge compétent de la"),
+        rows[3].starts_with("   4 ")
+            && rows[3].ends_with("| candidats évincés d'en connaître les motifs et, le cas échéant, de saisir le juge compétent de la"),
         "{}",
-        next[2]
+        rows[3]
     );
-    assert_eq!(paragraph(next[2]), paragraph(last_of_3));
+    let paragraph = |row: &str| row[10..16].trim().to_string();
+    assert_eq!(paragraph(rows[3]), paragraph(rows[0]));
     // Every page's furniture is listed, and none of it is a line of text.
     for page in 1..=4 {
         assert_eq!(
@@ -165,17 +164,17 @@ fn superscripts_and_subscripts_join_their_words() {
 }
 
 #[test]
-fn a_quote_across_pages_is_cited_on_its_first_page() {
+fn a_quote_across_pages_is_cited_with_both_pages() {
     let project = furniture();
     let (status, _, stderr) = project.run(&["build"]);
     assert_eq!(status, 0, "{stderr}");
     let text = pdf_text(&std::fs::read(project.path("output/furniture.pdf")).unwrap());
     assert!(
-        text.contains("World Health Organization [1, p. 1]"),
+        text.contains("World Health Organization [1, pp. 1–2]"),
         "{text}"
     );
     assert!(
-        text.contains("d'en connaître les motifs [2, p. 3]"),
+        text.contains("d'en connaître les motifs [2, pp. 3–4]"),
         "{text}"
     );
 }

@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use super::{Line, Page};
+use super::Page;
 
 /// How many lines from each edge of a page may be furniture.
 const EDGE_LINES: usize = 4;
@@ -121,7 +121,7 @@ fn repeated(pages: &[Page], edges: &[[Vec<usize>; 2]]) -> Vec<(usize, usize)> {
         let texts_differ = placed
             .iter()
             .any(|m| line(m).text.trim() != line(&placed[0]).text.trim());
-        if count >= 2 && 2 * count >= with_text && (count >= 3 || texts_differ) {
+        if count >= 2 && 2 * count >= with_text && (with_text >= 3 || texts_differ) {
             found.extend(placed);
         }
     }
@@ -225,6 +225,7 @@ fn roman(mut n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::documents::Line;
 
     #[test]
     fn page_numbers_in_the_usual_shapes() {
