@@ -6,7 +6,9 @@
 //! Everything is checked before anything is written: a file that clerk
 //! cannot read, an id or file name already taken, a required field that
 //! neither the command line nor the document gives stops the command with
-//! nothing written. Nothing is ever overwritten.
+//! nothing written. Nothing is ever overwritten, but a record is corrected
+//! with `clerk add --update` ([`plan_update`]): the keys it sets are
+//! rewritten in place, every other line kept as it is.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -235,7 +237,7 @@ fn plan_one(
     today: NaiveDate,
 ) -> anyhow::Result<Addition> {
     let shown = input.display().to_string();
-    let (bytes, found) = read_document(project, input)?;
+    let (bytes, found) = read_document(project, input, &shown)?;
     let (file, copy) = destination(project, input, &bytes)?;
     let id = match &given.id {
         Some(id) => id.clone(),
@@ -259,11 +261,16 @@ fn plan_one(
         ))
     };
     if let Some(source) = index.sources.get(&id) {
-        return Err(taken(format!(
+        let message = format!(
             "source `{id}` already has a record (`{}`)",
             source.record_file.display
-        ))
-        .into());
+        );
+        // The same file added again: its record is to be corrected, not
+        // duplicated under another id.
+        if describes(project, source, &file) {
+            return Err(Fatal::new(message).help(update_help(&id, given)).into());
+        }
+        return Err(taken(message).into());
     }
     if fs::symlink_metadata(&record).is_ok() {
         return Err(taken(format!("`{}` already exists", project.display(&record))).into());
@@ -279,7 +286,7 @@ fn plan_one(
             source.record_file.display,
             source.id
         ))
-        .help("review or edit that record instead of adding the file again")
+        .help(update_help(&source.id, given))
         .into());
     }
     Ok(Addition {
@@ -296,8 +303,11 @@ fn plan_one(
 /// Reads a document the command line names: a regular file within the
 /// size limit, of a format clerk reads, with text to quote; and what it
 /// says about itself.
-fn read_document(project: &Project, input: &Path) -> anyhow::Result<(Vec<u8>, Metadata)> {
-    let shown = input.display().to_string();
+fn read_document(
+    project: &Project,
+    input: &Path,
+    shown: &str,
+) -> anyhow::Result<(Vec<u8>, Metadata)> {
     let metadata = fs::metadata(input).map_err(|error| match error.kind() {
         std::io::ErrorKind::NotFound => Fatal::new(format!("no file `{shown}`"))
             .help("give the path of a document to add, relative to the current folder"),
@@ -327,7 +337,7 @@ fn read_document(project: &Project, input: &Path) -> anyhow::Result<(Vec<u8>, Me
     // A document whose text cannot be quoted is no source: say so now,
     // not at the first `check`.
     let text = SourceText::decode(format, bytes.clone()).map_err(|unreadable| {
-        let (_, message, help) = unreadable.explain(&shown);
+        let (_, message, help) = unreadable.explain(shown);
         Fatal::new(message).help(help)
     })?;
     let found = match format {
@@ -588,6 +598,341 @@ pub fn write(project: &Project, additions: &[Addition]) -> anyhow::Result<()> {
         crate::output::write_new(&addition.record, addition.record_text().as_bytes())?;
     }
     Ok(())
+}
+
+/// The help that turns adding a file again into correcting its record:
+/// the `clerk add --update` command with the flags the user gave.
+fn update_help(id: &str, given: &Given) -> String {
+    let mut command = format!("clerk add --update {}", shell_word(id));
+    let mut flags = 0;
+    let kind = given.kind.map(|k| k.name().to_string());
+    let published = given.published.map(|d| d.format("%Y-%m-%d").to_string());
+    for (flag, value) in [
+        ("--title", &given.title),
+        ("--publisher", &given.publisher),
+        ("--kind", &kind),
+        ("--author", &given.author),
+        ("--published", &published),
+        ("--language", &given.language),
+        ("--url", &given.url),
+    ] {
+        if let Some(value) = value {
+            command.push_str(&format!(" {flag} {}", shell_word(value)));
+            flags += 1;
+        }
+    }
+    if let Some(to) = &given.to {
+        command.push_str(&format!(" --to {}", shell_word(to)));
+    }
+    match flags {
+        0 => format!(
+            "to correct that record, run `{command}` with the flags of the fields to change (`--fill` adds what the document says and the record lacks)"
+        ),
+        _ => format!("to correct that record, run `{command}`"),
+    }
+}
+
+/// `value` as one word of a POSIX shell command line.
+fn shell_word(value: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c);
+    if !value.is_empty() && value.chars().all(plain) {
+        return value.to_string();
+    }
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// A correction `clerk add --update` makes to a record, checked and ready
+/// to write ([`write_update`]).
+#[derive(Debug)]
+pub struct Update {
+    pub id: String,
+    /// The record file.
+    pub record: PathBuf,
+    /// The source file the record names.
+    pub file: PathBuf,
+    /// The keys set, in the order the record lists keys.
+    pub changes: Vec<Change>,
+    /// With `--fill`: keys the record has and the document gives
+    /// otherwise, kept as the record has them.
+    pub kept: Vec<Kept>,
+    /// Without `--fill`: keys the document gives and the record lacks.
+    pub unfilled: Vec<&'static str>,
+    /// Dossiers whose pin of the source is not the digest of its file now.
+    pub stale_pins: Vec<String>,
+    /// The record's new text.
+    text: String,
+}
+
+/// One key set by an update.
+#[derive(Debug)]
+pub struct Change {
+    pub key: &'static str,
+    /// The value the record had, if any: as people read it, and as TOML.
+    pub old: Option<(String, String)>,
+    pub new: Field,
+}
+
+impl Change {
+    /// `title: "old" -> "new" (--title)`, values as TOML writes them.
+    pub fn describe(&self) -> String {
+        let old = self
+            .old
+            .as_ref()
+            .map_or("(none)".to_string(), |(_, toml)| toml.clone());
+        format!(
+            "{}: {old} -> {} ({})",
+            self.key, self.new.toml, self.new.origin
+        )
+    }
+}
+
+/// A key of the record that the document gives otherwise.
+#[derive(Debug)]
+pub struct Kept {
+    pub key: &'static str,
+    pub value: String,
+    /// What the document says, and where.
+    pub document: Field,
+}
+
+impl Kept {
+    /// `title: kept "…" (the document says "…", read from <title>)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}: kept {} (the document says {}, {})",
+            self.key,
+            toml_edit::Value::from(self.value.as_str()),
+            self.document.toml,
+            self.document.origin
+        )
+    }
+}
+
+/// Plans `clerk add --update ID`: reads the record of source `id` and the
+/// document it names (as `clerk add` reads it), and sets the keys the
+/// flags give and, with `fill`, the keys the document gives that the
+/// record lacks. Nothing is written.
+pub fn plan_update(
+    project: &Project,
+    id: &str,
+    given: &Given,
+    fill: bool,
+    today: NaiveDate,
+) -> anyhow::Result<Update> {
+    let index = SourceIndex::scan(project);
+    let Some(source) = index.sources.get(id) else {
+        return Err(unknown_source(id, &index).into());
+    };
+    let shown_record = source.record_file.display.clone();
+    let record = project.root.join(&shown_record);
+    let text = fs::read_to_string(&record)
+        .map_err(|error| Fatal::new(format!("cannot read `{shown_record}` ({error})")))?;
+    let mut document: toml_edit::DocumentMut =
+        text.parse().map_err(|error: toml_edit::TomlError| {
+            Fatal::new(format!(
+                "cannot update `{shown_record}`: it is not valid TOML ({})",
+                error.message().trim()
+            ))
+            .help(format!(
+                "correct it by hand first: `clerk check` shows where (`{shown_record}`)"
+            ))
+        })?;
+    let file = record_file(project, &document, &record, &shown_record)?;
+    let shown = project.display(&file);
+    check_given(project, std::slice::from_ref(&file), given)?;
+    let (bytes, found) = read_document(project, &file, &shown)?;
+    let proposed = fields(&found, given, today, &file);
+    let mut update = Update {
+        id: id.to_string(),
+        record,
+        stale_pins: stale_pins(project, id, &crate::files::sha256_hex(&bytes)),
+        file,
+        changes: Vec::new(),
+        kept: Vec::new(),
+        unfilled: Vec::new(),
+        text: String::new(),
+    };
+    for field in proposed {
+        let old = document.get(field.key).and_then(toml_edit::Item::as_value);
+        let same = old.is_some_and(|old| {
+            old.as_str()
+                .map(str::to_string)
+                .or_else(|| old.as_datetime().map(ToString::to_string))
+                .is_some_and(|value| value == field.value)
+        });
+        let wanted = match &field.origin {
+            Origin::Flag(_) => true,
+            Origin::Document(_) if old.is_none() => {
+                if !fill {
+                    update.unfilled.push(field.key);
+                }
+                fill
+            }
+            Origin::Document(_) => {
+                if fill && !same {
+                    update.kept.push(Kept {
+                        key: field.key,
+                        value: old.map(plain).unwrap_or_default(),
+                        document: field.clone(),
+                    });
+                }
+                false
+            }
+            // A file name is no title, and today is not when the document
+            // was retrieved.
+            Origin::FileName | Origin::Today | Origin::Answered => false,
+        };
+        if !wanted || same {
+            continue;
+        }
+        let old = old.map(|value| {
+            let mut shown = value.clone();
+            shown.decor_mut().clear();
+            (plain(value), shown.to_string())
+        });
+        set_value(&mut document, &field)?;
+        update.changes.push(Change {
+            key: field.key,
+            old,
+            new: field,
+        });
+    }
+    let mut rewritten = document.to_string();
+    // toml_edit writes LF between lines it lays out: keep a CRLF file CRLF.
+    if text.contains("\r\n") {
+        rewritten = rewritten.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
+    update.text = rewritten;
+    Ok(update)
+}
+
+/// No record has id `id`: the error names the ids there are.
+fn unknown_source(id: &str, index: &SourceIndex) -> Fatal {
+    let mut error = Fatal::new(format!(
+        "no source `{id}` (no record `sources/**/{id}.toml`)"
+    ));
+    if let Some(close) = spec::closest(id, index.sources.keys().map(String::as_str)) {
+        error = error.help(format!("did you mean `{close}`?"));
+    }
+    const SHOWN: usize = 10;
+    let ids: Vec<String> = index
+        .sources
+        .keys()
+        .take(SHOWN)
+        .map(|id| format!("`{id}`"))
+        .collect();
+    match index.sources.len() {
+        0 => error.help("the project has no source yet: `clerk add FILE` adds one"),
+        n if n > SHOWN => error.help(format!(
+            "the sources are {} and {} more",
+            ids.join(", "),
+            n - SHOWN
+        )),
+        _ => error.help(format!("the sources are {}", ids.join(", "))),
+    }
+}
+
+/// The source file a record names, which must be a file inside `sources/`.
+fn record_file(
+    project: &Project,
+    document: &toml_edit::DocumentMut,
+    record: &Path,
+    shown_record: &str,
+) -> anyhow::Result<PathBuf> {
+    let Some(name) = document.get("file").and_then(toml_edit::Item::as_str) else {
+        return Err(Fatal::new(format!("`{shown_record}` names no `file`"))
+            .help("write the source file's name in the record: `file = \"report.pdf\"`")
+            .into());
+    };
+    let folder = record.parent().unwrap_or(&project.sources);
+    let file = lexical_join(folder, Path::new(name));
+    let sources = fs::canonicalize(&project.sources).unwrap_or_else(|_| project.sources.clone());
+    let inside = fs::canonicalize(&file).map_or_else(
+        |_| file.starts_with(&project.sources),
+        |c| c.starts_with(&sources),
+    );
+    if !inside {
+        return Err(Fatal::new(format!(
+            "the `file` of `{shown_record}` leads outside `sources/` (`{name}`)"
+        ))
+        .help("name a file inside `sources/`, relative to the record")
+        .into());
+    }
+    if fs::symlink_metadata(&file).is_err() {
+        return Err(Fatal::new(format!(
+            "no file `{}`, which `{shown_record}` names",
+            project.display(&file)
+        ))
+        .help("put the document back, or correct `file` in the record")
+        .into());
+    }
+    Ok(file)
+}
+
+/// A value as people read it: a string's text, anything else as TOML.
+fn plain(value: &toml_edit::Value) -> String {
+    match value.as_str() {
+        Some(text) => text.to_string(),
+        None => {
+            let mut value = value.clone();
+            value.decor_mut().clear();
+            value.to_string()
+        }
+    }
+}
+
+/// Sets `field` in the record, keeping the comments and spacing around an
+/// old value; a new key goes after the record's last one.
+fn set_value(document: &mut toml_edit::DocumentMut, field: &Field) -> anyhow::Result<()> {
+    let mut value: toml_edit::Value = field
+        .toml
+        .parse()
+        .map_err(|_| anyhow::anyhow!("`{}` is no TOML value", field.toml))?;
+    match document
+        .get_mut(field.key)
+        .and_then(toml_edit::Item::as_value_mut)
+    {
+        Some(old) => {
+            *value.decor_mut() = old.decor().clone();
+            *old = value;
+        }
+        None => {
+            document.insert(field.key, toml_edit::Item::Value(value));
+        }
+    }
+    Ok(())
+}
+
+/// The dossiers whose `[sources]` pin `id` at another digest than `sha256`.
+fn stale_pins(project: &Project, id: &str, sha256: &str) -> Vec<String> {
+    let Ok(paths) = project.select(&[]) else {
+        return Vec::new();
+    };
+    let mut stale = Vec::new();
+    for path in paths {
+        let Ok(dossier) = project.read_dossier(&path) else {
+            continue;
+        };
+        let Ok(document) = dossier.file.text.parse::<toml_edit::DocumentMut>() else {
+            continue;
+        };
+        let pin = document
+            .get("sources")
+            .and_then(|sources| sources.get(id))
+            .and_then(toml_edit::Item::as_str);
+        if pin.is_some_and(|pin| spec::parse_pin(pin) != Some(sha256)) {
+            stale.push(dossier.id);
+        }
+    }
+    stale
+}
+
+/// Writes an update's record atomically, when it changes anything.
+pub fn write_update(update: &Update) -> anyhow::Result<()> {
+    if update.changes.is_empty() {
+        return Ok(());
+    }
+    crate::output::write_atomic(&update.record, update.text.as_bytes())
 }
 
 #[cfg(test)]

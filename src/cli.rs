@@ -173,10 +173,23 @@ pub enum Command {
     /// `--publisher` are required when the document does not give them (on a
     /// terminal, clerk asks). Nothing is ever overwritten, and nothing is
     /// written when a file cannot be added.
+    ///
+    /// To correct a record, `clerk add --update SOURCE-ID` with the flags of
+    /// the fields to change rewrites those keys only, keeping the record's
+    /// comments and layout, and prints what changed; `--fill` also writes
+    /// what the document says and the record lacks.
     Add {
         /// The documents to add (`.txt`, `.md`, `.html`, `.htm`, `.pdf`)
-        #[arg(value_name = "FILE", required = true)]
+        #[arg(value_name = "FILE", required_unless_present = "update")]
         files: Vec<PathBuf>,
+
+        /// Correct the record of this source instead: set the keys the flags give
+        #[arg(long, value_name = "SOURCE-ID", conflicts_with_all = ["files", "id"])]
+        update: Option<String>,
+
+        /// With --update, also write the keys the document gives and the record lacks
+        #[arg(long, requires = "update")]
+        fill: bool,
 
         /// The source id (default: from the file name: lower case, hyphens)
         #[arg(long, value_name = "ID")]

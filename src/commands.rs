@@ -121,6 +121,8 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
         Command::Verify { pdfs } => verify(printer, open()?, &pdfs),
         Command::Add {
             files,
+            update,
+            fill,
             id,
             title,
             publisher,
@@ -145,7 +147,10 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
                 url,
                 to,
             };
-            add(printer, open()?, &files, &given)
+            match update {
+                Some(source) => update_record(printer, open()?, &source, &given, fill),
+                None => add(printer, open()?, &files, &given),
+            }
         }
     }
 }
@@ -804,6 +809,80 @@ fn add(
         return Ok(Outcome::Success);
     };
     let report = crate::pin::pin_new(&project, dossier, &ids)?;
+    print_pin_report(printer, &report)?;
+    Ok(Outcome::from_ok(report.is_clean()))
+}
+
+/// `clerk add --update`: corrects a record, printing each key changed (and
+/// with `--fill`, each kept), then pins it with `--to`.
+fn update_record(
+    printer: &Printer,
+    project: Project,
+    id: &str,
+    given: &crate::add::Given,
+    fill: bool,
+) -> anyhow::Result<Outcome> {
+    let today = chrono::Local::now().date_naive();
+    let update = crate::add::plan_update(&project, id, given, fill, today)?;
+    crate::add::write_update(&update)?;
+    let record = project.display(&update.record);
+    let file = project.display(&update.file);
+    match printer.format {
+        Format::Human => {
+            let mut out = std::io::stdout().lock();
+            match update.changes.is_empty() {
+                true => writeln!(out, "nothing to change in source `{id}` ({record})")?,
+                false => writeln!(out, "updated source `{id}`: record {record}")?,
+            }
+            for change in &update.changes {
+                writeln!(out, "  {}", change.describe())?;
+            }
+            for kept in &update.kept {
+                writeln!(out, "  {}", kept.describe())?;
+            }
+        }
+        Format::Json => {
+            let changes: Vec<serde_json::Value> = update
+                .changes
+                .iter()
+                .map(|c| {
+                    let read = matches!(c.new.origin, crate::add::Origin::Document(_));
+                    serde_json::json!({"key": c.key, "old": c.old.as_ref().map(|(v, _)| v),
+                        "new": c.new.value, "from": c.new.origin.to_string(), "read": read})
+                })
+                .collect();
+            let kept: Vec<serde_json::Value> = update
+                .kept
+                .iter()
+                .map(|k| {
+                    serde_json::json!({"key": k.key, "value": k.value,
+                    "document": k.document.value, "from": k.document.origin.to_string()})
+                })
+                .collect();
+            printer.record(serde_json::json!({
+                "type": "updated", "source": id, "record": record, "file": file,
+                "written": !update.changes.is_empty(), "changes": changes, "kept": kept,
+                "unfilled": update.unfilled, "stale-pins": update.stale_pins,
+            }));
+        }
+    }
+    if !update.unfilled.is_empty() {
+        let keys: Vec<String> = update.unfilled.iter().map(|k| format!("`{k}`")).collect();
+        printer.status(&format!(
+            "the document also gives {}, which the record lacks: `--fill` writes {}",
+            keys.join(", "),
+            if keys.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    for dossier in &update.stale_pins {
+        printer.status(&format!(
+            "`{file}` has changed since dossier `{dossier}` pinned it: `clerk pin {dossier}` repins it"
+        ));
+    }
+    let Some(dossier) = &given.to else {
+        return Ok(Outcome::Success);
+    };
+    let report = crate::pin::pin_new(&project, dossier, &[id.to_string()])?;
     print_pin_report(printer, &report)?;
     Ok(Outcome::from_ok(report.is_clean()))
 }

@@ -2,18 +2,21 @@
 //! words, each with its locator and the quote to paste as evidence.
 //!
 //! A passage is the sentence (or sentences) around a hit, within one
-//! paragraph. Hits are ranked: the words as a phrase after normalisation,
-//! the phrase in another case, then near misses (sentences holding most of
-//! the words, and the passage closest by edit distance). The quote offered
-//! is the passage as the source writes it, its line breaks folded into
-//! spaces, and is only offered once [`SourceText::look_up`] finds it, so
-//! pasting it passes `check` unchanged.
+//! paragraph; a sentence too long to offer whole is cut at the clauses
+//! around the hit, the rest elided with `[…]`. Hits are ranked: the words
+//! as a phrase after normalisation, the phrase in another case or without
+//! its accents, then near misses (sentences holding most of the words, and
+//! the passage closest by edit distance). Words are compared with case and
+//! accents folded ([`Folded`]) for every rank but the first. The quote
+//! offered is the passage as the source writes it, its line breaks folded
+//! into spaces, and is only offered once [`SourceText::look_up`] finds it,
+//! so pasting it passes `check` unchanged.
 
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::quote::{self, Locator, Normalised};
+use crate::quote::{self, Folded, Locator, Normalised};
 use crate::sources::{Source, SourceText};
 
 /// How a passage matches the words.
@@ -23,6 +26,8 @@ pub enum Closeness {
     Exact,
     /// The phrase, but in another case.
     OtherCase,
+    /// The phrase, but with other accents (and perhaps in another case).
+    OtherAccents,
     /// `found` of the `of` words (as word starts, in any order).
     Words { found: usize, of: usize },
     /// The passage closest to the phrase by edit distance (similarity 0..1).
@@ -34,7 +39,7 @@ impl Closeness {
     fn tier(self) -> u8 {
         match self {
             Closeness::Exact => 0,
-            Closeness::OtherCase => 1,
+            Closeness::OtherCase | Closeness::OtherAccents => 1,
             Closeness::Words { .. } | Closeness::Similar(_) => 2,
         }
     }
@@ -42,7 +47,7 @@ impl Closeness {
     /// How close, in 0..=1.
     pub fn score(self) -> f64 {
         match self {
-            Closeness::Exact | Closeness::OtherCase => 1.0,
+            Closeness::Exact | Closeness::OtherCase | Closeness::OtherAccents => 1.0,
             Closeness::Words { found, of } => found as f64 / of.max(1) as f64,
             Closeness::Similar(similarity) => similarity,
         }
@@ -58,6 +63,7 @@ impl Closeness {
         match self {
             Closeness::Exact => "exact".to_string(),
             Closeness::OtherCase => "exact but for case".to_string(),
+            Closeness::OtherAccents => "exact but for accents".to_string(),
             Closeness::Words { found: 2, of: 2 } => "both words".to_string(),
             Closeness::Words { found, of } if found == of => format!("all {of} words"),
             Closeness::Words { found, of } => format!("{found} of {of} words"),
@@ -65,11 +71,12 @@ impl Closeness {
         }
     }
 
-    /// For JSON: `exact`, `case`, `words`, `similar`.
+    /// For JSON: `exact`, `case`, `accents`, `words`, `similar`.
     pub fn kind(self) -> &'static str {
         match self {
             Closeness::Exact => "exact",
             Closeness::OtherCase => "case",
+            Closeness::OtherAccents => "accents",
             Closeness::Words { .. } => "words",
             Closeness::Similar(_) => "similar",
         }
@@ -103,12 +110,19 @@ impl Passage {
 /// Most passages `find` lists by default.
 pub const DEFAULT_LIMIT: usize = 5;
 
-/// Longest passage offered whole, in bytes: a longer sentence is cut
-/// around the hit.
-const MAX_PASSAGE: usize = 600;
+/// Longest passage offered whole, in bytes: a longer sentence is cut at
+/// the clauses around the hit.
+const MAX_PASSAGE: usize = 1_500;
 
-/// How much text around a hit a cut passage keeps on each side, in bytes.
+/// Longest run of clauses offered from a sentence that is cut, in bytes.
+const MAX_CLAUSES: usize = 600;
+
+/// How much text around a hit a cut passage keeps on each side, in bytes,
+/// when the clause that holds the hit is itself too long.
 const CONTEXT: usize = 200;
+
+/// The elision mark that stands for the part of a sentence left out.
+const ELIDED: &str = "[…]";
 
 /// A near miss below this similarity is noise, not a passage.
 const MIN_SIMILARITY: f64 = 0.6;
@@ -139,11 +153,11 @@ pub fn find(source: &Source, text: &SourceText, words: &str, limit: usize) -> Ve
         }
     }
     if !candidates.iter().any(|(c, _, _)| c.is_exact())
-        && let Some(near) = quote::nearest(&text.normalised, &phrase)
-        && near.similarity >= MIN_SIMILARITY
+        && let Some((similarity, near)) = nearest(text, &phrase)
+        && similarity >= MIN_SIMILARITY
     {
-        let sentence = sentence_around(text, near.raw.clone(), normalise);
-        candidates.push((Closeness::Similar(near.similarity), sentence, near.raw));
+        let sentence = sentence_around(text, near.clone(), normalise);
+        candidates.push((Closeness::Similar(similarity), sentence, near));
     }
     candidates.sort_by(|a, b| {
         (a.0.tier(), b.0.score(), a.1.start)
@@ -158,11 +172,12 @@ pub fn find(source: &Source, text: &SourceText, words: &str, limit: usize) -> Ve
         if passages.iter().any(|p| overlaps(&p.raw, &around)) {
             continue;
         }
-        let raw = widen_to_quotation_marks(&text.raw, cut(&text.raw, around, &hit));
-        let Some(quote) = quotable(text, &raw, document) else {
+        let cut = cut(&text.raw, around, &hit);
+        let raw = widen_to_quotation_marks(&text.raw, cut.range.clone());
+        let Some(quote) = quotable(text, &raw, document, &cut) else {
             continue;
         };
-        let locator = text.lines.locate(raw.start);
+        let locator = text.lines.locate_range(raw.clone());
         passages.push(Passage {
             closeness,
             at: source.describe(&locator),
@@ -174,8 +189,21 @@ pub fn find(source: &Source, text: &SourceText, words: &str, limit: usize) -> Ve
     passages
 }
 
-/// The hits of one paragraph: the phrase as it is, in another case, and
-/// the sentences holding at least half of several words.
+/// The passage of the whole text closest to the phrase by edit distance,
+/// case and accents folded on both sides: its similarity and raw range.
+fn nearest(text: &SourceText, phrase: &str) -> Option<(f64, Range<usize>)> {
+    let folded = Folded::new(text.normalised.as_str());
+    let searched = Normalised::new(folded.as_str());
+    let near = quote::nearest(&searched, Folded::new(phrase).as_str())?;
+    // `searched` is `folded` as it was (normalising normalised text changes
+    // nothing but the odd composition), so its raw offsets are folded ones.
+    let normalised = folded.original_range(near.raw);
+    Some((near.similarity, text.normalised.raw_range(normalised)))
+}
+
+/// The hits of one paragraph: the phrase as it is, in another case or
+/// with other accents, and the sentences holding at least half of several
+/// words.
 fn hits(
     normalised: &Normalised,
     words: &str,
@@ -188,13 +216,18 @@ fn hits(
         .into_iter()
         .map(|hit| (Closeness::Exact, hit))
         .collect();
-    let folded = fold_case(text);
-    let folded_phrase = fold_case(phrase);
+    let folded = Folded::new(text);
+    let folded_phrase = Folded::new(phrase);
+    let folded_phrase = folded_phrase.as_str();
     if !folded_phrase.is_empty() {
-        for (at, _) in folded.match_indices(&folded_phrase) {
-            let hit = at..at + folded_phrase.len();
+        for (at, _) in folded.as_str().match_indices(folded_phrase) {
+            let hit = folded.original_range(at..at + folded_phrase.len());
             if !found.iter().any(|(_, h)| overlaps(h, &hit)) {
-                found.push((Closeness::OtherCase, hit));
+                let closeness = match fold_case(&text[hit.clone()]) == fold_case(phrase) {
+                    true => Closeness::OtherCase,
+                    false => Closeness::OtherAccents,
+                };
+                found.push((closeness, hit));
             }
         }
     }
@@ -205,28 +238,46 @@ fn hits(
         if found.iter().any(|(_, h)| overlaps(h, sentence)) {
             continue;
         }
-        let starts: Vec<usize> = tokens
+        let folded = Folded::new(&text[sentence.clone()]);
+        let at: Vec<Range<usize>> = tokens
             .iter()
-            .filter_map(|token| word_start(&folded[sentence.clone()], token))
+            .filter_map(|token| {
+                let start = word_start(folded.as_str(), token)?;
+                let range = folded.original_range(start..start + token.len());
+                Some(sentence.start + range.start..sentence.start + range.end)
+            })
             .collect();
         // More than half of the words: with two, both.
-        if starts.len() * 2 > tokens.len() {
+        if at.len() * 2 > tokens.len() {
             let closeness = Closeness::Words {
-                found: starts.len(),
+                found: at.len(),
                 of: tokens.len(),
             };
-            found.push((closeness, sentence.clone()));
+            // The hit runs from the first word found to the last, so that a
+            // sentence too long to offer whole is cut around them.
+            let start = at.iter().map(|r| r.start).min().unwrap_or(sentence.start);
+            let end = at.iter().map(|r| r.end).max().unwrap_or(sentence.end);
+            found.push((closeness, start..end));
         }
     }
     found
 }
 
 /// The distinct words of a normalised phrase that say something, case
-/// folded: words of one or two letters (`a`, `of`, `la`) start too many
-/// words to count, unless the phrase has no other.
+/// and accents folded: words of one or two letters (`a`, `of`, `la`) start
+/// too many words to count, unless the phrase has no other. A word is
+/// matched as the start of a word, so a plural `s` or `x` is left off a
+/// longer one (`boites` finds `boîte` as well as `boîtes`).
 fn tokens(phrase: &str) -> Vec<String> {
     let mut tokens: Vec<String> = Vec::new();
-    for word in fold_case(phrase).split(|c: char| !c.is_alphanumeric()) {
+    for word in Folded::new(phrase)
+        .as_str()
+        .split(|c: char| !c.is_alphanumeric())
+    {
+        let word = match word.chars().count() > 3 {
+            true => word.strip_suffix(['s', 'x']).unwrap_or(word),
+            false => word,
+        };
         if !word.is_empty() && !tokens.iter().any(|t| t == word) {
             tokens.push(word.to_string());
         }
@@ -350,27 +401,123 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
-/// A passage longer than [`MAX_PASSAGE`] cut to the hit and some words
-/// around it.
-fn cut(raw: &str, passage: Range<usize>, hit: &Range<usize>) -> Range<usize> {
+/// The part of a passage offered as a quote: whether text of its
+/// sentence is left out before it and after it.
+#[derive(Debug, Clone, PartialEq)]
+struct Cut {
+    range: Range<usize>,
+    before: bool,
+    after: bool,
+}
+
+/// A passage, whole up to [`MAX_PASSAGE`]; a longer one cut to the
+/// clauses around the hit (at `;`, `:` or `,` and a space), as many as
+/// [`MAX_CLAUSES`] allows; a clause too long even alone cut to the words
+/// around the hit.
+fn cut(raw: &str, passage: Range<usize>, hit: &Range<usize>) -> Cut {
     if passage.len() <= MAX_PASSAGE {
-        return passage;
+        return Cut {
+            range: passage,
+            before: false,
+            after: false,
+        };
     }
-    let hit = hit.start.max(passage.start)..hit.end.min(passage.end);
-    let mut start = hit.start.saturating_sub(CONTEXT).max(passage.start);
+    let hit =
+        hit.start.clamp(passage.start, passage.end)..hit.end.clamp(passage.start, passage.end);
+    // Clauses between `;` and `:` first, as they keep whole propositions;
+    // then between commas too.
+    let around = |marks: &[char]| {
+        let (starts, ends) = clauses(raw, &passage, marks);
+        let first = starts.iter().rposition(|&s| s <= hit.start).unwrap_or(0);
+        let last = ends
+            .iter()
+            .position(|&e| e >= hit.end)
+            .unwrap_or(ends.len() - 1)
+            .max(first);
+        (starts, ends, first, last)
+    };
+    let (starts, ends, first, last) = around(&[';', ':']);
+    if ends[last] - starts[first] <= MAX_CLAUSES {
+        return grow(&starts, &ends, first, last);
+    }
+    let (starts, ends, first, last) = around(&[';', ':', ',']);
+    if ends[last] - starts[first] <= MAX_CLAUSES {
+        return grow(&starts, &ends, first, last);
+    }
+    let range = words_around(raw, starts[first]..ends[last], &hit);
+    Cut {
+        before: range.start > passage.start,
+        after: range.end < passage.end,
+        range,
+    }
+}
+
+/// The clauses of `raw[passage]` between `marks` followed by white space
+/// (`1,5` and `12:30` are no boundaries): clause `i` runs from `starts[i]`
+/// to `ends[i]`, a boundary ending one before its mark (and any space
+/// before it, as French writes ` ;`) and starting the next after the space
+/// that follows.
+fn clauses(raw: &str, passage: &Range<usize>, marks: &[char]) -> (Vec<usize>, Vec<usize>) {
+    let text = &raw[passage.clone()];
+    let mut starts = vec![passage.start];
+    let mut ends = Vec::new();
+    for (at, c) in text.char_indices() {
+        if !marks.contains(&c) {
+            continue;
+        }
+        let rest = &text[at + 1..];
+        let space = rest.len() - rest.trim_start().len();
+        if space == 0 || space == rest.len() {
+            continue;
+        }
+        ends.push(passage.start + text[..at].trim_end().len());
+        starts.push(passage.start + at + 1 + space);
+    }
+    ends.push(passage.end);
+    (starts, ends)
+}
+
+/// Clauses `first..=last` grown by whole clauses on either side while
+/// they fit in [`MAX_CLAUSES`].
+fn grow(starts: &[usize], ends: &[usize], mut first: usize, mut last: usize) -> Cut {
+    loop {
+        let mut grew = false;
+        if first > 0 && ends[last] - starts[first - 1] <= MAX_CLAUSES {
+            first -= 1;
+            grew = true;
+        }
+        if last + 1 < ends.len() && ends[last + 1] - starts[first] <= MAX_CLAUSES {
+            last += 1;
+            grew = true;
+        }
+        if !grew {
+            break;
+        }
+    }
+    Cut {
+        range: starts[first]..ends[last],
+        before: first > 0,
+        after: last + 1 < ends.len(),
+    }
+}
+
+/// The hit and up to [`CONTEXT`] bytes of `within` on each side, cut
+/// between words.
+fn words_around(raw: &str, within: Range<usize>, hit: &Range<usize>) -> Range<usize> {
+    let mut start = hit.start.saturating_sub(CONTEXT).max(within.start);
     while !raw.is_char_boundary(start) {
         start += 1;
     }
-    if start > passage.start
+    if start > within.start
         && let Some(space) = raw[start..hit.start].find(char::is_whitespace)
     {
         start += space;
     }
-    let mut end = (hit.end + CONTEXT).min(passage.end);
+    let mut end = (hit.end + CONTEXT).min(within.end);
     while !raw.is_char_boundary(end) {
         end -= 1;
     }
-    if end < passage.end
+    if end < within.end
         && let Some(space) = raw[hit.end..end].rfind(char::is_whitespace)
     {
         end = hit.end + space;
@@ -396,10 +543,17 @@ fn widen_to_quotation_marks(raw: &str, range: Range<usize>) -> Range<usize> {
 
 /// The quote for a passage: its text as written, white space that holds a
 /// line break folded into one space, a word a PDF hyphenates at a line end
-/// joined. `None` if the source would not find it (never expected).
-fn quotable(text: &SourceText, raw: &Range<usize>, document: bool) -> Option<String> {
+/// joined, and `[…]` where `cut` leaves part of the sentence out. `None` if
+/// the source would not find it (never expected).
+fn quotable(text: &SourceText, raw: &Range<usize>, document: bool, cut: &Cut) -> Option<String> {
     let passage = balanced(text.raw[raw.clone()].trim());
-    let quote = fold_lines(passage, document, text.normalised.as_str());
+    let mut quote = fold_lines(passage, document, text.normalised.as_str());
+    if cut.before {
+        quote = format!("{ELIDED} {quote}");
+    }
+    if cut.after {
+        quote = format!("{quote} {ELIDED}");
+    }
     let found = text.look_up(&quote).is_ok();
     found.then_some(quote)
 }
@@ -586,19 +740,56 @@ mod tests {
             tokens("The harbour, the CONTRACT"),
             ["the", "harbour", "contract"]
         );
-        assert_eq!(tokens("flags at a protest"), ["flags", "protest"]);
+        assert_eq!(tokens("flags at a protest"), ["flag", "protest"]);
+        assert_eq!(tokens("Boîtes NOIRES, bus"), ["boite", "noire", "bus"]);
         assert_eq!(tokens("a b"), ["a", "b"]);
         assert_eq!(word_start("a contract", "contract"), Some(2));
         assert_eq!(word_start("subcontract", "contract"), None);
     }
 
     #[test]
-    fn a_long_sentence_is_cut_around_the_hit() {
-        let raw = format!("{} needle {}", "word ".repeat(200), "word ".repeat(200));
+    fn a_long_clause_is_cut_to_the_words_around_the_hit() {
+        let raw = format!("{} needle {}", "word ".repeat(400), "word ".repeat(400));
         let hit = raw.find("needle").unwrap();
         let cut = cut(&raw, 0..raw.len(), &(hit..hit + 6));
-        assert!(cut.len() <= 2 * CONTEXT + 6, "{cut:?}");
-        assert!(raw[cut.clone()].contains("needle"));
-        assert!(raw[cut].trim().starts_with("word"));
+        assert!(cut.before && cut.after, "{cut:?}");
+        assert!(cut.range.len() <= 2 * CONTEXT + 6, "{cut:?}");
+        assert!(raw[cut.range.clone()].contains("needle"));
+        assert!(raw[cut.range].trim().starts_with("word"));
+    }
+
+    #[test]
+    fn a_long_sentence_is_cut_at_the_clauses_around_the_hit() {
+        let clause = |n: usize| format!("clause {n} {}", "word ".repeat(30).trim_end());
+        let clauses: Vec<String> = (0..12).map(clause).collect();
+        let raw = format!("{}.", clauses.join(" ; "));
+        let passage = 0..raw.len();
+        // Short enough: offered whole, however many clauses.
+        let short = format!("{}.", clauses[..4].join(", "));
+        let hit = short.find("clause 2").unwrap();
+        assert_eq!(
+            cut(&short, 0..short.len(), &(hit..hit + 8)).range,
+            0..short.len()
+        );
+        let hit = raw.find("clause 6").unwrap();
+        let found = cut(&raw, passage.clone(), &(hit..hit + 8));
+        let text = &raw[found.range.clone()];
+        assert!(found.before && found.after, "{found:?}");
+        assert!(
+            text.starts_with("clause 5 ") || text.starts_with("clause 6 "),
+            "{text}"
+        );
+        assert!(text.ends_with("word") && !text.ends_with(" ;"), "{text}");
+        assert!(text.len() <= MAX_CLAUSES, "{text}");
+        // The last clause keeps the sentence's end.
+        let hit = raw.find("clause 11").unwrap();
+        let found = cut(&raw, passage, &(hit..hit + 9));
+        assert!(found.before && !found.after, "{found:?}");
+        assert!(raw[found.range].ends_with("word."));
+        // A decimal comma is no clause boundary.
+        let decimal = format!("{} 1,5 {}.", "a ".repeat(400), "b ".repeat(400));
+        let hit = decimal.find("1,5").unwrap();
+        let found = cut(&decimal, 0..decimal.len(), &(hit + 2..hit + 3));
+        assert!(decimal[found.range].contains("1,5"));
     }
 }

@@ -360,6 +360,84 @@ fn fold(c: char) -> Fold {
     }
 }
 
+/// Text with case and accents folded, for searching by words (`clerk
+/// find`), with a map back to the text it folds. Quote matching never
+/// folds them: a quote must keep the source's case and accents.
+#[derive(Debug, Clone)]
+pub struct Folded {
+    text: String,
+    /// Points where the offset between folded and original text changes:
+    /// `(folded byte, original byte)`, sorted by both.
+    anchors: Vec<(usize, usize)>,
+    len: usize,
+}
+
+impl Folded {
+    /// Folds `text`: lower case, then canonical decomposition with the
+    /// combining marks dropped (`Boîte` gives `boite`, `İ` gives `i`), and
+    /// the final sigma as any other (`ς` gives `σ`).
+    pub fn new(text: &str) -> Self {
+        let mut folded = Folded {
+            text: String::with_capacity(text.len()),
+            anchors: Vec::new(),
+            len: text.len(),
+        };
+        for (at, c) in text.char_indices() {
+            if c.is_ascii() {
+                folded.push(c.to_ascii_lowercase(), at);
+                continue;
+            }
+            for lower in c.to_lowercase() {
+                for part in std::iter::once(lower).nfd() {
+                    if canonical_combining_class(part) != 0 {
+                        continue;
+                    }
+                    folded.push(if part == 'ς' { 'σ' } else { part }, at);
+                }
+            }
+        }
+        folded
+    }
+
+    fn push(&mut self, c: char, original: usize) {
+        let at = self.text.len();
+        let expected = match self.anchors.last() {
+            Some(&(f, o)) => o + (at - f),
+            None => at,
+        };
+        // Every character of an expansion (`한` into its three jamo) points
+        // at the one it comes from.
+        if expected != original {
+            self.anchors.push((at, original));
+        }
+        self.text.push(c);
+    }
+
+    /// The folded text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Maps a byte offset of the folded text to the offset in the original
+    /// of the character it comes from (the end maps to the end).
+    pub fn original_offset(&self, folded: usize) -> usize {
+        if folded >= self.text.len() {
+            return self.len;
+        }
+        let index = self.anchors.partition_point(|&(f, _)| f <= folded);
+        match index.checked_sub(1).map(|i| self.anchors[i]) {
+            Some((f, o)) => o + (folded - f),
+            None => folded,
+        }
+    }
+
+    /// Maps a folded byte range to the original range it covers.
+    pub fn original_range(&self, folded: Range<usize>) -> Range<usize> {
+        let start = self.original_offset(folded.start);
+        start..self.original_offset(folded.end).max(start)
+    }
+}
+
 /// Where a quote was found in its source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match {
@@ -924,6 +1002,32 @@ mod tests {
     #[test]
     fn nfkc_composes_combining_marks() {
         assert_eq!(norm("e\u{301}te\u{301}"), "été");
+    }
+
+    #[test]
+    fn folding_drops_case_and_accents_and_maps_back() {
+        let text = "Les BOÎTES noires d’İzmir, e\u{301}te\u{301} ΟΔΟΣ οδός 한국";
+        let folded = Folded::new(text);
+        assert_eq!(
+            folded.as_str(),
+            "les boites noires d’izmir, ete οδοσ οδοσ 한국"
+                .replace("한국", "\u{1112}\u{1161}\u{11ab}\u{1100}\u{116e}\u{11a8}")
+        );
+        let at = folded.as_str().find("boites noires").unwrap();
+        let range = folded.original_range(at..at + "boites noires".len());
+        assert_eq!(&text[range], "BOÎTES noires");
+        let at = folded.as_str().find("izmir").unwrap();
+        assert_eq!(&text[folded.original_range(at..at + 5)], "İzmir");
+        let at = folded.as_str().find("ete").unwrap();
+        assert_eq!(
+            &text[folded.original_range(at..at + 3)],
+            "e\u{301}te\u{301}"
+        );
+        let at = folded.as_str().find('\u{1100}').unwrap();
+        assert_eq!(
+            &text[folded.original_range(at..folded.as_str().len())],
+            "국"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! `clerk add`: documents copied byte for byte into `sources/` with a
 //! record whose fields come from the flags or, printed for review, from the
 //! document; `--to` pins them; and the bad cases, which write nothing.
+//! `clerk add --update`: a record corrected in place, comments and key
+//! order kept.
 
 mod common;
 
@@ -443,7 +445,7 @@ fn names_and_ids_already_taken_exit_2_and_overwrite_nothing() {
     assert_eq!(
         stderr,
         "error: `sources/gamma.txt` already has a record: `sources/gamma.toml` (source `gamma`)\n\
-         help: review or edit that record instead of adding the file again\n"
+         help: to correct that record, run `clerk add --update gamma --publisher P --kind other`\n"
     );
     // Two files that would be one source; one id for two files.
     project.write("inbox/other/Alpha.md", "Yet another.\n");
@@ -510,5 +512,298 @@ fn names_and_ids_already_taken_exit_2_and_overwrite_nothing() {
         stderr.starts_with("error: invalid value 'blog' for '--kind <KIND>'"),
         "{stderr}"
     );
+    assert_eq!(snapshot(&project), before);
+}
+
+/// Runs clerk with `args` from `dir` (no `--root`), as a user types it.
+fn clerk_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let output = assert_cmd::Command::cargo_bin("clerk")
+        .unwrap()
+        .current_dir(dir)
+        .args(["--color", "never"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn adding_a_file_again_points_to_the_update_that_corrects_its_record() {
+    // As a new user: a project, a document added, then added again to
+    // correct its record.
+    let dir = tempfile::tempdir().unwrap();
+    let (status, _, stderr) = clerk_in(dir.path(), &["init", "briefs"]);
+    assert_eq!(status, 0, "{stderr}");
+    let root = dir.path().join("briefs");
+    std::fs::create_dir_all(root.join("inbox")).unwrap();
+    std::fs::write(
+        root.join("inbox/note.txt"),
+        "Ministry note\n\nThe contract was reviewed.\n",
+    )
+    .unwrap();
+    let first = [
+        "add",
+        "inbox/note.txt",
+        "--kind",
+        "press",
+        "--publisher",
+        "Ministry",
+    ];
+    let (status, _, stderr) = clerk_in(&root, &first);
+    assert_eq!(status, 0, "{stderr}");
+    let record = std::fs::read_to_string(root.join("sources/note.toml")).unwrap();
+    // Again, with the kind corrected: refused, with the command to run.
+    let again = [
+        "add",
+        "inbox/note.txt",
+        "--kind",
+        "government",
+        "--publisher",
+        "Ministry of Works",
+    ];
+    let (status, stdout, stderr) = clerk_in(&root, &again);
+    assert_eq!((status, stdout.as_str()), (2, ""));
+    assert_eq!(
+        stderr,
+        "error: source `note` already has a record (`sources/note.toml`)\n\
+         help: to correct that record, run `clerk add --update note --publisher 'Ministry of Works' --kind government`\n"
+    );
+    // The help of old led to `--id`, and a second refusal: now it too
+    // points to the update.
+    let (status, _, stderr) = clerk_in(&root, &[&again[..], &["--id", "note-2"]].concat());
+    assert_eq!(status, 2);
+    assert_eq!(
+        stderr,
+        "error: `sources/note.txt` already has a record: `sources/note.toml` (source `note`)\n\
+         help: to correct that record, run `clerk add --update note --publisher 'Ministry of Works' --kind government`\n"
+    );
+    // Without flags, the help says what to give.
+    let (status, _, stderr) = clerk_in(&root, &["add", "inbox/note.txt"]);
+    assert_eq!(status, 2);
+    assert_eq!(
+        stderr,
+        "error: source `note` already has a record (`sources/note.toml`)\n\
+         help: to correct that record, run `clerk add --update note` with the flags of the fields to change (`--fill` adds what the document says and the record lacks)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("sources/note.toml")).unwrap(),
+        record
+    );
+    // The command the help gives works.
+    let (status, stdout, stderr) = clerk_in(
+        &root,
+        &[
+            "add",
+            "--update",
+            "note",
+            "--publisher",
+            "Ministry of Works",
+            "--kind",
+            "government",
+        ],
+    );
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "updated source `note`: record sources/note.toml\n  \
+         publisher: \"Ministry\" -> \"Ministry of Works\" (--publisher)\n  \
+         kind: \"press\" -> \"government\" (--kind)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("sources/note.toml")).unwrap(),
+        record
+            .replace("\"Ministry\"", "\"Ministry of Works\"")
+            .replace("\"press\"", "\"government\"")
+    );
+    let (status, _, stderr) = clerk_in(&root, &["check"]);
+    assert_eq!(status, 0, "{stderr}");
+}
+
+#[test]
+fn update_rewrites_one_key_keeping_comments_and_key_order() {
+    let project = Project::fixture("basic");
+    project.edit(
+        "sources/press/alpha.toml",
+        "title = \"Harbour dispute deepens\"\n",
+        "title   =   \"Harbour dispute deepens\"   # as printed\n# checked by hand\n",
+    );
+    let before = project.read("sources/press/alpha.toml");
+    let (status, stdout, stderr) = project.run(&[
+        "add",
+        "--update",
+        "alpha",
+        "--title",
+        "Harbour dispute deepens, says minister",
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "updated source `alpha`: record sources/press/alpha.toml\n  \
+         title: \"Harbour dispute deepens\" -> \"Harbour dispute deepens, says minister\" (--title)\n"
+    );
+    assert_eq!(stderr, "");
+    assert_eq!(
+        project.read("sources/press/alpha.toml"),
+        before.replace(
+            "\"Harbour dispute deepens\"",
+            "\"Harbour dispute deepens, says minister\""
+        )
+    );
+    // The record still checks and the dossier's pins still hold: only the
+    // record changed, not the source.
+    let (status, _, stderr) = project.run(&["check"]);
+    assert_eq!(status, 0, "{stderr}");
+}
+
+#[test]
+fn update_with_nothing_to_change_writes_nothing() {
+    let project = Project::fixture("basic");
+    let path = project.path("sources/press/alpha.toml");
+    let before = std::fs::read(&path).unwrap();
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let (status, stdout, stderr) = project.run(&[
+        "add",
+        "--update",
+        "alpha",
+        "--title",
+        "Harbour dispute deepens",
+        "--published",
+        "2024-05-17",
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "nothing to change in source `alpha` (sources/press/alpha.toml)\n"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified
+    );
+}
+
+#[test]
+fn update_fills_what_the_document_says_and_keeps_what_the_record_says() {
+    let project = Project::fixture("basic");
+    project.write("inbox/page.html", PAGE);
+    let (status, _, stderr) = add(&project, &["inbox/page.html", "--kind", "press"]);
+    assert_eq!(status, 0, "{stderr}");
+    // The record as a user leaves it: a title of their own, the author
+    // and address deleted, a comment.
+    let record = format!(
+        "# Checked against the print edition.\nfile = \"page.html\"\ntitle = \"Audit of the port authority\"\npublisher = \"The Harbour Times\"\nkind = \"press\"\npublished = 2024-06-03\naccessed = {}\nlanguage = \"en-GB\"\n",
+        today()
+    );
+    project.write("sources/page.toml", &record);
+    // Without --fill: nothing changes, and clerk says what it could add.
+    let (status, stdout, stderr) = project.run(&["add", "--update", "page"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "nothing to change in source `page` (sources/page.toml)\n"
+    );
+    assert_eq!(
+        stderr,
+        "the document also gives `author`, `url`, which the record lacks: `--fill` writes them\n"
+    );
+    let (status, stdout, stderr) = project.run(&["add", "--update", "page", "--fill"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "updated source `page`: record sources/page.toml\n  \
+         author: (none) -> \"Jane Roe\" (read from author)\n  \
+         url: (none) -> \"https://example.org/port-audit\" (read from <link rel=canonical>)\n  \
+         title: kept \"Audit of the port authority\" (the document says \"Port authority audit\", read from <title>)\n"
+    );
+    assert_eq!(
+        project.read("sources/page.toml"),
+        format!("{record}author = \"Jane Roe\"\nurl = \"https://example.org/port-audit\"\n")
+    );
+    // JSON, for editors.
+    let (status, stdout, stderr) = project.run(&[
+        "--format", "json", "add", "--update", "page", "--author", "J. Roe",
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(stderr, "");
+    let updated: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(
+        updated,
+        serde_json::json!({"type": "updated", "source": "page", "record": "sources/page.toml",
+            "file": "sources/page.html", "written": true,
+            "changes": [{"key": "author", "old": "Jane Roe", "new": "J. Roe", "from": "--author", "read": false}],
+            "kept": [], "unfilled": [], "stale-pins": []})
+    );
+}
+
+#[test]
+fn update_says_when_the_source_changed_since_it_was_pinned() {
+    let project = Project::fixture("basic");
+    project.edit("sources/press/alpha.txt", "Opposition", "Some opposition");
+    let (status, stdout, stderr) =
+        project.run(&["add", "--update", "alpha", "--author", "B. Writer"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stdout.contains("author: \"A. Writer\" -> \"B. Writer\""),
+        "{stdout}"
+    );
+    assert_eq!(
+        stderr,
+        "`sources/press/alpha.txt` has changed since dossier `harbour` pinned it: `clerk pin harbour` repins it\n"
+    );
+}
+
+#[test]
+fn update_refuses_an_unknown_id_and_bad_values_as_add_does() {
+    let project = Project::fixture("basic");
+    let before = snapshot(&project);
+    let (status, stdout, stderr) = project.run(&["add", "--update", "alpah", "--title", "T"]);
+    assert_eq!((status, stdout.as_str()), (2, ""));
+    assert_eq!(
+        stderr,
+        "error: no source `alpah` (no record `sources/**/alpah.toml`)\n\
+         help: did you mean `alpha`?\n\
+         help: the sources are `alpha`, `beta`, `gamma`\n"
+    );
+    let (status, _, stderr) = project.run(&["add", "--update", "zzz"]);
+    assert_eq!(status, 2);
+    assert_eq!(
+        stderr,
+        "error: no source `zzz` (no record `sources/**/zzz.toml`)\n\
+         help: the sources are `alpha`, `beta`, `gamma`\n"
+    );
+    // The same checks, and messages, as `clerk add`.
+    project.write("inbox/new.txt", "New.\n");
+    for bad in [
+        &["--language", "english"][..],
+        &["--title", " "],
+        &["--published", "2024-13-01"],
+        &["--to", "nowhere"],
+    ] {
+        let (update_status, _, update_stderr) =
+            project.run(&[&["add", "--update", "alpha"][..], bad].concat());
+        let (add_status, _, add_stderr) = add(
+            &project,
+            &[
+                &["inbox/new.txt", "--kind", "other", "--publisher", "P"][..],
+                bad,
+            ]
+            .concat(),
+        );
+        assert_eq!(update_status, 2, "{bad:?}");
+        assert_eq!(add_status, 2, "{bad:?}");
+        let first = |s: &str| s.lines().next().unwrap_or_default().to_string();
+        assert_eq!(first(&update_stderr), first(&add_stderr), "{bad:?}");
+    }
+    // An update takes no file and no id.
+    let (status, _, stderr) = project.run(&["add", "--update", "alpha", "--id", "other"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+    let (status, _, stderr) = project.run(&["add", "--fill"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("--update <SOURCE-ID>"), "{stderr}");
     assert_eq!(snapshot(&project), before);
 }

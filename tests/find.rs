@@ -1,6 +1,7 @@
 //! `clerk find`: passages found in a text, an HTML and a PDF source, each
 //! offered as an evidence block that passes `check` once pasted; near
-//! misses ranked after exact hits; JSON for editors; the bad cases.
+//! misses ranked after exact hits; case and accents folded; long sentences
+//! cut at clauses; JSON for editors; the bad cases.
 
 mod common;
 
@@ -268,5 +269,104 @@ fn an_unreadable_pdf_has_no_passages() {
     assert!(
         stderr.ends_with("no text for source `locked` (sources/locked.toml)\n"),
         "{stderr}"
+    );
+}
+
+/// Adds `block` as evidence of the last claim of the French fixture's
+/// dossier and asserts that `check` still passes, with no new warning.
+fn assert_pasted_french_block_checks(project: &Project, block: &str) {
+    let (_, _, before) = project.run(&["check"]);
+    let dossier = "dossiers/renseignement.toml";
+    let text = project.read(dossier);
+    project.write(dossier, format!("{text}\n{block}"));
+    let (status, _, after) = project.run(&["check"]);
+    assert_eq!(status, 0, "pasting\n{block}\ngave:\n{after}");
+    assert_eq!(
+        after.lines().last(),
+        before.lines().last(),
+        "pasting\n{block}\ngave:\n{after}"
+    );
+}
+
+#[test]
+fn words_typed_without_accents_find_the_passages_that_have_them() {
+    let project = Project::fixture("french");
+    let (status, stdout, stderr) = find(&project, &["decision", "boites", "noires"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "# 1. exact but for accents: sources/decision.txt line 5, ¶3\n\
+         [[claims.evidence]]\n\
+         source = \"decision\"\n\
+         quote = \"Les députés requérants contestent l'article 2 de la loi, qui autorise la mise en œuvre de traitements automatisés, dits « boîtes noires », sur les réseaux des opérateurs.\"\n\
+         \n\
+         # 2. both words: sources/decision.txt line 10, ¶4\n\
+         [[claims.evidence]]\n\
+         source = \"decision\"\n\
+         quote = \"Le législateur a prévu que chaque Boîte noire est autorisée pour une durée de deux mois.\"\n"
+    );
+    assert_eq!(
+        stderr,
+        "found 1 exact passage and 1 near miss for \"boites noires\" in source `decision`\n"
+    );
+    assert_pasted_french_block_checks(&project, &first_block(&stdout));
+    // Typed with its accents, in another case: the singular, then the
+    // plural as a near miss.
+    let (status, stdout, _) = find(&project, &["decision", "boîte", "noire"]);
+    assert_eq!(status, 0);
+    let headers: Vec<&str> = stdout.lines().filter(|l| l.starts_with("# ")).collect();
+    assert_eq!(
+        headers,
+        [
+            "# 1. exact but for case: sources/decision.txt line 10, ¶4",
+            "# 2. both words: sources/decision.txt line 5, ¶3",
+        ],
+        "{stdout}"
+    );
+    // Upper case, no accents: folded the same way.
+    let (status, stdout, _) = find(&project, &["decision", "PREVU", "QUE", "CHAQUE"]);
+    assert_eq!(status, 0);
+    assert!(
+        stdout.starts_with("# 1. exact but for accents: sources/decision.txt line 10, ¶4\n"),
+        "{stdout}"
+    );
+    // JSON names the match.
+    let (_, stdout, _) = find(&project, &["--format", "json", "decision", "boites noires"]);
+    let first: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["match"], "accents");
+    assert_eq!(first["describe"], "exact but for accents");
+}
+
+#[test]
+fn a_long_sentence_is_offered_as_whole_clauses_with_elisions() {
+    let project = Project::fixture("french");
+    let (status, stdout, stderr) = find(
+        &project,
+        &["decision", "contraires", "à", "la", "Constitution"],
+    );
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "# 1. exact: sources/decision.txt line 22, ¶5\n\
+         [[claims.evidence]]\n\
+         source = \"decision\"\n\
+         quote = \"[…] que, toutefois, en permettant que ces traitements soient mis en œuvre sans que les personnes concernées en soient jamais informées, y compris après la fin de la surveillance, et sans prévoir de recours effectif devant une juridiction, les dispositions contestées portent au droit au respect de la vie privée une atteinte disproportionnée ; qu'elles sont, dès lors, contraires à la Constitution, sans qu'il soit besoin d'examiner les autres griefs […]\"\n"
+    );
+    assert_pasted_french_block_checks(&project, &first_block(&stdout));
+    // Near the end of the sentence: the passage ends where it ends.
+    let (status, stdout, _) = find(&project, &["decision", "autorité", "qui", "s'attache"]);
+    assert_eq!(status, 0);
+    let block = first_block(&stdout);
+    assert!(
+        block.contains("quote = \"[…] ")
+            && block.ends_with("de l'article 62 de la Constitution.\"\n"),
+        "{block}"
+    );
+    assert_pasted_french_block_checks(&project, &block);
+    // A shorter sentence is offered whole, without elision.
+    let (_, stdout, _) = find(&project, &["decision", "reste", "de", "la", "loi"]);
+    assert!(
+        stdout.contains("quote = \"Le reste de la loi est conforme à la Constitution.\"\n"),
+        "{stdout}"
     );
 }

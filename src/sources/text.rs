@@ -162,7 +162,7 @@ impl SourceText {
         text
     }
 
-    /// Takes the paragraph numbers the text itself shows ("78.", "[78]",
+    /// Takes the paragraph numbers the text itself shows ("78.", "\[78\]",
     /// "§ 12", "cons. 78" at a paragraph's start) as the document's own,
     /// for a source cited by paragraph number whose format gives none.
     pub fn number_paragraphs(&mut self) {
@@ -281,7 +281,7 @@ impl SourceText {
 }
 
 /// The paragraph numbers a text shows: where a paragraph (or a line after
-/// one that ends a sentence) opens with "78.", "78)", "[78]", "(78)",
+/// one that ends a sentence) opens with "78.", "78)", "\[78\]", "(78)",
 /// "9.1", "§ 12" or "cons. 78", the offset of that line and the number.
 /// Dates and amounts are not numbers of paragraphs: the number has at most
 /// four digits a part and must be followed by white space (or be
