@@ -635,10 +635,8 @@ fn text(
         return Ok(Outcome::Failure);
     };
     if printer.format == Format::Json {
-        for row in crate::sources::rows(text, normalised) {
-            let mut record = serde_json::to_value(&row)?;
-            record["type"] = "line".into();
-            printer.record(record);
+        for entry in crate::sources::entries(text, normalised) {
+            printer.record(serde_json::to_value(&entry)?);
         }
         return Ok(Outcome::Success);
     }

@@ -11,8 +11,11 @@ use std::sync::Once;
 
 use scraper::{Html, Node};
 
+mod furniture;
+mod integrity;
+
 /// Text extracted from a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extracted {
     pub text: String,
     /// Byte offsets in `text` where each page starts (PDF only).
@@ -24,6 +27,20 @@ pub struct Extracted {
     /// Footnote and endnote text: its byte range in `text` and the note's
     /// mark ("12").
     pub notes: Vec<(std::ops::Range<usize>, String)>,
+    /// Page furniture left out of `text`, in page order (PDF only).
+    pub furniture: Vec<Furniture>,
+}
+
+/// A line of page furniture (a running header or footer, a page number),
+/// left out of the text quotes are held to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Furniture {
+    /// Byte offset in the text where it stood: its page's start for a
+    /// header, its page's end for a footer.
+    pub at: usize,
+    /// Its 1-based page.
+    pub page: usize,
+    pub text: String,
 }
 
 /// Elements whose content a reader does not see as the page's text.
@@ -94,6 +111,7 @@ pub fn html(source: &str) -> Extracted {
     Extracted {
         text: out.paragraphs.join("\n\n"),
         page_starts: None,
+        furniture: Vec::new(),
         numbers: Vec::new(),
         notes: Vec::new(),
     }
@@ -190,6 +208,9 @@ pub enum PdfError {
     Encrypted,
     /// The PDF could not be parsed; the cause, as far as known.
     Damaged(String),
+    /// The PDF opens only after repair (a partial download, a broken
+    /// cross-reference table): the cause.
+    Repaired(String),
 }
 
 impl std::fmt::Display for PdfError {
@@ -197,34 +218,29 @@ impl std::fmt::Display for PdfError {
         match self {
             PdfError::Encrypted => write!(f, "the PDF is encrypted with a password"),
             PdfError::Damaged(cause) => write!(f, "the PDF is damaged or not a PDF ({cause})"),
+            PdfError::Repaired(cause) => write!(f, "the PDF is damaged: {cause}"),
         }
     }
 }
 
-/// The text layer of a PDF, page by page: pages are separated by a blank
-/// line, and `page_starts` says where each begins.
+/// The text layer of a PDF, page by page, without its page furniture
+/// (running headers and footers, page numbers): `page_starts` says where
+/// each page begins, and `furniture` what was left out. A paragraph that
+/// runs on from one page to the next stays one paragraph.
 pub fn pdf(bytes: &[u8]) -> Result<Extracted, PdfError> {
     let pages = quietly(|| extract_pages(bytes)).unwrap_or_else(|cause| {
         Err(PdfError::Damaged(format!("the PDF reader failed: {cause}")))
     })?;
-    let mut text = String::new();
-    let mut page_starts = Vec::with_capacity(pages.len());
-    for page in pages {
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        page_starts.push(text.len());
-        text.push_str(&page);
-    }
-    Ok(Extracted {
-        text,
-        page_starts: Some(page_starts),
-        numbers: Vec::new(),
-        notes: Vec::new(),
-    })
+    Ok(lay_out(pages))
 }
 
-fn extract_pages(bytes: &[u8]) -> Result<Vec<String>, PdfError> {
+/// A page's lines as drawn, and its height.
+struct Page {
+    lines: Vec<Line>,
+    height: f64,
+}
+
+fn extract_pages(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
     use hayro_interpret::hayro_syntax::{LoadPdfError, Pdf};
     use hayro_interpret::{
         Context, InterpreterCache, InterpreterSettings, TransformExt, interpret_page,
@@ -232,8 +248,18 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<String>, PdfError> {
 
     let pdf = Pdf::new(bytes.to_vec()).map_err(|error| match error {
         LoadPdfError::Decryption(_) => PdfError::Encrypted,
+        // A PDF cut short often cannot be opened at all: say so.
+        LoadPdfError::Invalid if bytes.starts_with(b"%PDF-") && bytes.len() >= 1024 => {
+            match integrity::check(bytes, 0) {
+                Err(cause) => PdfError::Repaired(cause),
+                Ok(()) => PdfError::Damaged("it cannot be parsed".into()),
+            }
+        }
         LoadPdfError::Invalid => PdfError::Damaged("it cannot be parsed".into()),
     })?;
+    // hayro rebuilds a broken file silently; clerk pins no file it had to
+    // rebuild, since what it reads of it may not be what the author wrote.
+    integrity::check(bytes, pdf.pages().len()).map_err(PdfError::Repaired)?;
     let settings = InterpreterSettings::default();
     let cache = InterpreterCache::new();
     let mut pages = Vec::with_capacity(pdf.pages().len());
@@ -248,15 +274,19 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<String>, PdfError> {
         );
         let mut reader = TextReader::default();
         interpret_page(page, &mut context, &mut reader);
-        pages.push(reader.finish());
+        pages.push(Page {
+            lines: reader.lines,
+            height: f64::from(height),
+        });
     }
     Ok(pages)
 }
 
 /// A hayro device that keeps only the glyphs' text and where they stand,
-/// and lays them out as lines: a new line where the baseline moves, a space
-/// where the gap after a glyph is wider than a thin space, a blank line
-/// (a paragraph break) where the line spacing jumps.
+/// and gathers them into lines: a new line where the baseline moves, a
+/// space where the gap after a glyph is wider than a thin space. A smaller
+/// glyph raised or lowered within the line (a superscript or subscript)
+/// joins its word: "1er", "CO2".
 #[derive(Default)]
 struct TextReader {
     lines: Vec<Line>,
@@ -268,25 +298,61 @@ struct Line {
     baseline: f64,
     /// Where the last glyph ends, horizontally.
     end: f64,
-    /// Font size of the line's first glyph.
+    /// Font size of the line's text (not of its superscripts).
     size: f64,
+    /// Whether the last glyph was a superscript or subscript.
+    after_script: bool,
 }
 
 impl TextReader {
     fn glyph(&mut self, text: &str, origin: kurbo::Point, advance: f64, size: f64) {
         let size = size.abs().max(0.1);
         if let Some(line) = self.lines.last_mut() {
-            let same_baseline = (origin.y - line.baseline).abs() < 0.4 * size.min(line.size);
+            // Baselines grow downwards: positive is raised.
+            let rise = line.baseline - origin.y;
+            let same_baseline = rise.abs() < 0.4 * size.min(line.size);
             // A glyph that goes back far to the left starts a new line even
             // on the same baseline (a new column, a table cell).
             let moves_back = origin.x < line.end - 2.0 * size;
+            let follows =
+                origin.x >= line.end - 0.5 * line.size && origin.x <= line.end + 0.6 * line.size;
             if same_baseline && !moves_back {
                 let gap = origin.x - line.end;
-                if gap > 0.15 * size && !line.text.ends_with(' ') && !text.starts_with(' ') {
+                // After a script, the gap is the typesetter's spacing of the
+                // script, not a word space, unless it is wide.
+                let space = if line.after_script { 0.3 } else { 0.15 };
+                if gap > space * size && !line.text.ends_with(' ') && !text.starts_with(' ') {
                     line.text.push(' ');
                 }
                 line.text.push_str(text);
                 line.end = line.end.max(origin.x + advance);
+                line.after_script = false;
+                return;
+            }
+            let script = size < 0.85 * line.size
+                && rise.abs() < 0.75 * line.size
+                && follows
+                && !text.starts_with(' ');
+            if script {
+                line.text.push_str(text);
+                line.end = line.end.max(origin.x + advance);
+                line.after_script = true;
+                return;
+            }
+            // The line so far is one script (a note mark before its
+            // text): it takes the baseline and size of the text it marks.
+            let marks_text = line.text.chars().count() <= 3
+                && size > 1.2 * line.size
+                && -rise > 0.0
+                && -rise < 0.75 * size
+                && origin.x >= line.end - 0.5 * size
+                && origin.x <= line.end + size;
+            if marks_text {
+                line.text.push_str(text);
+                line.baseline = origin.y;
+                line.size = size;
+                line.end = line.end.max(origin.x + advance);
+                line.after_script = false;
                 return;
             }
         }
@@ -295,43 +361,109 @@ impl TextReader {
             baseline: origin.y,
             end: origin.x + advance,
             size,
+            after_script: false,
         });
     }
+}
 
-    /// The page's text: lines in the order drawn, blank lines where the
-    /// vertical gap is much wider than the page's usual line spacing.
-    fn finish(self) -> String {
-        let mut gaps: Vec<f64> = self
-            .lines
-            .windows(2)
-            .map(|w| w[1].baseline - w[0].baseline)
-            .filter(|gap| *gap > 0.0)
-            .collect();
-        gaps.sort_by(f64::total_cmp);
-        let usual = gaps.get(gaps.len() / 2).copied();
-        let mut out = String::new();
-        let mut previous: Option<&Line> = None;
-        for line in &self.lines {
-            let text = line.text.trim();
-            if text.is_empty() {
-                continue;
-            }
-            if let Some(previous) = previous {
-                out.push('\n');
-                let gap = line.baseline - previous.baseline;
-                let paragraph_break = match usual {
-                    Some(usual) => gap > 1.3 * usual.max(previous.size * 1.25),
-                    None => gap > previous.size * 2.2,
-                };
-                if paragraph_break || gap < 0.0 {
-                    out.push('\n');
-                }
-            }
-            out.push_str(text);
-            previous = Some(line);
+/// The text of a page's body lines, in the order drawn, with a blank line
+/// where the vertical gap is much wider than the page's usual line spacing.
+fn page_text(lines: &[&Line]) -> String {
+    let mut gaps: Vec<f64> = lines
+        .windows(2)
+        .map(|w| w[1].baseline - w[0].baseline)
+        .filter(|gap| *gap > 0.0)
+        .collect();
+    gaps.sort_by(f64::total_cmp);
+    let usual = gaps.get(gaps.len() / 2).copied();
+    let mut out = String::new();
+    let mut previous: Option<&Line> = None;
+    for &line in lines {
+        let text = line.text.trim();
+        if text.is_empty() {
+            continue;
         }
-        out
+        if let Some(previous) = previous {
+            out.push('\n');
+            let gap = line.baseline - previous.baseline;
+            let paragraph_break = match usual {
+                Some(usual) => gap > 1.3 * usual.max(previous.size * 1.25),
+                None => gap > previous.size * 2.2,
+            };
+            if paragraph_break || gap < 0.0 {
+                out.push('\n');
+            }
+        }
+        out.push_str(text);
+        previous = Some(line);
     }
+    out
+}
+
+/// The document's text from its pages: the furniture left out, pages
+/// joined by a line break where a sentence runs on, else by a blank line.
+fn lay_out(pages: Vec<Page>) -> Extracted {
+    let marks = furniture::find(&pages);
+    let mut text = String::new();
+    let mut page_starts = Vec::with_capacity(pages.len());
+    let mut left_out = Vec::new();
+    for (index, (page, marks)) in pages.iter().zip(&marks).enumerate() {
+        let body: Vec<&Line> = page
+            .lines
+            .iter()
+            .zip(marks)
+            .filter(|(_, mark)| mark.is_none())
+            .map(|(line, _)| line)
+            .collect();
+        let page_text = page_text(&body);
+        if !text.is_empty() && !page_text.is_empty() {
+            text.push_str(if runs_on(&text, &page_text) {
+                "\n"
+            } else {
+                "\n\n"
+            });
+        }
+        page_starts.push(text.len());
+        let left_out_at = move |place: furniture::Place, at: usize| {
+            page.lines
+                .iter()
+                .zip(marks)
+                .filter(move |(_, mark)| **mark == Some(place))
+                .map(move |(line, _)| Furniture {
+                    at,
+                    page: index + 1,
+                    text: line.text.trim().to_string(),
+                })
+        };
+        left_out.extend(left_out_at(furniture::Place::Top, text.len()));
+        text.push_str(&page_text);
+        left_out.extend(left_out_at(furniture::Place::Bottom, text.len()));
+    }
+    Extracted {
+        text,
+        page_starts: Some(page_starts),
+        numbers: Vec::new(),
+        notes: Vec::new(),
+        furniture: left_out,
+    }
+}
+
+/// Whether the text of a page runs on from the text before it, in the
+/// middle of a sentence: the last line does not end one, and it ends in a
+/// lower-case word, a comma, a semicolon or a hyphen, or the next page
+/// starts in lower case.
+fn runs_on(before: &str, page: &str) -> bool {
+    let Some(last) = before.trim_end().chars().last() else {
+        return false;
+    };
+    let Some(first) = page.trim_start().chars().next() else {
+        return false;
+    };
+    let ends_sentence = matches!(last, '.' | '!' | '?' | '…' | ':' | '»' | '”' | '"');
+    !ends_sentence
+        && (last.is_lowercase()
+            || matches!(last, ',' | ';' | '-' | '\u{2010}' | '(' | '«' | '“')
+            || first.is_lowercase())
 }
 
 impl<'a> hayro_interpret::Device<'a> for TextReader {

@@ -21,8 +21,8 @@ use crate::project::Project;
 use crate::spec::{self, Record};
 
 pub use text::{
-    CONTEXT, Located, LocatedMiss, Lookup, Markup, Passage, READABLE_FORMATS, Row, SourceFormat,
-    SourceText, Unreadable, listing, paragraph_numbers, rows,
+    CONTEXT, Entry, Located, LocatedMiss, Lookup, Markup, Passage, READABLE_FORMATS, Row,
+    SourceFormat, SourceText, Unreadable, entries, listing, paragraph_numbers, rows,
 };
 
 /// Quotes to look up, by source id (see [`SourceIndex::read`]).

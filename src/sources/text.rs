@@ -121,6 +121,8 @@ pub struct SourceText {
     /// after a UTF-8 byte-order mark, which is not part of the text, else
     /// 0); `None` for extracted text.
     pub file_offset: Option<usize>,
+    /// A PDF's page furniture, left out of `raw`; `clerk text` shows it.
+    pub furniture: Vec<crate::documents::Furniture>,
     /// A Markdown file's text as written: a quote written against its
     /// markup is recognised (and shown as rendered).
     pub markup: Option<Markup>,
@@ -143,6 +145,7 @@ impl SourceText {
             normalised,
             lines,
             file_offset: None,
+            furniture: Vec::new(),
             markup: None,
         }
     }
@@ -156,6 +159,7 @@ impl SourceText {
             normalised,
             lines,
             file_offset: None,
+            furniture: Vec::new(),
             markup: None,
         }
     }
@@ -168,12 +172,14 @@ impl SourceText {
             page_starts,
             numbers,
             notes,
+            furniture,
         } = extracted;
         let mut text = match page_starts {
             Some(starts) => SourceText::paged(text, starts),
             None => SourceText::new(text),
         };
         text.lines = text.lines.with_numbers(&numbers).with_notes(notes);
+        text.furniture = furniture;
         text
     }
 
@@ -278,6 +284,7 @@ impl SourceText {
                     page_starts: None,
                     numbers: Vec::new(),
                     notes: Vec::new(),
+                    furniture: Vec::new(),
                 });
                 text.lines.map_lines(rendered.source_lines);
                 text.markup = Some(Markup {
@@ -408,6 +415,11 @@ impl Unreadable {
                 format!("cannot read the text of `{display}` ({error})"),
                 "save a decrypted copy (for example `qpdf --decrypt in.pdf out.pdf`) and pin that".into(),
             ),
+            Unreadable::Pdf(crate::documents::PdfError::Repaired(cause)) => (
+                Rule::EmptyText,
+                format!("`{display}` is damaged ({cause})"),
+                "download it again, or ask whoever sent it for a new copy: clerk pins no PDF that opens only after repair, as what a reader makes of it may not be the document".into(),
+            ),
             Unreadable::Pdf(error) => (
                 Rule::EmptyText,
                 format!("cannot read the text of `{display}` ({error})"),
@@ -462,12 +474,13 @@ impl Unreadable {
 
 /// The text of a source as `clerk text` prints it: one row per line of the
 /// text, each with its line number, paragraph (blank for a blank line) and,
-/// for a PDF, page; `normalised` shows each line as quotes are compared with
-/// it (so a line-end hyphen joined to the next line is gone).
+/// for a PDF, page, and a PDF's page furniture where it stood, marked `·`
+/// and not numbered; `normalised` shows each line as quotes are compared
+/// with it (so a line-end hyphen joined to the next line is gone).
 pub fn listing(text: &SourceText, normalised: bool) -> Vec<String> {
-    let rows = rows(text, normalised);
-    let paged = rows.first().is_some_and(|row| row.page.is_some());
-    let mut listing = Vec::with_capacity(rows.len() + 1);
+    let entries = entries(text, normalised);
+    let paged = text.lines.page(0).is_some();
+    let mut listing = Vec::with_capacity(entries.len() + 1);
     listing.push(
         if paged {
             "page  line     ¶ | text"
@@ -476,12 +489,19 @@ pub fn listing(text: &SourceText, normalised: bool) -> Vec<String> {
         }
         .to_string(),
     );
-    for row in rows {
-        let paragraph = row.paragraph.map_or(String::new(), |p| p.to_string());
-        let line = row.line;
-        let shown = match row.page {
-            Some(page) => format!("{page:>4} {line:>5} {paragraph:>5} | {}", row.text),
-            None => format!("{line:>4} {paragraph:>5} | {}", row.text),
+    for entry in entries {
+        let shown = match entry {
+            Entry::Line(row) => {
+                let paragraph = row.paragraph.map_or(String::new(), |p| p.to_string());
+                let line = row.line;
+                match row.page {
+                    Some(page) => format!("{page:>4} {line:>5} {paragraph:>5} | {}", row.text),
+                    None => format!("{line:>4} {paragraph:>5} | {}", row.text),
+                }
+            }
+            Entry::Furniture { page, text } => {
+                format!("{page:>4} {:>5} {:>5} | [page furniture] {text}", "·", "")
+            }
         };
         listing.push(shown.trim_end().to_string());
     }
@@ -498,6 +518,15 @@ pub struct Row {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<usize>,
     pub text: String,
+}
+
+/// What `clerk text` shows, in order: the lines of the text, and a PDF's
+/// page furniture, which is no part of it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Entry {
+    Line(Row),
+    Furniture { page: usize, text: String },
 }
 
 /// The lines of a source's text (normalised when asked) with their
@@ -525,6 +554,28 @@ pub fn rows(text: &SourceText, normalised: bool) -> Vec<Row> {
             }
         })
         .collect()
+}
+
+/// The [`rows`] of a source's text with its page furniture among them: a
+/// header before its page's first line, a footer after its last.
+pub fn entries(text: &SourceText, normalised: bool) -> Vec<Entry> {
+    let mut furniture = text.furniture.iter().peekable();
+    let mut entries = Vec::with_capacity(text.lines.lines() + text.furniture.len());
+    for row in rows(text, normalised) {
+        let start = text.lines.line_start(row.line);
+        while let Some(item) = furniture.next_if(|item| item.at <= start) {
+            entries.push(Entry::Furniture {
+                page: item.page,
+                text: item.text.clone(),
+            });
+        }
+        entries.push(Entry::Line(row));
+    }
+    entries.extend(furniture.map(|item| Entry::Furniture {
+        page: item.page,
+        text: item.text.clone(),
+    }));
+    entries
 }
 
 /// The normalised text cut at the raw text's line breaks: entry `i` holds
