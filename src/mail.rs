@@ -131,6 +131,7 @@ pub fn eml(bytes: &[u8]) -> Result<Extracted, MailError> {
         page_starts: None,
         numbers: Vec::new(),
         notes: Vec::new(),
+        ..Extracted::default()
     })
 }
 

@@ -274,6 +274,7 @@ impl Layout {
             page_starts: None,
             numbers: self.numbers,
             notes: self.notes,
+            ..Extracted::default()
         }
     }
 }
