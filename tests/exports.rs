@@ -52,8 +52,13 @@ fn printed_text(project: &Project, id: &str) -> (String, Vec<Option<usize>>) {
     let mut pages = Vec::new();
     for row in stdout.lines().skip(1) {
         let (columns, text) = row.split_once('|').unwrap();
-        lines.push(text.strip_prefix(' ').unwrap_or(text));
         let columns: Vec<&str> = columns.split_whitespace().collect();
+        // A PDF's page furniture is shown, marked `·`, but is no line of
+        // the text.
+        if columns.get(1) == Some(&"\u{b7}") {
+            continue;
+        }
+        lines.push(text.strip_prefix(' ').unwrap_or(text));
         // `page line ¶` for a PDF, `line ¶` otherwise (¶ blank on a blank line).
         let paged = stdout.starts_with("page");
         pages.push(paged.then(|| columns[0].parse().unwrap()));

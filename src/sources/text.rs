@@ -561,8 +561,10 @@ pub fn rows(text: &SourceText, normalised: bool) -> Vec<Row> {
 pub fn entries(text: &SourceText, normalised: bool) -> Vec<Entry> {
     let mut furniture = text.furniture.iter().peekable();
     let mut entries = Vec::with_capacity(text.lines.lines() + text.furniture.len());
-    for row in rows(text, normalised) {
-        let start = text.lines.line_start(row.line);
+    // `row.line` is the file's line (a Markdown file's), not the text's:
+    // count the text's own lines.
+    for (index, row) in rows(text, normalised).into_iter().enumerate() {
+        let start = text.lines.line_start(index + 1);
         while let Some(item) = furniture.next_if(|item| item.at <= start) {
             entries.push(Entry::Furniture {
                 page: item.page,
