@@ -279,6 +279,36 @@ impl Layout {
     }
 }
 
+/// Reads the Dublin Core fields of one part of a package into `found`; a
+/// part that is missing or malformed gives nothing.
+pub(crate) fn part_metadata(
+    package: &mut Package<'_>,
+    found: &mut Metadata,
+    part: &str,
+    fields: &[(&str, &str)],
+) {
+    if let Ok(Some(text)) = package.xml(part)
+        && let Ok(document) = parse(part, &text)
+    {
+        dublin_core(found, &document, part, fields);
+    }
+}
+
+/// The title a document's body gives, for a package whose metadata has
+/// none: its Title-styled paragraph, else its first heading.
+pub(crate) fn body_title(
+    title: Option<String>,
+    heading: Option<String>,
+) -> Option<crate::metadata::Read<String>> {
+    let read = |value, from: &str| crate::metadata::Read {
+        value,
+        from: from.to_string(),
+    };
+    title
+        .map(|t| read(t, "the Title-styled paragraph"))
+        .or_else(|| heading.map(|t| read(t, "the first heading")))
+}
+
 /// The metadata of a package, from its Dublin Core parts: `title`,
 /// `creator`, `date`/`created`, `language`.
 pub(crate) fn dublin_core(

@@ -9,7 +9,7 @@ use roxmltree::Node;
 
 use super::{Layout, OfficeError, Package, format_number, other_package, parse};
 use crate::documents::Extracted;
-use crate::metadata::{Metadata, Read};
+use crate::metadata::Metadata;
 
 const LEGACY: &str = "a Word 97–2003 document (.doc), not a .docx";
 
@@ -27,46 +27,27 @@ pub fn docx_metadata(bytes: &[u8], limit: u64) -> Metadata {
         return Metadata::default();
     };
     let mut found = Metadata::default();
-    if let Ok(Some(core)) = package.xml("docProps/core.xml")
-        && let Ok(document) = parse("docProps/core.xml", &core)
-    {
-        super::dublin_core(
-            &mut found,
-            &document,
-            "docProps/core.xml",
-            &[
-                ("title", "title"),
-                ("creator", "author"),
-                ("created", "published"),
-                ("language", "language"),
-            ],
-        );
-    }
-    if let Ok(Some(app)) = package.xml("docProps/app.xml")
-        && let Ok(document) = parse("docProps/app.xml", &app)
-    {
-        super::dublin_core(
-            &mut found,
-            &document,
-            "docProps/app.xml",
-            &[("Company", "publisher")],
-        );
-    }
+    super::part_metadata(
+        &mut package,
+        &mut found,
+        "docProps/core.xml",
+        &[
+            ("title", "title"),
+            ("creator", "author"),
+            ("created", "published"),
+            ("language", "language"),
+        ],
+    );
+    super::part_metadata(
+        &mut package,
+        &mut found,
+        "docProps/app.xml",
+        &[("Company", "publisher")],
+    );
     if found.title.is_none()
         && let Ok((_, walker)) = read(bytes, limit)
     {
-        found.title = walker
-            .title
-            .map(|t| Read {
-                value: t,
-                from: "the Title-styled paragraph".into(),
-            })
-            .or_else(|| {
-                walker.heading.map(|t| Read {
-                    value: t,
-                    from: "the first heading".into(),
-                })
-            });
+        found.title = super::body_title(walker.title, walker.heading);
     }
     found
 }

@@ -9,7 +9,7 @@ use roxmltree::Node;
 
 use super::{Layout, OfficeError, Package, format_number, parse};
 use crate::documents::Extracted;
-use crate::metadata::{Metadata, Read};
+use crate::metadata::Metadata;
 
 const LEGACY: &str = "an encrypted or legacy compound file, not an OpenDocument text";
 const TEXT_MIME: &str = "application/vnd.oasis.opendocument.text";
@@ -27,38 +27,23 @@ pub fn odt_metadata(bytes: &[u8], limit: u64) -> Metadata {
         return Metadata::default();
     };
     let mut found = Metadata::default();
-    if let Ok(Some(meta)) = package.xml("meta.xml")
-        && let Ok(document) = parse("meta.xml", &meta)
-    {
-        super::dublin_core(
-            &mut found,
-            &document,
-            "meta.xml",
-            &[
-                ("title", "title"),
-                ("initial-creator", "author"),
-                ("creator", "author"),
-                ("creation-date", "published"),
-                ("date", "published"),
-                ("language", "language"),
-            ],
-        );
-    }
+    super::part_metadata(
+        &mut package,
+        &mut found,
+        "meta.xml",
+        &[
+            ("title", "title"),
+            ("initial-creator", "author"),
+            ("creator", "author"),
+            ("creation-date", "published"),
+            ("date", "published"),
+            ("language", "language"),
+        ],
+    );
     if found.title.is_none()
         && let Ok((_, walker)) = read(bytes, limit)
     {
-        found.title = walker
-            .title
-            .map(|t| Read {
-                value: t,
-                from: "the Title-styled paragraph".into(),
-            })
-            .or_else(|| {
-                walker.heading.map(|t| Read {
-                    value: t,
-                    from: "the first heading".into(),
-                })
-            });
+        found.title = super::body_title(walker.title, walker.heading);
     }
     found
 }
