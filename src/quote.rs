@@ -727,7 +727,8 @@ pub struct LineIndex {
     /// Byte offsets where each page starts, for text extracted from a PDF.
     page_starts: Option<Vec<usize>>,
     /// The document's own number of each paragraph that has one, by
-    /// paragraph (see [`LineIndex::with_numbers`]).
+    /// paragraph (see [`LineIndex::with_numbers`]); the paragraphs between
+    /// take the number before them.
     numbers: BTreeMap<u32, String>,
     /// Footnote and endnote text: byte ranges and each note's mark, in
     /// order.
@@ -845,24 +846,26 @@ impl LineIndex {
     /// the number of the last one before it (a numbered paragraph's
     /// continuation, as lawyers cite it).
     pub fn with_numbers(mut self, numbers: &[(usize, String)]) -> Self {
-        let mut own: BTreeMap<u32, String> = BTreeMap::new();
+        self.set_numbers(numbers);
+        self
+    }
+
+    /// As [`LineIndex::with_numbers`], in place.
+    pub fn set_numbers(&mut self, numbers: &[(usize, String)]) {
         for (at, number) in numbers {
             let line = self.line_of(*at);
-            if let Some(paragraph) = self.paragraphs[line - 1..].iter().find(|&&p| p != 0) {
-                own.entry(*paragraph).or_insert_with(|| number.clone());
+            if let Some(&paragraph) = self.paragraphs[line - 1..].iter().find(|&&p| p != 0) {
+                self.numbers
+                    .entry(paragraph)
+                    .or_insert_with(|| number.clone());
             }
         }
-        let last = self.paragraphs.iter().copied().max().unwrap_or(0);
-        let mut current: Option<&String> = None;
-        for paragraph in 1..=last {
-            if let Some(number) = own.get(&paragraph) {
-                current = Some(number);
-            }
-            if let Some(number) = current {
-                self.numbers.insert(paragraph, number.clone());
-            }
-        }
-        self
+    }
+
+    /// The number a paragraph is cited by: its own, else that of the last
+    /// numbered paragraph before it.
+    fn number_of(&self, paragraph: u32) -> Option<&String> {
+        self.numbers.range(..=paragraph).next_back().map(|(_, n)| n)
     }
 
     /// Makes locators name the file's lines: `source_lines[i]` is the
@@ -953,7 +956,7 @@ impl LineIndex {
             paragraph: (paragraph as usize).max(1),
             page,
             end_page,
-            number: self.numbers.get(&paragraph).cloned(),
+            number: self.number_of(paragraph).cloned(),
             note,
         }
     }

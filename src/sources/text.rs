@@ -190,9 +190,7 @@ impl SourceText {
         if self.lines.has_numbers() {
             return;
         }
-        let numbers = paragraph_numbers(&self.raw);
-        let lines = std::mem::replace(&mut self.lines, LineIndex::new(""));
-        self.lines = lines.with_numbers(&numbers);
+        self.lines.set_numbers(&paragraph_numbers(&self.raw));
     }
 
     /// Line `line` (1-based) as `clerk text` prints it: without its line
