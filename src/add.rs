@@ -35,6 +35,9 @@ pub struct Given {
     pub url: Option<String>,
     /// The dossier to pin the new sources in (`--to`).
     pub to: Option<String>,
+    /// Also add each attachment of an e-mail that clerk can read
+    /// (`--attachments`).
+    pub attachments: bool,
 }
 
 /// Where a field's value came from.
@@ -50,6 +53,8 @@ pub enum Origin {
     Today,
     /// Typed in answer to a question on the terminal.
     Answered,
+    /// The e-mail an attachment came with.
+    Message,
 }
 
 impl std::fmt::Display for Origin {
@@ -60,6 +65,7 @@ impl std::fmt::Display for Origin {
             Origin::FileName => write!(f, "the file name"),
             Origin::Today => write!(f, "today"),
             Origin::Answered => write!(f, "answered"),
+            Origin::Message => write!(f, "the message it came with"),
         }
     }
 }
@@ -92,6 +98,9 @@ pub struct Addition {
     pub fields: Vec<Field>,
     /// For an e-mail, the files attached to it: `name (type, size)`.
     pub attachments: Vec<String>,
+    /// The `#:schema` line the record opens with, when the project has
+    /// the schema.
+    schema: Option<String>,
     bytes: Vec<u8>,
 }
 
@@ -129,7 +138,8 @@ impl Addition {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut text = format!("file = {}\n", toml_edit::Value::from(name));
+        let mut text = self.schema.clone().unwrap_or_default();
+        text.push_str(&format!("file = {}\n", toml_edit::Value::from(name)));
         for field in &self.fields {
             text.push_str(&format!("{} = {}\n", field.key, field.toml));
         }
@@ -150,29 +160,47 @@ pub fn plan(
     let mut planned: Vec<Addition> = Vec::new();
     for input in files {
         let addition = plan_one(project, &index, input, given, today)?;
-        if let Some(other) = planned.iter().find(|a| a.id == addition.id) {
-            return Err(Fatal::new(format!(
-                "`{}` and `{}` would both be source `{}`",
-                other.input.display(),
-                input.display(),
-                addition.id
-            ))
-            .help("add them one at a time, giving one an id with `--id ID`")
-            .into());
+        let attached = match given.attachments {
+            true => plan_attachments(project, &index, &addition, given, today)?,
+            false => Vec::new(),
+        };
+        for addition in std::iter::once(addition).chain(attached) {
+            push_planned(project, &mut planned, addition)?;
         }
-        if let Some(other) = planned.iter().find(|a| a.file == addition.file) {
-            return Err(Fatal::new(format!(
-                "`{}` and `{}` would both be `{}`",
-                other.input.display(),
-                input.display(),
-                project.display(&addition.file)
-            ))
-            .help("rename one of the files before adding it")
-            .into());
-        }
-        planned.push(addition);
     }
     Ok(planned)
+}
+
+/// Adds `addition` to those planned, unless it would be the same source
+/// or file as one of them.
+fn push_planned(
+    project: &Project,
+    planned: &mut Vec<Addition>,
+    addition: Addition,
+) -> anyhow::Result<()> {
+    let input = &addition.input;
+    if let Some(other) = planned.iter().find(|a| a.id == addition.id) {
+        return Err(Fatal::new(format!(
+            "`{}` and `{}` would both be source `{}`",
+            other.input.display(),
+            input.display(),
+            addition.id
+        ))
+        .help("add them one at a time, giving one an id with `--id ID`")
+        .into());
+    }
+    if let Some(other) = planned.iter().find(|a| a.file == addition.file) {
+        return Err(Fatal::new(format!(
+            "`{}` and `{}` would both be `{}`",
+            other.input.display(),
+            input.display(),
+            project.display(&addition.file)
+        ))
+        .help("rename one of the files before adding it")
+        .into());
+    }
+    planned.push(addition);
+    Ok(())
 }
 
 /// The flags that apply to one file only, and the values clap cannot
@@ -252,6 +280,30 @@ fn plan_one(
     };
     let folder = file.parent().unwrap_or(&project.sources).to_path_buf();
     let record = folder.join(format!("{id}.toml"));
+    check_free(project, index, &id, &file, &record, given)?;
+    Ok(Addition {
+        fields: fields(&found, given, today, input),
+        attachments: attachments_of(input, &bytes),
+        schema: schema_directive(project, &record),
+        id,
+        input: PathBuf::from(shown),
+        file,
+        copy,
+        record,
+        bytes,
+    })
+}
+
+/// Checks that no record has `id` yet, that `record` is not taken, and
+/// that no record describes `file` already.
+fn check_free(
+    project: &Project,
+    index: &SourceIndex,
+    id: &str,
+    file: &Path,
+    record: &Path,
+    given: &Given,
+) -> anyhow::Result<()> {
     let taken = |message: String| {
         Fatal::new(message).help(format!(
             "give the source another id with `--id ID`{}",
@@ -262,45 +314,139 @@ fn plan_one(
             }
         ))
     };
-    if let Some(source) = index.sources.get(&id) {
+    if let Some(source) = index.sources.get(id) {
         let message = format!(
             "source `{id}` already has a record (`{}`)",
             source.record_file.display
         );
         // The same file added again: its record is to be corrected, not
         // duplicated under another id.
-        if describes(project, source, &file) {
-            return Err(Fatal::new(message).help(update_help(&id, given)).into());
+        if describes(project, source, file) {
+            return Err(Fatal::new(message).help(update_help(id, given)).into());
         }
         return Err(taken(message).into());
     }
-    if fs::symlink_metadata(&record).is_ok() {
-        return Err(taken(format!("`{}` already exists", project.display(&record))).into());
+    if fs::symlink_metadata(record).is_ok() {
+        return Err(taken(format!("`{}` already exists", project.display(record))).into());
     }
-    if let Some(source) = index
-        .sources
-        .values()
-        .find(|s| describes(project, s, &file))
-    {
+    if let Some(source) = index.sources.values().find(|s| describes(project, s, file)) {
         return Err(Fatal::new(format!(
             "`{}` already has a record: `{}` (source `{}`)",
-            project.display(&file),
+            project.display(file),
             source.record_file.display,
             source.id
         ))
         .help(update_help(&source.id, given))
         .into());
     }
-    Ok(Addition {
-        fields: fields(&found, given, today, input),
-        attachments: attachments_of(input, &bytes),
-        id,
-        input: PathBuf::from(shown),
-        file,
-        copy,
-        record,
-        bytes,
-    })
+    Ok(())
+}
+
+/// Each attachment of the e-mail `message` that clerk can read, as a
+/// source of its own: `<message id>-<attachment name>`, beside the
+/// message, its record naming the message in `part-of`. Attachments clerk
+/// cannot read stay listed on the message, not added.
+fn plan_attachments(
+    project: &Project,
+    index: &SourceIndex,
+    message: &Addition,
+    given: &Given,
+    today: NaiveDate,
+) -> anyhow::Result<Vec<Addition>> {
+    if format_of(&message.file) != Some(SourceFormat::Eml) {
+        return Ok(Vec::new());
+    }
+    let attachments = crate::mail::attachments(&message.bytes).unwrap_or_default();
+    let folder = message.file.parent().unwrap_or(&project.sources);
+    let mut planned = Vec::new();
+    for attachment in attachments {
+        let name = Path::new(&attachment.name);
+        let Some(format) = format_of(name).or_else(|| SourceFormat::from_mime(&attachment.mime))
+        else {
+            continue;
+        };
+        let stem = name
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let id = spec::suggest_id(&format!("{}-{stem}", message.id));
+        let shown = format!(
+            "{} (attached to `{}`)",
+            attachment.name,
+            message.input.display()
+        );
+        let found = read_bytes(project, format, &attachment.bytes, &shown)?;
+        let file = folder.join(format!("{id}.{}", format.extension()));
+        let copy = match fs::read(&file) {
+            Err(_) => true,
+            Ok(there) if there == attachment.bytes => false,
+            Ok(_) => {
+                return Err(Fatal::new(format!(
+                    "a different file named `{}` is already in `sources/`",
+                    project.display(&file)
+                ))
+                .help(format!(
+                    "give the message another id with `--id ID` (its attachments are named after it), or move `{}` away",
+                    project.display(&file)
+                ))
+                .into());
+            }
+        };
+        let record = folder.join(format!("{id}.toml"));
+        let attachment_given = Given {
+            id: None,
+            title: None,
+            url: None,
+            ..given.clone()
+        };
+        check_free(project, index, &id, &file, &record, &attachment_given)?;
+        let mut fields = fields(&found, &attachment_given, today, name);
+        fields.push(text_field("part-of", &message.id, Origin::Message));
+        fields.sort_by_key(|f| field_order(f.key));
+        planned.push(Addition {
+            schema: schema_directive(project, &record),
+            id,
+            input: PathBuf::from(shown),
+            file,
+            copy,
+            record,
+            fields,
+            attachments: Vec::new(),
+            bytes: attachment.bytes,
+        });
+    }
+    Ok(planned)
+}
+
+/// The `#:schema` line of a record written at `record`, pointing editors
+/// at the project's source schema when it has one (`clerk init` writes it),
+/// as `clerk init`'s and `clerk new`'s files do.
+fn schema_directive(project: &Project, record: &Path) -> Option<String> {
+    let schemas = project.root.join(crate::schema::FOLDER);
+    if !schemas.join(crate::schema::SOURCE_FILE).is_file() {
+        return None;
+    }
+    let folder = record.parent()?;
+    let root = fs::canonicalize(&project.root).unwrap_or_else(|_| project.root.clone());
+    let inside = folder
+        .strip_prefix(&root)
+        .or_else(|_| folder.strip_prefix(&project.root))
+        .ok()?;
+    let up = "../".repeat(inside.components().count());
+    Some(crate::schema::directive(&format!(
+        "{up}{}/{}",
+        crate::schema::FOLDER,
+        crate::schema::SOURCE_FILE
+    )))
+}
+
+/// The source format of a file, by its extension.
+fn format_of(path: &Path) -> Option<SourceFormat> {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    SourceFormat::from_extension(&extension)
 }
 
 /// Reads a document the command line names: a regular file within the
@@ -337,9 +483,29 @@ fn read_document(
     })?;
     let bytes = read_limited(input, project.max_source_size)
         .map_err(|error| Fatal::new(format!("cannot read `{shown}` ({error})")))?;
+    let found = read_bytes(project, format, &bytes, shown)?;
+    Ok((bytes, found))
+}
+
+/// What a document of `format` says about itself and its text tells;
+/// an error when its text cannot be quoted.
+fn read_bytes(
+    project: &Project,
+    format: SourceFormat,
+    bytes: &[u8],
+    shown: &str,
+) -> anyhow::Result<Metadata> {
+    if bytes.len() as u64 > project.max_source_size {
+        return Err(Fatal::new(format!(
+            "`{shown}` is larger than the source size limit ({})",
+            crate::files::human_size(project.max_source_size)
+        ))
+        .help("raise the limit with `--max-source-size SIZE`")
+        .into());
+    }
     // A document whose text cannot be quoted is no source: say so now,
     // not at the first `check`.
-    let text = SourceText::decode_within(format, bytes.clone(), project.max_source_size).map_err(
+    let text = SourceText::decode_within(format, bytes.to_vec(), project.max_source_size).map_err(
         |unreadable| {
             let (_, message, help) = unreadable.explain(shown);
             Fatal::new(message).help(help)
@@ -347,16 +513,16 @@ fn read_document(
     )?;
     let found = match format {
         SourceFormat::Text => metadata::text(&text.raw),
-        SourceFormat::Markdown => crate::markdown::metadata(&String::from_utf8_lossy(&bytes)),
-        SourceFormat::Html => crate::documents::decode_html(bytes.clone())
+        SourceFormat::Markdown => crate::markdown::metadata(&String::from_utf8_lossy(bytes)),
+        SourceFormat::Html => crate::documents::decode_html(bytes.to_vec())
             .map(|page| metadata::html(&page))
             .unwrap_or_default(),
-        SourceFormat::Pdf => metadata::pdf(&bytes),
-        SourceFormat::Docx => crate::office::docx_metadata(&bytes, project.max_source_size),
-        SourceFormat::Odt => crate::office::odt_metadata(&bytes, project.max_source_size),
-        SourceFormat::Eml => crate::mail::metadata(&bytes),
+        SourceFormat::Pdf => metadata::pdf(bytes),
+        SourceFormat::Docx => crate::office::docx_metadata(bytes, project.max_source_size),
+        SourceFormat::Odt => crate::office::odt_metadata(bytes, project.max_source_size),
+        SourceFormat::Eml => crate::mail::metadata(bytes),
     };
-    Ok((bytes, read_text(found, &text)))
+    Ok(read_text(found, &text))
 }
 
 /// What the text itself tells, for a document that does not say it: the
@@ -400,11 +566,7 @@ fn numbered_run(numbers: &[(usize, String)]) -> Option<String> {
 
 /// The files attached to an e-mail, as `clerk add` lists them.
 fn attachments_of(input: &Path, bytes: &[u8]) -> Vec<String> {
-    let extension = input
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if SourceFormat::from_extension(&extension) != Some(SourceFormat::Eml) {
+    if format_of(input) != Some(SourceFormat::Eml) {
         return Vec::new();
     }
     crate::mail::attachments(bytes)
@@ -813,8 +975,8 @@ pub fn plan_update(
                 false
             }
             // A file name is no title, and today is not when the document
-            // was retrieved.
-            Origin::FileName | Origin::Today | Origin::Answered => false,
+            // was retrieved; an update is of one record, not of a message's.
+            Origin::FileName | Origin::Today | Origin::Answered | Origin::Message => false,
         };
         if !wanted || same {
             continue;
@@ -992,6 +1154,7 @@ mod tests {
             record: "/p/sources/page.toml".into(),
             fields: fields(&found, &given, today, Path::new("page.html")),
             attachments: Vec::new(),
+            schema: Some(crate::schema::directive("../schemas/source.schema.json")),
             bytes: Vec::new(),
         };
         assert!(addition.missing().is_empty());
@@ -1004,7 +1167,15 @@ mod tests {
             text.lines()
                 .map(|l| l.split(' ').next().unwrap())
                 .collect::<Vec<_>>(),
-            ["file", "title", "publisher", "kind", "accessed", "language"]
+            [
+                "#:schema",
+                "file",
+                "title",
+                "publisher",
+                "kind",
+                "accessed",
+                "language"
+            ]
         );
     }
 
@@ -1024,6 +1195,7 @@ mod tests {
                 Path::new("a.txt"),
             ),
             attachments: Vec::new(),
+            schema: None,
             bytes: Vec::new(),
         };
         assert_eq!(addition.missing(), ["--kind", "--publisher"]);

@@ -172,6 +172,7 @@ pub fn check(parsed: Parsed, inputs: &CheckInputs<'_>) -> Checked {
     };
     rules.pins(&mut diagnostics);
     rules.claim_ids(&mut diagnostics);
+    rules.unpinned(&mut diagnostics);
     let matches = rules.evidence(&mut diagnostics);
     rules.responses(&mut diagnostics);
     rules.template(inputs.template_exists, &mut diagnostics);
@@ -179,6 +180,7 @@ pub fn check(parsed: Parsed, inputs: &CheckInputs<'_>) -> Checked {
     rules.translations(&mut diagnostics);
     rules.undeclared_languages(&mut diagnostics);
     rules.glyphs(inputs.coverage, &mut diagnostics);
+    rules.messages_of_attachments(&mut diagnostics);
     rules.unused_sources(&mut diagnostics);
     rules.balance(&mut diagnostics);
     rules.empty_sections(&mut diagnostics);
@@ -303,14 +305,6 @@ impl DossierRules<'_> {
             );
             return None;
         };
-        if !self
-            .dossier
-            .sources
-            .keys()
-            .any(|k| k.get_ref() == source_id)
-        {
-            diagnostics.push(self.unpinned(claim, evidence, source));
-        }
         // No lookup: the source has no text (its own error), or the quote
         // is over-long (a `syntax` error).
         match source.lookup(evidence.quote.get_ref())? {
@@ -349,31 +343,63 @@ impl DossierRules<'_> {
         }
     }
 
-    fn unpinned(
-        &self,
-        claim: &spec::Claim,
-        evidence: &spec::Evidence,
-        source: &Source,
-    ) -> Diagnostic {
-        let source_id = evidence.source.get_ref();
-        let pin = source.content.as_ref().map_or_else(
-            || "sha256:…".to_string(),
-            |c| format!("sha256:{}", c.sha256),
-        );
-        Diagnostic::new(
-            Rule::UnpinnedSource,
-            format!(
-                "claim `{}` cites `{source_id}`, which `[sources]` does not pin",
-                claim.id.get_ref()
-            ),
-        )
-        .at(self.file.site(evidence.source.span()))
-        .claim(claim.id.get_ref())
-        .source(source_id)
-        .help(format!(
-            "add `{source_id} = \"{pin}\"` under `[sources]`, or run `clerk pin {}`",
-            self.input.id
-        ))
+    /// `unpinned-source`: every cited source is pinned. Reported once per
+    /// source, at its first citation, listing the others.
+    fn unpinned(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let mut citations: Vec<(&str, Vec<(&spec::Claim, &spec::Evidence)>)> = Vec::new();
+        for claim in &self.dossier.claims {
+            for evidence in claim.evidence.get_ref() {
+                let id = evidence.source.get_ref().as_str();
+                if self.is_pinned(id) || !self.sources.sources.contains_key(id) {
+                    continue;
+                }
+                match citations.iter_mut().find(|(cited, _)| *cited == id) {
+                    Some((_, list)) => list.push((claim, evidence)),
+                    None => citations.push((id, vec![(claim, evidence)])),
+                }
+            }
+        }
+        for (source_id, list) in citations {
+            let (claim, evidence) = list[0];
+            let pin = self.sources.sources[source_id]
+                .content
+                .as_ref()
+                .map_or_else(
+                    || "sha256:…".to_string(),
+                    |c| format!("sha256:{}", c.sha256),
+                );
+            let mut diagnostic = Diagnostic::new(
+                Rule::UnpinnedSource,
+                format!(
+                    "claim `{}` cites `{source_id}`, which `[sources]` does not pin",
+                    claim.id.get_ref()
+                ),
+            )
+            .at(self.file.site(evidence.source.span()))
+            .claim(claim.id.get_ref())
+            .source(source_id);
+            if list.len() > 1 {
+                let others: Vec<String> = list[1..]
+                    .iter()
+                    .map(|(claim, evidence)| {
+                        format!(
+                            "line {} (claim `{}`)",
+                            self.file.site(evidence.source.span()).line,
+                            claim.id.get_ref()
+                        )
+                    })
+                    .collect();
+                let more = match others.len() {
+                    1 => "1 more quote cites it".to_string(),
+                    n => format!("{n} more quotes cite it"),
+                };
+                diagnostic = diagnostic.note(format!("{more}: {}", others.join(", ")));
+            }
+            diagnostics.push(diagnostic.help(format!(
+                "add `{source_id} = \"{pin}\"` under `[sources]`, or run `clerk pin {}`",
+                self.input.id
+            )));
+        }
     }
 
     /// `dangling-response`: every `responds-to` names a claim.
@@ -563,15 +589,65 @@ impl DossierRules<'_> {
         }
     }
 
-    /// `unused-source` (a warning): a pin no evidence cites.
+    /// `unpinned-source`: a cited attachment's message (its record's
+    /// `part-of`) is pinned too, since the brief gives the attachment's
+    /// provenance from it. Reported once per message, at its first
+    /// attachment's first citation.
+    fn messages_of_attachments(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let mut reported = BTreeSet::new();
+        for claim in &self.dossier.claims {
+            for evidence in claim.evidence.get_ref() {
+                let id = evidence.source.get_ref();
+                for parent in self.sources.parents_of(id) {
+                    if self.is_pinned(&parent.id) || !reported.insert(parent.id.clone()) {
+                        continue;
+                    }
+                    let pin = parent.content.as_ref().map_or_else(
+                        || "sha256:…".to_string(),
+                        |c| format!("sha256:{}", c.sha256),
+                    );
+                    diagnostics.push(
+                    Diagnostic::new(
+                        Rule::UnpinnedSource,
+                        format!(
+                            "source `{id}` came with `{}` (its record's `part-of`), which `[sources]` does not pin",
+                            parent.id
+                        ),
+                    )
+                    .at(self.file.site(evidence.source.span()))
+                    .claim(claim.id.get_ref())
+                    .source(parent.id.clone())
+                    .note("the brief's references say which message an attachment came with, so the message is pinned too")
+                    .help(format!(
+                        "add `{} = \"{pin}\"` under `[sources]`, or run `clerk pin {}`",
+                        parent.id, self.input.id
+                    )),
+                );
+                }
+            }
+        }
+    }
+
+    fn is_pinned(&self, id: &str) -> bool {
+        self.dossier.sources.keys().any(|k| k.get_ref() == id)
+    }
+
+    /// `unused-source` (a warning): a pin no evidence cites (the message
+    /// a cited attachment came with counts as cited).
     fn unused_sources(&self, diagnostics: &mut Vec<Diagnostic>) {
-        let cited: BTreeSet<&str> = self
+        let mut cited: BTreeSet<&str> = self
             .dossier
             .claims
             .iter()
             .flat_map(|c| c.evidence.get_ref())
             .map(|e| e.source.get_ref().as_str())
             .collect();
+        let parents: Vec<&str> = cited
+            .iter()
+            .flat_map(|id| self.sources.parents_of(id))
+            .map(|p| p.id.as_str())
+            .collect();
+        cited.extend(parents);
         for id in self.dossier.sources.keys() {
             if !cited.contains(id.get_ref().as_str())
                 && self.sources.sources.contains_key(id.get_ref())

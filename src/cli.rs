@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::settings::{Shard, parse_jobs, parse_size};
+use crate::settings::{Shard, parse_jobs, parse_limit, parse_size};
 
 /// Compile sourced, hash-pinned policy dossiers into cited PDF briefs.
 ///
@@ -61,6 +61,10 @@ pub enum Command {
         /// The folder to make a project of, created if missing (default: --root, the current folder)
         #[arg(value_name = "DIR")]
         dir: Option<PathBuf>,
+
+        /// Start empty: the folders, schemas and .gitignore, without the example
+        #[arg(long)]
+        bare: bool,
     },
 
     /// Start a dossier: write dossiers/<id>.toml to fill in
@@ -179,7 +183,7 @@ pub enum Command {
     /// comments and layout, and prints what changed; `--fill` also writes
     /// what the document says and the record lacks.
     Add {
-        /// The documents to add (`.txt`, `.md`, `.html`, `.htm`, `.pdf`)
+        /// The documents to add (`.txt`, `.md`, `.html`, `.htm`, `.pdf`, `.docx`, `.odt`, `.eml`)
         #[arg(value_name = "FILE", required_unless_present = "update")]
         files: Vec<PathBuf>,
 
@@ -226,6 +230,10 @@ pub enum Command {
         /// Also pin the new sources in this dossier (an id or a path), as `clerk pin` does
         #[arg(long, value_name = "DOSSIER")]
         to: Option<String>,
+
+        /// For an e-mail, also add each attachment clerk can read as a source of its own (`part-of` the message)
+        #[arg(long, conflicts_with = "update")]
+        attachments: bool,
     },
 
     /// Verify built briefs against the project: inputs, quotes and bytes
@@ -233,8 +241,9 @@ pub enum Command {
     /// Reads the manifest attached to each PDF, re-hashes the dossier,
     /// template, records and sources it names, re-checks every quote,
     /// rebuilds the PDF in memory and compares it byte for byte. Exits 0 only
-    /// when everything matches, 1 on any difference, 2 when a PDF cannot be
-    /// read.
+    /// when everything matches; 1 when a file differs or is no brief clerk
+    /// can judge (not a PDF, damaged, no manifest), 2 when a file cannot be
+    /// opened (or its manifest is of a newer format than this clerk reads).
     Verify {
         /// The PDFs to verify (they may have been moved or renamed)
         #[arg(value_name = "PDF", required = true)]
@@ -279,8 +288,8 @@ pub enum Command {
         #[arg(value_name = "WORDS", required = true)]
         words: Vec<String>,
 
-        /// Most passages to print
-        #[arg(long, value_name = "N", default_value_t = crate::find::DEFAULT_LIMIT)]
+        /// Most passages to print (1 or more)
+        #[arg(long, value_name = "N", default_value_t = crate::find::DEFAULT_LIMIT, value_parser = parse_limit)]
         limit: usize,
     },
 

@@ -105,7 +105,14 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             watch(printer, open()?, &dossiers, &settings)
         }
         Command::Schema { name } => schema(name),
-        Command::Init { dir } => init(printer, dir.as_deref().unwrap_or(&cli.root)),
+        Command::Init { dir, bare } => init(
+            printer,
+            dir.as_deref().unwrap_or(&cli.root),
+            match bare {
+                true => crate::init::Start::Bare,
+                false => crate::init::Start::Example,
+            },
+        ),
         Command::New { id, title } => new(printer, open()?, &id, title.as_deref()),
         Command::Completions { shell } => {
             std::io::stdout().write_all(&crate::cli::completions(shell))?;
@@ -132,8 +139,10 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             language,
             url,
             to,
+            attachments,
         } => {
             let given = crate::add::Given {
+                attachments,
                 kind: kind
                     .map(|k| k.parse())
                     .transpose()
@@ -959,8 +968,12 @@ fn watch(
 }
 
 /// `clerk init`: a project with a worked example.
-fn init(printer: &Printer, root: &std::path::Path) -> anyhow::Result<Outcome> {
-    let created = crate::init::init(root)?;
+fn init(
+    printer: &Printer,
+    root: &std::path::Path,
+    start: crate::init::Start,
+) -> anyhow::Result<Outcome> {
+    let created = crate::init::init(root, start)?;
     for file in &created.files {
         let verb = match file.as_str() {
             ".gitignore" if created.gitignore_extended => "extended",
@@ -981,6 +994,17 @@ fn init(printer: &Printer, root: &std::path::Path) -> anyhow::Result<Outcome> {
             format!("cd {shown} && clerk build"),
         )
     };
+    if start == crate::init::Start::Bare {
+        let next = match here {
+            true => "clerk new DOSSIER-ID".to_string(),
+            false => format!("cd {} && clerk new DOSSIER-ID", created.root.display()),
+        };
+        printer.status(&format!("made an empty clerk project {place}"));
+        printer.status(&format!(
+            "next: `clerk add FILE` brings a source in, `{next}` starts a dossier"
+        ));
+        return Ok(Outcome::Success);
+    }
     printer.status(&format!(
         "made a clerk project {place} with the example dossier `{}`",
         crate::init::EXAMPLE_DOSSIER

@@ -38,13 +38,21 @@ pub struct Created {
     pub gitignore_extended: bool,
 }
 
+/// What a new project holds besides its folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The worked example: a source, its record and a pinned dossier.
+    Example,
+    /// Nothing but the schemas and the templates' README (`--bare`).
+    Bare,
+}
+
+/// The folders every project has, made even when empty.
+const FOLDERS: [&str; 3] = ["dossiers", "sources", "templates"];
+
 /// The files of a new project: `(path relative to the root, content)`.
-pub fn files() -> Vec<(String, String)> {
-    let pin = format!(
-        "sha256:{}",
-        crate::files::sha256_hex(EXAMPLE_TEXT.as_bytes())
-    );
-    vec![
+pub fn files(start: Start) -> Vec<(String, String)> {
+    let mut files = vec![
         (
             format!("{}/{}", schema::FOLDER, schema::DOSSIER_FILE),
             schema::to_text(&schema::dossier()),
@@ -53,6 +61,24 @@ pub fn files() -> Vec<(String, String)> {
             format!("{}/{}", schema::FOLDER, schema::SOURCE_FILE),
             schema::to_text(&schema::source()),
         ),
+    ];
+    if start == Start::Example {
+        files.extend(example_files());
+    }
+    files.push((
+        "templates/README.md".to_string(),
+        TEMPLATES_README.to_string(),
+    ));
+    files
+}
+
+/// The worked example's source, record and dossier.
+fn example_files() -> Vec<(String, String)> {
+    let pin = format!(
+        "sha256:{}",
+        crate::files::sha256_hex(EXAMPLE_TEXT.as_bytes())
+    );
+    vec![
         (
             format!("sources/{EXAMPLE_SOURCE}.txt"),
             EXAMPLE_TEXT.to_string(),
@@ -65,17 +91,13 @@ pub fn files() -> Vec<(String, String)> {
             format!("dossiers/{EXAMPLE_DOSSIER}.toml"),
             EXAMPLE_DOSSIER_TEXT.replace("{PIN}", &pin),
         ),
-        (
-            "templates/README.md".to_string(),
-            TEMPLATES_README.to_string(),
-        ),
     ]
 }
 
 /// Makes a project of `root`, creating the folder if it is missing.
-pub fn init(root: &Path) -> anyhow::Result<Created> {
+pub fn init(root: &Path, start: Start) -> anyhow::Result<Created> {
     refuse_existing(root)?;
-    let files = files();
+    let files = files(start);
     for (relative, _) in &files {
         if root.join(relative).exists() {
             return Err(Fatal::new(format!(
@@ -99,6 +121,11 @@ pub fn init(root: &Path) -> anyhow::Result<Created> {
         }
         crate::output::write_new(&path, content.as_bytes())?;
         created.files.push(relative.clone());
+    }
+    for folder in FOLDERS {
+        let path = root.join(folder);
+        std::fs::create_dir_all(&path)
+            .with_context(|| format!("cannot create `{}`", path.display()))?;
     }
     created.gitignore_extended = ignore_output(root)?;
     created.files.push(".gitignore".to_string());
@@ -178,7 +205,7 @@ mod tests {
 
     #[test]
     fn the_example_is_pinned_to_its_text() {
-        let files = files();
+        let files = files(Start::Example);
         let dossier = &files
             .iter()
             .find(|(path, _)| path.starts_with("dossiers/"))

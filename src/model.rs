@@ -159,6 +159,22 @@ pub struct Reference {
     pub file: String,
     /// Whether any quote cites it.
     pub cited: bool,
+    /// The message (or other source) this one came with, by its record's
+    /// `part-of`: an attachment's e-mail.
+    pub part_of: Option<PartOf>,
+}
+
+/// The source a reference came with, as its entry names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartOf {
+    /// Its reference number in this brief, and the entry's link target.
+    pub number: usize,
+    pub anchor: String,
+    pub id: String,
+    pub title: String,
+    /// Its author: for an e-mail, the sender.
+    pub author: Option<String>,
+    pub published: Option<String>,
 }
 
 /// Fixed words of the built-in template, in English or French.
@@ -187,6 +203,8 @@ pub struct Labels {
     /// Heading of the timeline, and of the claims without a date.
     pub timeline: String,
     pub undated: String,
+    /// Before the message an attachment came with: `Attached to`.
+    pub attached_to: String,
 }
 
 /// Why a dossier gives no brief: it was built before it checked cleanly
@@ -473,10 +491,35 @@ fn references(
                 .flat_map(|s| &s.claims)
                 .flat_map(|c| &c.quotes)
                 .any(|q| &q.source == id),
+            part_of: part_of(id, numbers, sources, words),
         });
     }
     references.sort_by_key(|r| r.number);
     Ok(references)
+}
+
+/// The message `id` came with, when the brief lists it too (`check`
+/// requires its pin).
+fn part_of(
+    id: &str,
+    numbers: &BTreeMap<String, usize>,
+    sources: &SourceIndex,
+    words: &LocaleWords,
+) -> Option<PartOf> {
+    let parent = sources.parent_of(id)?;
+    let record = parent.record.as_ref()?;
+    let number = *numbers.get(&parent.id)?;
+    Some(PartOf {
+        number,
+        anchor: format!("ref-{number}"),
+        id: parent.id.clone(),
+        title: fold_space(record.title.get_ref()),
+        author: record.author.as_ref().map(|a| fold_space(a.get_ref())),
+        published: record
+            .published
+            .as_ref()
+            .map(|d| words.long_date(*d.get_ref())),
+    })
 }
 
 fn kind_name(kind: crate::spec::SourceKind) -> String {
@@ -556,6 +599,7 @@ fn labels(words: &LocaleWords, locales: &Locales, language: &str) -> Labels {
         translated_by: words.translated_by.clone(),
         timeline: locales.optional_word(language, |w| &w.timeline),
         undated: locales.optional_word(language, |w| &w.undated),
+        attached_to: locales.optional_word(language, |w| &w.attached_to),
     }
 }
 

@@ -111,11 +111,12 @@ fn pin_targets(
             .extend(check::parse(original).diagnostics);
         return Ok(report);
     };
+    let mut sources = SourceIndex::scan(project);
     let targets = match wanted {
+        Targets::Cited([]) => with_messages(targets(&input, &dossier, &[])?, &sources),
         Targets::Cited(only) => targets(&input, &dossier, only)?,
         Targets::New(ids) => ids.iter().cloned().collect(),
     };
-    let mut sources = SourceIndex::scan(project);
     let quotes = check::quote_requests([&dossier]);
     sources.read(project, Some(&targets), &quotes, false, None);
 
@@ -232,6 +233,18 @@ fn targets(
         .into());
     }
     Ok(only.iter().cloned().collect())
+}
+
+/// `ids` and the message each came with (its record's `part-of`), which
+/// the brief cites with it.
+fn with_messages(mut ids: BTreeSet<String>, sources: &SourceIndex) -> BTreeSet<String> {
+    let parents: Vec<String> = ids
+        .iter()
+        .flat_map(|id| sources.parents_of(id))
+        .map(|parent| parent.id.clone())
+        .collect();
+    ids.extend(parents);
+    ids
 }
 
 /// Sets the pin of `id` to `new`, keeping the comments and spacing around

@@ -122,6 +122,17 @@ pub fn parse_jobs(text: &str) -> Result<usize, String> {
     })
 }
 
+/// Parses `find --limit`: how many passages to print, at least one.
+pub fn parse_limit(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("`0` would print no passage; give 1 or more".to_string()),
+        Ok(limit) => Ok(limit),
+        Err(_) => Err(format!(
+            "`{text}` is not a number of passages (try `--limit 5`)"
+        )),
+    }
+}
+
 /// Parses a size such as `256MiB`, `10M`, `1.5GiB`, `4096` (bytes); `K`,
 /// `M` and `G` are binary units, as in `KiB`.
 pub fn parse_size(text: &str) -> Result<u64, String> {

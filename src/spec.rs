@@ -87,13 +87,15 @@ impl Serialize for LocalDate {
 }
 
 /// The values of a record's `kind`, as written (one per [`SourceKind`]).
-pub const SOURCE_KINDS: [&str; 7] = [
+pub const SOURCE_KINDS: [&str; 9] = [
     "parliamentary",
     "government",
     "press",
     "ngo",
     "social",
     "forum",
+    "court",
+    "academic",
     "other",
 ];
 
@@ -107,6 +109,12 @@ pub enum SourceKind {
     Ngo,
     Social,
     Forum,
+    // Judgments and decisions of courts and of bodies that rule as courts
+    // do (a constitutional council, a tribunal). Plain comments: a doc
+    // comment would give the schema a `oneOf` per kind.
+    Court,
+    // Papers and studies: journal articles, working papers, theses.
+    Academic,
     Other,
 }
 
@@ -117,13 +125,15 @@ impl SourceKind {
     }
 
     /// Every kind, in the order of FORMAT.md.
-    pub const ALL: [SourceKind; 7] = [
+    pub const ALL: [SourceKind; 9] = [
         SourceKind::Parliamentary,
         SourceKind::Government,
         SourceKind::Press,
         SourceKind::Ngo,
         SourceKind::Social,
         SourceKind::Forum,
+        SourceKind::Court,
+        SourceKind::Academic,
         SourceKind::Other,
     ];
 
@@ -136,6 +146,8 @@ impl SourceKind {
             SourceKind::Ngo => "ngo",
             SourceKind::Social => "social",
             SourceKind::Forum => "forum",
+            SourceKind::Court => "court",
+            SourceKind::Academic => "academic",
             SourceKind::Other => "other",
         }
     }
@@ -153,6 +165,8 @@ impl SourceKind {
             SourceKind::Ngo => "NGO",
             SourceKind::Social => "social media",
             SourceKind::Forum => "forum",
+            SourceKind::Court => "court",
+            SourceKind::Academic => "academic",
             SourceKind::Other => "other",
         }
     }
@@ -189,7 +203,7 @@ pub struct Record {
     /// Who published it: a newspaper, a parliament, a ministry, a website.
     #[schemars(with = "String", pattern(NOT_BLANK_PATTERN))]
     pub publisher: Spanned<String>,
-    /// One of `parliamentary`, `government`, `press`, `ngo`, `social`, `forum`, `other`.
+    /// One of `parliamentary`, `government`, `press`, `ngo`, `social`, `forum`, `court`, `academic`, `other`.
     #[schemars(with = "SourceKind")]
     pub kind: Spanned<SourceKind>,
     /// The author, when the document names one.
@@ -436,6 +450,10 @@ pub struct LocaleWords {
     /// sources cited by `paragraph-number`; optional as `timeline` is.
     #[serde(default)]
     pub paragraph_number: Option<String>,
+    /// Before the message an attachment came with, in its reference
+    /// (`Attached to [3]`); optional as `timeline` is.
+    #[serde(default)]
+    pub attached_to: Option<String>,
     /// January to December.
     pub months: Vec<String>,
     /// The long date: `{day}`, `{month}` and `{year}`.
@@ -591,6 +609,7 @@ const LOCALE: &[Field] = &[
     field("timeline", Expect::Text, false),
     field("undated", Expect::Text, false),
     field("paragraph_number", Expect::Text, false),
+    field("attached_to", Expect::Text, false),
     field("months", Expect::TextList, true),
     field("date", Expect::Text, true),
     field("first_day", Expect::Text, true),

@@ -329,7 +329,7 @@ fn without_a_terminal_missing_kind_and_publisher_exit_2_and_write_nothing() {
     assert_eq!(
         stderr,
         "error: `--kind` and `--publisher` are required: clerk cannot read them from `inbox/report.pdf`\n\
-         help: `--kind` is one of parliamentary, government, press, ngo, social, forum, other\n\
+         help: `--kind` is one of parliamentary, government, press, ngo, social, forum, court, academic, other\n\
          help: `--publisher` names who published the document: a newspaper, a parliament, a ministry, a website\n\
          help: nothing was written\n"
     );

@@ -141,6 +141,51 @@ fn init_without_a_folder_makes_the_current_one_a_project() {
 }
 
 #[test]
+fn init_bare_starts_an_empty_project_whose_records_name_their_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = clerk_in(dir.path(), &["init", "--bare", "unit"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("made an empty clerk project in `unit`\n"),
+        "{stderr}"
+    );
+    let root = dir.path().join("unit");
+    for folder in ["dossiers", "sources", "templates", "schemas"] {
+        assert!(root.join(folder).is_dir(), "{folder}");
+    }
+    assert_eq!(std::fs::read_dir(root.join("dossiers")).unwrap().count(), 0);
+    assert_eq!(std::fs::read_dir(root.join("sources")).unwrap().count(), 0);
+    assert!(root.join(".gitignore").is_file());
+    let (code, _, stderr) = clerk_in(&root, &["check"]);
+    assert_eq!(code, 0, "{stderr}");
+
+    // A record `clerk add` writes names the schema, from its own folder.
+    std::fs::write(dir.path().join("minutes.txt"), "Minutes of the meeting.\n").unwrap();
+    std::fs::create_dir_all(root.join("sources/council")).unwrap();
+    std::fs::write(root.join("sources/council/agenda.txt"), "Agenda.\n").unwrap();
+    for file in ["../minutes.txt", "sources/council/agenda.txt"] {
+        let (code, _, stderr) = clerk_in(
+            &root,
+            &["add", file, "--kind", "other", "--publisher", "Council"],
+        );
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let record = std::fs::read_to_string(root.join("sources/minutes.toml")).unwrap();
+    assert!(
+        record.starts_with("#:schema ../schemas/source.schema.json\nfile = \"minutes.txt\"\n"),
+        "{record}"
+    );
+    let nested = std::fs::read_to_string(root.join("sources/council/agenda.toml")).unwrap();
+    assert!(
+        nested.starts_with("#:schema ../../schemas/source.schema.json\n"),
+        "{nested}"
+    );
+    let (code, _, stderr) = clerk_in(&root, &["find", "minutes", "meeting", "--limit", "0"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`0` would print no passage"), "{stderr}");
+}
+
+#[test]
 fn init_refuses_an_existing_project_and_writes_nothing() {
     let project = Project::fixture("basic");
     let before = tree(project.root());

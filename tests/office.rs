@@ -504,3 +504,141 @@ fn hostile_emails_are_refused_clearly() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_emails_attachments_become_sources_that_name_the_message() {
+    let project = office();
+    let email = project.path("inbox/press-office-statement.eml");
+    let (status, stdout, stderr) = project.run(&[
+        "add",
+        email.to_str().unwrap(),
+        "--id",
+        "press-statement",
+        "--kind",
+        "government",
+        "--publisher",
+        "Harbour Authority",
+        "--attachments",
+        "--to",
+        "harbour",
+    ]);
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    // The message, then each attachment clerk reads, each with its record;
+    // the spreadsheet stays listed on the message only.
+    assert!(
+        stdout.contains("added source `press-statement`: copied to sources/press-office-statement.eml, record sources/press-statement.toml\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("   attached  timeline.csv (text/csv, 31 bytes)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("added source `press-statement-statement-on-letterhead`: copied to sources/press-statement-statement-on-letterhead.pdf, record sources/press-statement-statement-on-letterhead.toml\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("added source `press-statement-ministerial-answer`: copied to sources/press-statement-ministerial-answer.docx"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("    part-of  press-statement  (the message it came with)\n"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("added source `press-statement-timeline`"),
+        "{stdout}"
+    );
+    assert!(
+        !project
+            .path("sources/press-statement-timeline.csv")
+            .exists()
+    );
+    // The attachment is the attached file byte for byte.
+    assert_eq!(
+        std::fs::read(project.path("sources/press-statement-statement-on-letterhead.pdf")).unwrap(),
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/documents/sources/bulletin.pdf")
+        )
+        .unwrap()
+    );
+    let record = project.read("sources/press-statement-statement-on-letterhead.toml");
+    assert!(
+        record.contains("part-of = \"press-statement\"\n"),
+        "{record}"
+    );
+
+    // The statement is quoted from the PDF; the brief names the e-mail it
+    // came with, and who sent it when.
+    let dossier = project.read("dossiers/harbour.toml");
+    project.write(
+        "dossiers/harbour.toml",
+        format!(
+            "{dossier}\n[[claims]]\nid = \"authority-statement\"\nkind = \"official-position\"\nby = \"Harbour Authority\"\nstatement = \"The Authority says the investigation remains open.\"\n\n[[claims.evidence]]\nsource = \"press-statement-statement-on-letterhead\"\nquote = \"the investigation into the financing of the organisations remains open\"\n"
+        ),
+    );
+    let (status, _, stderr) = project.run(&["build"]);
+    assert_eq!(status, 0, "{stderr}");
+    let pdf = pdf_text(&std::fs::read(project.path("output/harbour.pdf")).unwrap());
+    let message = pdf
+        .find("Statement on the harbour dredging contract")
+        .expect("the message is in the references");
+    let attached = pdf
+        .find("Attached to [")
+        .unwrap_or_else(|| panic!("no `Attached to` in {pdf}"));
+    assert!(
+        pdf[attached..].starts_with(&format!(
+            "Attached to [{}] (Harbour Authority Press Office, 12 March 2025).",
+            reference_number(&pdf, message)
+        )),
+        "{}",
+        &pdf[attached..]
+    );
+
+    // Unpinning the message while its attachment is cited is an error that
+    // says why; `clerk pin` pins it back.
+    let dossier = project.read("dossiers/harbour.toml");
+    let unpinned: String = dossier
+        .lines()
+        .filter(|line| !line.starts_with("press-statement = "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    project.write("dossiers/harbour.toml", &unpinned);
+    let (status, _, stderr) = project.run(&["check"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("error[unpinned-source]: source `press-statement-statement-on-letterhead` came with `press-statement` (its record's `part-of`), which `[sources]` does not pin"),
+        "{stderr}"
+    );
+    let (status, _, stderr) = project.run(&["pin", "harbour"]);
+    assert_eq!(status, 0, "{stderr}");
+    let (status, _, stderr) = project.run(&["check"]);
+    assert_eq!(status, 0, "{stderr}");
+
+    // A `part-of` naming no source is an error at the record's line.
+    project.edit(
+        "sources/press-statement-ministerial-answer.toml",
+        "part-of = \"press-statement\"",
+        "part-of = \"press-statment\"",
+    );
+    let (status, _, stderr) = project.run(&["check"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("`part-of` names source `press-statment`, which has no record"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("sources/press-statement-ministerial-answer.toml:"),
+        "{stderr}"
+    );
+}
+
+/// The number of the reference whose entry holds `at` in the PDF's text.
+fn reference_number(pdf: &str, at: usize) -> String {
+    let open = pdf[..at]
+        .rfind('[')
+        .expect("an entry starts with its number");
+    let close = open + pdf[open..].find(']').unwrap();
+    pdf[open + 1..close].to_string()
+}

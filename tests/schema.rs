@@ -242,8 +242,8 @@ fn what_check_refuses_for_its_shape_the_schema_refuses() {
             "kind = \"parliamentary\"",
             "kind = \"parliament\"",
             "source",
-            "error[syntax]: unknown kind `parliament`, expected one of `parliamentary`, `government`, `press`, `ngo`, `social`, `forum`, `other`",
-            "/kind: \"parliament\" is not one of \"parliamentary\", \"government\" or 5 other candidates",
+            "error[syntax]: unknown kind `parliament`, expected one of `parliamentary`, `government`, `press`, `ngo`, `social`, `forum`, `court`, `academic`, `other`",
+            "/kind: \"parliament\" is not one of \"parliamentary\", \"government\" or 7 other candidates",
         ),
         (
             "sources/beta.toml",

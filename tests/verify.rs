@@ -236,6 +236,32 @@ fn a_pdf_without_manifest_fails() {
     );
 }
 
+/// A file that opens but is not a brief clerk can judge fails (exit 1);
+/// one that cannot be opened is an error (exit 2). README, docs/audit.md
+/// and `--help` say the same.
+#[test]
+fn a_file_that_is_no_brief_fails_and_one_that_cannot_be_opened_is_an_error() {
+    let project = Project::fixture("basic");
+    project.write("notes.txt", "Minutes of the meeting.\n");
+    let (status, out) = verify(&project, &project.path("notes.txt"));
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("  FAILED  pdf"), "{out}");
+    assert!(out.contains("NOT VERIFIED"), "{out}");
+
+    std::fs::create_dir_all(project.path("folder.pdf")).unwrap();
+    let (status, stdout, stderr) =
+        project.run(&["verify", project.path("folder.pdf").to_str().unwrap()]);
+    assert_eq!(status, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("error: cannot read `"), "{stderr}");
+
+    let (_, help, _) = project.run(&["verify", "--help"]);
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("1 when a file differs or is no brief clerk can judge (not a PDF, damaged, no manifest), 2 when a file cannot be opened"),
+        "{help}"
+    );
+}
+
 /// A manifest of a newer format cannot be judged: exit 2 (the command
 /// could not run to a verdict), not 1 (a difference).
 #[test]

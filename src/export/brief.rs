@@ -209,6 +209,9 @@ pub struct Reference {
     pub sha256: String,
     /// Whether a quote cites the source.
     pub cited: bool,
+    /// The id of the source this one came with (its record's `part-of`):
+    /// for an attachment, its e-mail, which the references list too.
+    pub part_of: Option<String>,
 }
 
 /// The brief of a checked, buildable dossier as data, from its template
@@ -363,5 +366,6 @@ fn reference(entry: &model::Reference, sources: &SourceIndex) -> Result<Referenc
         },
         sha256: entry.sha256.clone(),
         cited: entry.cited,
+        part_of: entry.part_of.as_ref().map(|p| p.id.clone()),
     })
 }

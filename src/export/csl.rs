@@ -75,6 +75,17 @@ pub fn csl_type(reference: &Reference) -> &'static str {
         SourceKind::Parliamentary => "legislation",
         SourceKind::Government | SourceKind::Ngo => "report",
         SourceKind::Social | SourceKind::Forum => "post",
+        SourceKind::Court => "legal_case",
+        // A study circulated as a Word file is a report, not yet an article.
+        SourceKind::Academic
+            if matches!(
+                reference.format,
+                super::brief::Format::Docx | super::brief::Format::Odt
+            ) =>
+        {
+            "report"
+        }
+        SourceKind::Academic => "article-journal",
         SourceKind::Other if reference.url.is_some() => "webpage",
         SourceKind::Other => "document",
     }

@@ -220,7 +220,91 @@ impl SourceIndex {
             index.add_record(project, path);
         }
         index.orphans.extend(escapes);
+        index.check_parts();
         index
+    }
+
+    /// The message (or other document) a source came with, by its record's
+    /// `part-of`, when that names another source with a record.
+    pub fn parent_of(&self, id: &str) -> Option<&Source> {
+        let parent = self.sources.get(id)?.record.as_ref()?.part_of.as_ref()?;
+        self.sources
+            .get(parent.get_ref())
+            .filter(|p| p.id != id && p.record.is_some())
+    }
+
+    /// A `part-of` must name another source that has a record, and the
+    /// chain it starts must end (an attachment of an attachment is fine; a
+    /// loop is not).
+    fn check_parts(&mut self) {
+        let mut found = Vec::new();
+        for source in self.sources.values() {
+            let Some(part_of) = source.record.as_ref().and_then(|r| r.part_of.as_ref()) else {
+                continue;
+            };
+            let parent = part_of.get_ref();
+            let site = source.record_file.site(part_of.span());
+            let problem = if parent == &source.id {
+                Some(format!("source `{parent}` is `part-of` itself"))
+            } else if !self.sources.contains_key(parent) {
+                Some(format!(
+                    "`part-of` names source `{parent}`, which has no record"
+                ))
+            } else if self.part_chain_loops(&source.id) {
+                Some(format!(
+                    "the `part-of` chain from source `{}` through `{parent}` loops",
+                    source.id
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                found.push((
+                    source.id.clone(),
+                    Diagnostic::new(Rule::UnknownSource, message)
+                        .at(site)
+                        .source(source.id.clone())
+                        .help("`part-of` is the id of the e-mail (or other source) this document came with: the file name of its record, less `.toml`"),
+                ));
+            }
+        }
+        for (id, problem) in found {
+            if let Some(source) = self.sources.get_mut(&id) {
+                source.problems.push(problem);
+            }
+        }
+    }
+
+    /// The sources `id` came with, nearest first: its message, the message
+    /// that message was attached to, … (stopping before a loop).
+    pub fn parents_of(&self, id: &str) -> Vec<&Source> {
+        let mut chain: Vec<&Source> = Vec::new();
+        let mut at = id;
+        while let Some(parent) = self.parent_of(at) {
+            if parent.id == id || chain.iter().any(|s| s.id == parent.id) {
+                break;
+            }
+            chain.push(parent);
+            at = &parent.id;
+        }
+        chain
+    }
+
+    fn part_chain_loops(&self, start: &str) -> bool {
+        let mut seen = BTreeSet::from([start.to_string()]);
+        let mut at = start.to_string();
+        while let Some(parent) = self
+            .sources
+            .get(&at)
+            .and_then(|s| s.record.as_ref())
+            .and_then(|r| r.part_of.as_ref())
+        {
+            if !seen.insert(parent.get_ref().clone()) {
+                return true;
+            }
+            at = parent.get_ref().clone();
+        }
+        false
     }
 
     fn add_record(&mut self, project: &Project, path: &Path) {

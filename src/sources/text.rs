@@ -100,6 +100,37 @@ impl SourceFormat {
         }
     }
 
+    /// The format of a part with this MIME type (`application/pdf`), for
+    /// an e-mail attachment whose name gives no extension clerk reads.
+    pub fn from_mime(mime: &str) -> Option<SourceFormat> {
+        let essence = mime.split(';').next().unwrap_or_default().trim();
+        match essence.to_ascii_lowercase().as_str() {
+            "text/plain" => Some(SourceFormat::Text),
+            "text/markdown" => Some(SourceFormat::Markdown),
+            "text/html" | "application/xhtml+xml" => Some(SourceFormat::Html),
+            "application/pdf" => Some(SourceFormat::Pdf),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
+                Some(SourceFormat::Docx)
+            }
+            "application/vnd.oasis.opendocument.text" => Some(SourceFormat::Odt),
+            "message/rfc822" => Some(SourceFormat::Eml),
+            _ => None,
+        }
+    }
+
+    /// The extension clerk gives a file of this format it writes.
+    pub fn extension(self) -> &'static str {
+        match self {
+            SourceFormat::Text => "txt",
+            SourceFormat::Markdown => "md",
+            SourceFormat::Html => "html",
+            SourceFormat::Pdf => "pdf",
+            SourceFormat::Docx => "docx",
+            SourceFormat::Odt => "odt",
+            SourceFormat::Eml => "eml",
+        }
+    }
+
     /// The help for a file of this (lower-case) extension that clerk
     /// cannot read.
     pub fn unreadable_help(extension: &str) -> &'static str {
