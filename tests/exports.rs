@@ -12,8 +12,17 @@ use common::Project;
 use jsonschema::{Draft, Registry};
 use serde_json::{Value, json};
 
-/// Where the vendored schemas are (tests/fixtures/schemas/README.md).
-const SCHEMAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schemas");
+/// Where the published schemas are: `../shared/vendor/schemas/`, beside the
+/// project (its README says what each is and where it comes from).
+fn schemas() -> std::path::PathBuf {
+    let name = "vendor/schemas";
+    let beside = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    [beside, "/work/shared".into()]
+        .into_iter()
+        .map(|shared| shared.join(name))
+        .find(|path| path.is_dir())
+        .unwrap_or_else(|| panic!("the published schemas `{name}` are not in ../shared"))
+}
 
 /// The base URI the annotation-model definitions are registered under: their
 /// ids (`annotations.json`, …) and references are relative to it.
@@ -150,7 +159,8 @@ fn the_schema_of_the_brief_is_stable() {
     insta::assert_snapshot!("schema_brief", schema);
 }
 
-/// The annotation-model definitions of web-platform-tests, by their ids.
+/// The Web Annotation Working Group's definitions of the annotation model,
+/// by their ids.
 fn annotation_model() -> Registry<'static> {
     let names = [
         "annotations.json",
@@ -163,7 +173,7 @@ fn annotation_model() -> Registry<'static> {
     ];
     let mut registry = Registry::new().draft(Draft::Draft4);
     for name in names {
-        let path = format!("{SCHEMAS}/annotation-model/definitions/{name}");
+        let path = schemas().join("web-annotation/definitions").join(name);
         let contents: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
         registry = registry.add(format!("{WPT}{name}"), contents).unwrap();
     }
@@ -572,7 +582,7 @@ fn a_text_source_with_a_byte_order_mark_and_crlf_line_ends_is_located_exactly() 
 /// The CSL-JSON schema of the Citation Style Language project.
 fn csl_schema() -> jsonschema::Validator {
     let schema: Value =
-        serde_json::from_slice(&std::fs::read(format!("{SCHEMAS}/csl/csl-data.json")).unwrap())
+        serde_json::from_slice(&std::fs::read(schemas().join("csl/csl-data.json")).unwrap())
             .unwrap();
     jsonschema::options()
         .should_validate_formats(true)
