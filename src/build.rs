@@ -417,10 +417,13 @@ pub fn build_brief(
         .dossier
         .as_ref()
         .ok_or_else(|| internal("it did not parse".into()))?;
-    let brief = model::brief(checked, &selection.sources, &selection.locales)
+    let mut brief = model::brief(checked, &selection.sources, &selection.locales)
         .map_err(|cause| internal(cause.to_string()))?;
     let data = export::brief::of(checked, &selection.sources, &brief)
         .map_err(|cause| internal(cause.to_string()))?;
+    let style = crate::style::Style::load(&selection.project, dossier.citation_style())
+        .map_err(internal)?;
+    crate::cite::apply(&mut brief, &data, &style);
     let template = templates
         .get(&selection.project, dossier.template())
         .map_err(|e| {

@@ -136,6 +136,8 @@ pub struct CheckInputs<'a> {
     pub coverage: &'a Coverage,
     /// Whether a template of this name exists.
     pub template_exists: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Why the citation style of this name cannot be used, if it cannot.
+    pub style_error: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
 
 /// Checks one parsed dossier against its sources, locales and templates.
@@ -176,6 +178,7 @@ pub fn check(parsed: Parsed, inputs: &CheckInputs<'_>) -> Checked {
     let matches = rules.evidence(&mut diagnostics);
     rules.responses(&mut diagnostics);
     rules.template(inputs.template_exists, &mut diagnostics);
+    rules.citation_style(inputs.style_error, &mut diagnostics);
     let locale_errors = rules.locale(inputs.locales, &mut diagnostics);
     rules.translations(&mut diagnostics);
     rules.undeclared_languages(&mut diagnostics);
@@ -450,6 +453,24 @@ impl DossierRules<'_> {
             d = d.at(self.file.site(template.span()));
         }
         diagnostics.push(d);
+    }
+
+    /// `unknown-template`, for the `citation-style` a dossier names.
+    fn citation_style(
+        &self,
+        style_error: &dyn Fn(&str) -> Option<String>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let Some(style) = &self.dossier.citation_style else {
+            return;
+        };
+        if let Some(error) = style_error(style.get_ref()) {
+            diagnostics.push(
+                Diagnostic::new(Rule::UnknownTemplate, error)
+                    .at(self.file.site(style.span()))
+                    .help("`clerk template styles` lists the styles bundled with clerk"),
+            );
+        }
     }
 
     /// `missing-locale` (a warning): a language with no locale; returns

@@ -300,7 +300,8 @@ pub enum Command {
     /// (`brief-html`) goes in templates/<name>.html.hbs, beside the Typst
     /// template of the same name. Save a locale (`locale-fr`,
     /// the fixed words of French briefs) as templates/locales/<tag>.toml to
-    /// change a language's words or add one.
+    /// change a language's words or add one. `clerk template styles` lists
+    /// the citation styles a dossier's `citation-style` may name.
     Template {
         /// The template's name
         #[arg(value_name = "NAME", default_value = "brief")]

@@ -607,6 +607,9 @@ fn short(pin: &str) -> String {
 }
 
 fn template(printer: &Printer, name: &str) -> anyhow::Result<Outcome> {
+    if name == "styles" {
+        return styles(printer);
+    }
     let locale = name
         .strip_prefix("locale-")
         .and_then(crate::locale::builtin);
@@ -628,6 +631,26 @@ fn template(printer: &Printer, name: &str) -> anyhow::Result<Outcome> {
             "name": name,
             "text": text,
         })),
+    }
+    Ok(Outcome::Success)
+}
+
+/// `clerk template styles`: the citation styles bundled with clerk.
+fn styles(printer: &Printer) -> anyhow::Result<Outcome> {
+    let styles = crate::style::bundled_styles();
+    match printer.format {
+        Format::Human => {
+            let mut out = std::io::stdout().lock();
+            let width = styles.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+            for (name, title) in styles {
+                writeln!(out, "{name:width$}  {title}")?;
+            }
+        }
+        Format::Json => {
+            for (name, title) in styles {
+                printer.record(serde_json::json!({"type": "style", "name": name, "title": title}));
+            }
+        }
     }
     Ok(Outcome::Success)
 }

@@ -20,6 +20,7 @@
 //! The pipeline:
 //! - [`spec`]: parse dossiers and source records, keeping spans.
 //! - [`schema`]: the JSON Schemas of dossiers and records, for editors.
+//! - [`style`]: the CSL citation style a dossier names, loaded and checked.
 //! - [`documents`]: the text of HTML and PDF sources.
 //! - [`metadata`]: what a document says about itself (title, publisher,
 //!   dates, language), for the records `clerk add` writes.
@@ -41,6 +42,8 @@
 //! - [`export`]: the brief as data beside its PDF: JSON, W3C Web
 //!   Annotations, CSL-JSON.
 //! - [`render`]: Handlebars templates to Typst markup, with Typst escaping.
+//! - [`cite`]: the references in the dossier's citation style, as Typst
+//!   markup and HTML.
 //! - [`typeset`]: an in-memory typst `World` and PDF export.
 //! - [`manifest`]: the inputs every PDF carries, and its provenance.
 //! - [`fresh`]: stamps and remembered digests: which briefs need no rebuild.
@@ -59,6 +62,7 @@ pub mod batch;
 pub mod build;
 pub mod builtin;
 pub mod check;
+pub mod cite;
 pub mod cli;
 pub mod diag;
 pub mod documents;
@@ -86,6 +90,7 @@ pub mod selection;
 pub mod settings;
 pub mod sources;
 pub mod spec;
+pub mod style;
 pub mod typeset;
 pub mod verify;
 pub mod watch;

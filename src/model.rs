@@ -162,6 +162,32 @@ pub struct Reference {
     /// The message (or other source) this one came with, by its record's
     /// `part-of`: an attachment's e-mail.
     pub part_of: Option<PartOf>,
+    /// The entry as the dossier's citation style writes it
+    /// (`citation-style`), once [`crate::cite`] has formatted it.
+    pub formatted: Formatted,
+}
+
+/// A reference formatted by a citation style: its text, and its runs of
+/// text with the style's formatting, which the `csl` template helper
+/// writes as Typst markup or HTML.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Formatted {
+    /// The plain text.
+    pub text: String,
+    pub parts: Vec<Part>,
+}
+
+/// A run of text of a formatted reference.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Part {
+    pub text: String,
+    pub italic: bool,
+    pub bold: bool,
+    pub small_caps: bool,
+    pub superscript: bool,
+    pub subscript: bool,
+    /// The address the run links to (a URL or DOI).
+    pub link: Option<String>,
 }
 
 /// The source a reference came with, as its entry names it.
@@ -492,6 +518,7 @@ fn references(
                 .flat_map(|c| &c.quotes)
                 .any(|q| &q.source == id),
             part_of: part_of(id, numbers, sources, words),
+            formatted: Formatted::default(),
         });
     }
     references.sort_by_key(|r| r.number);

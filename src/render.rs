@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason,
 };
 
 use crate::builtin::{self, Markup};
@@ -398,6 +399,7 @@ fn registry() -> Handlebars<'static> {
     registry.register_helper("label", Box::new(label_helper));
     registry.register_helper("raw-markup", Box::new(raw_helper));
     registry.register_helper("num", Box::new(number_helper));
+    registry.register_helper("csl", Box::new(typst_csl_helper));
     registry
 }
 
@@ -410,6 +412,7 @@ fn html_registry() -> Handlebars<'static> {
     registry.register_helper("href", Box::new(href_helper));
     registry.register_helper("is-link", Box::new(is_link));
     registry.register_helper("num", Box::new(number_helper));
+    registry.register_helper("csl", Box::new(html_csl_helper));
     registry
 }
 
@@ -548,6 +551,84 @@ fn label_helper(
         return Err(RenderErrorReason::Other(format!("`{name}` cannot be a Typst label")).into());
     }
     out.write(&format!("<{name}>"))?;
+    Ok(())
+}
+
+/// The runs of a formatted reference (`{{csl formatted}}`).
+fn formatted_parts(h: &Helper<'_>) -> Result<Vec<crate::model::Part>, RenderError> {
+    let value = h
+        .param(0)
+        .map(|p| p.value().clone())
+        .ok_or_else(|| RenderErrorReason::Other("`csl` takes a reference's `formatted`".into()))?;
+    let parts = value.get("parts").cloned().unwrap_or(value);
+    serde_json::from_value(parts).map_err(|_| {
+        RenderErrorReason::Other("`csl` takes a reference's `formatted`".to_string()).into()
+    })
+}
+
+/// `{{csl formatted}}` in a Typst template: the reference as the citation
+/// style writes it, each run escaped, then set in italics, bold, small
+/// capitals, raised or lowered, or linked as the style says.
+fn typst_csl_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    for part in formatted_parts(h)? {
+        let mut text = escape_markup(&part.text);
+        if !part.text.trim().is_empty() {
+            for (on, function) in [
+                (part.italic, "emph"),
+                (part.bold, "strong"),
+                (part.small_caps, "smallcaps"),
+                (part.superscript, "super"),
+                (part.subscript, "sub"),
+            ] {
+                if on {
+                    text = format!("#{function}[{text}]");
+                }
+            }
+        }
+        if let Some(link) = part.link.as_deref().filter(|l| is_safe_link(l)) {
+            text = format!("#link({})[{text}]", string_literal(link));
+        }
+        out.write(&text)?;
+    }
+    Ok(())
+}
+
+/// `{{csl formatted}}` in an HTML template: the same, as HTML-escaped text
+/// in `<i>`, `<b>`, `<span class="smallcaps">`, `<sup>`, `<sub>` and `<a>`.
+fn html_csl_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    for part in formatted_parts(h)? {
+        let mut text = handlebars::html_escape(&part.text);
+        for (on, open, close) in [
+            (part.italic, "<i>", "</i>"),
+            (part.bold, "<b>", "</b>"),
+            (part.small_caps, "<span class=\"smallcaps\">", "</span>"),
+            (part.superscript, "<sup>", "</sup>"),
+            (part.subscript, "<sub>", "</sub>"),
+        ] {
+            if on {
+                text = format!("{open}{text}{close}");
+            }
+        }
+        if let Some(link) = part.link.as_deref().filter(|l| is_safe_link(l)) {
+            text = format!(
+                "<a href=\"{}\">{text}</a>",
+                handlebars::html_escape(link.trim())
+            );
+        }
+        out.write(&text)?;
+    }
     Ok(())
 }
 

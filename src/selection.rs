@@ -184,11 +184,13 @@ impl Selection {
         unattached.extend(locale_problems);
         let project = &self.project;
         let template_exists = |name: &str| project.has_template(name);
+        let style_error = |name: &str| crate::style::Style::load(project, name).err();
         let inputs = check::CheckInputs {
             sources: &self.sources,
             locales: &locales,
             coverage: &coverage,
             template_exists: &template_exists,
+            style_error: &style_error,
         };
         let checked = crate::batch::map(kept, |p| check::check(p, &inputs));
         CheckedSelection {

@@ -323,6 +323,10 @@ pub struct Dossier {
     #[serde(rename = "translated-by")]
     #[schemars(with = "Option<String>")]
     pub translated_by: Option<Spanned<String>>,
+    /// The citation style of the references: a CSL style bundled with clerk (`chicago-author-date`, the default; `apa`, `ieee`, `modern-language-association`, `harvard-cite-them-right`, …) or a `.csl` file under `templates/`.
+    #[serde(rename = "citation-style")]
+    #[schemars(with = "Option<String>")]
+    pub citation_style: Option<Spanned<String>>,
     /// The executive summary. A blank line separates paragraphs.
     #[schemars(with = "String", pattern(NOT_BLANK_PATTERN))]
     pub summary: Spanned<String>,
@@ -334,6 +338,9 @@ pub struct Dossier {
     #[schemars(length(max = MAX_CLAIMS))]
     pub claims: Vec<Claim>,
 }
+
+/// The citation style of a dossier that names none.
+pub const DEFAULT_CITATION_STYLE: &str = "chicago-author-date";
 
 /// `[sources]`: source ids to pins.
 fn pins_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -355,6 +362,13 @@ impl Dossier {
     /// The template name, `brief` unless set.
     pub fn template(&self) -> &str {
         self.template.as_ref().map_or("brief", |t| t.get_ref())
+    }
+
+    /// The citation style's name, [`DEFAULT_CITATION_STYLE`] unless set.
+    pub fn citation_style(&self) -> &str {
+        self.citation_style
+            .as_ref()
+            .map_or(DEFAULT_CITATION_STYLE, |s| s.get_ref())
     }
 }
 
@@ -639,6 +653,7 @@ const DOSSIER: &[Field] = &[
     field("language", Expect::Text, false),
     field("template", Expect::Text, false),
     field("translated-by", Expect::Text, false),
+    field("citation-style", Expect::Text, false),
     field("summary", Expect::Text, true),
     field("sources", Expect::TextTable, true),
     field("claims", Expect::Tables(CLAIM), false),

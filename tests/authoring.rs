@@ -99,7 +99,7 @@ fn init_makes_a_project_that_checks_builds_and_verifies() {
         "Saturday opening of Fernhill library",
         "The library's Saturday afternoon opening was cut without consulting the people who use it.",
         "212 residents had answered it.",
-        "Minutes of the meeting of 4 March 2025",
+        "Minutes of the Meeting of 4 March 2025", // title-cased by the citation style
     ] {
         assert!(
             text.contains(expected),

@@ -186,7 +186,7 @@ fn what_check_refuses_for_its_shape_the_schema_refuses() {
             "marking = ",
             "markign = ",
             "dossier",
-            "error[syntax]: unknown field `markign`, expected one of `title`, `subtitle`, `date`, `authors`, `marking`, `language`, `template`, `translated-by`, `summary`, `sources`, `claims`",
+            "error[syntax]: unknown field `markign`, expected one of `title`, `subtitle`, `date`, `authors`, `marking`, `language`, `template`, `translated-by`, `citation-style`, `summary`, `sources`, `claims`",
             ": Additional properties are not allowed ('markign' was unexpected)",
         ),
         (
