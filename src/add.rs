@@ -35,7 +35,13 @@ pub struct Given {
     pub url: Option<String>,
     /// The dossier to pin the new sources in (`--to`).
     pub to: Option<String>,
+    /// How long fetching an address may take (`--timeout`, default
+    /// [`DEFAULT_TIMEOUT`]).
+    pub timeout: Option<std::time::Duration>,
 }
+
+/// How long fetching an address may take, unless `--timeout` says.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Where a field's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +54,8 @@ pub enum Origin {
     FileName,
     /// Today's date (`accessed`).
     Today,
+    /// The capture: what was received, and when.
+    Capture(&'static str),
     /// Typed in answer to a question on the terminal.
     Answered,
 }
@@ -59,6 +67,7 @@ impl std::fmt::Display for Origin {
             Origin::Document(from) => write!(f, "read from {from}"),
             Origin::FileName => write!(f, "the file name"),
             Origin::Today => write!(f, "today"),
+            Origin::Capture(what) => write!(f, "{what}"),
             Origin::Answered => write!(f, "answered"),
         }
     }
@@ -92,6 +101,21 @@ pub struct Addition {
     pub fields: Vec<Field>,
     /// For an e-mail, the files attached to it: `name (type, size)`.
     pub attachments: Vec<String>,
+    bytes: Vec<u8>,
+    /// For a web page, its capture.
+    pub capture: Option<CaptureFile>,
+}
+
+/// The capture a web page is added with: written by clerk for an address,
+/// or copied byte for byte from the file imported.
+#[derive(Debug)]
+pub struct CaptureFile {
+    /// Where it goes (or is), inside `sources/`.
+    pub path: PathBuf,
+    /// Whether it must be written there.
+    pub copy: bool,
+    /// How many hops the fetch took (1 without a redirect); 0 for an import.
+    pub hops: usize,
     bytes: Vec<u8>,
 }
 
@@ -193,6 +217,13 @@ fn check_given(project: &Project, files: &[PathBuf], given: &Given) -> anyhow::R
             .into());
         }
     }
+    if given.url.is_some() && files.iter().any(|f| is_address(f)) {
+        return Err(Fatal::new(
+            "`--url` picks a page in a capture file; an address given is the `url` itself",
+        )
+        .help("drop `--url`")
+        .into());
+    }
     if let Some(id) = &given.id
         && !spec::is_valid_id(id)
     {
@@ -230,7 +261,8 @@ fn check_given(project: &Project, files: &[PathBuf], given: &Given) -> anyhow::R
 }
 
 /// Checks one file: readable, of a format clerk reads, with text; where it
-/// goes; its id; then its record's fields.
+/// goes; its id; then its record's fields. An address is fetched, and a
+/// capture read, first (see [`plan_capture`]).
 fn plan_one(
     project: &Project,
     index: &SourceIndex,
@@ -238,6 +270,9 @@ fn plan_one(
     given: &Given,
     today: NaiveDate,
 ) -> anyhow::Result<Addition> {
+    if is_address(input) || crate::capture::Packing::of(input).is_some() {
+        return plan_capture(project, index, input, given);
+    }
     let shown = input.display().to_string();
     let (bytes, found) = read_document(project, input, &shown)?;
     let (file, copy) = destination(project, input, &bytes)?;
@@ -250,6 +285,35 @@ fn plan_one(
                 .unwrap_or_default(),
         ),
     };
+    let record = place(project, index, &id, &file, given)?;
+    Ok(Addition {
+        fields: fields(&found, given, today, input),
+        attachments: attachments_of(input, &bytes),
+        id,
+        input: PathBuf::from(shown),
+        file,
+        copy,
+        record,
+        bytes,
+        capture: None,
+    })
+}
+
+/// Whether the command line names an address rather than a file.
+pub fn is_address(input: &Path) -> bool {
+    let text = input.to_string_lossy().to_ascii_lowercase();
+    text.starts_with("http://") || text.starts_with("https://")
+}
+
+/// The record of source `id` for `file`: beside it, with neither the id
+/// nor the file taken by another record.
+fn place(
+    project: &Project,
+    index: &SourceIndex,
+    id: &str,
+    file: &Path,
+    given: &Given,
+) -> anyhow::Result<PathBuf> {
     let folder = file.parent().unwrap_or(&project.sources).to_path_buf();
     let record = folder.join(format!("{id}.toml"));
     let taken = |message: String| {
@@ -262,15 +326,15 @@ fn plan_one(
             }
         ))
     };
-    if let Some(source) = index.sources.get(&id) {
+    if let Some(source) = index.sources.get(id) {
         let message = format!(
             "source `{id}` already has a record (`{}`)",
             source.record_file.display
         );
         // The same file added again: its record is to be corrected, not
         // duplicated under another id.
-        if describes(project, source, &file) {
-            return Err(Fatal::new(message).help(update_help(&id, given)).into());
+        if describes(project, source, file) {
+            return Err(Fatal::new(message).help(update_help(id, given)).into());
         }
         return Err(taken(message).into());
     }
@@ -280,27 +344,339 @@ fn plan_one(
     if let Some(source) = index
         .sources
         .values()
-        .find(|s| describes(project, s, &file))
+        .find(|s| describes(project, s, file))
     {
         return Err(Fatal::new(format!(
             "`{}` already has a record: `{}` (source `{}`)",
-            project.display(&file),
+            project.display(file),
             source.record_file.display,
             source.id
         ))
         .help(update_help(&source.id, given))
         .into());
     }
+    Ok(record)
+}
+
+/// A page and its capture, before they are placed.
+struct Captured {
+    /// The address: asked for, or the capture's `WARC-Target-URI`.
+    url: String,
+    /// The address after redirects, when it differs.
+    final_url: Option<String>,
+    time: chrono::DateTime<chrono::Utc>,
+    /// The response's `Content-Type`.
+    content_type: Option<String>,
+    payload: Vec<u8>,
+    /// The capture, as written or read.
+    capture: Vec<u8>,
+    /// The capture's extension (`warc`, `warc.gz`, `wacz`).
+    extension: &'static str,
+    hops: usize,
+}
+
+/// Plans adding a web page: fetched from an address (the capture written
+/// by clerk), or read from a capture made elsewhere (kept byte for byte).
+/// The payload is stored by its content type, and the record says where
+/// and when it was captured.
+fn plan_capture(
+    project: &Project,
+    index: &SourceIndex,
+    input: &Path,
+    given: &Given,
+) -> anyhow::Result<Addition> {
+    let shown = input.to_string_lossy().into_owned();
+    let address = is_address(input);
+    let captured = if address {
+        fetch(project, &shown, given)?
+    } else {
+        import(project, input, &shown, given)?
+    };
+    let failed = |cause: String| {
+        let what = if address {
+            format!("cannot add `{shown}`")
+        } else {
+            format!("cannot import `{shown}`")
+        };
+        Fatal::new(format!("{what}: {cause}")).help("nothing was written")
+    };
+    let media = captured
+        .content_type
+        .as_deref()
+        .map(crate::capture::http::media_type);
+    let stored = match media.as_deref() {
+        Some(media) => crate::capture::fetch::Stored::of(media).ok_or_else(|| {
+            failed(format!(
+                "the page is `{media}`, which clerk cannot read (it reads HTML, PDF and plain text)"
+            ))
+        })?,
+        None if captured.payload.starts_with(b"%PDF-") => crate::capture::fetch::Stored::Pdf,
+        None => return Err(failed("the response has no `Content-Type`".into()).into()),
+    };
+    let charset = captured
+        .content_type
+        .as_deref()
+        .and_then(crate::capture::http::charset)
+        .filter(|c| *c != encoding_rs::UTF_8 && stored != crate::capture::fetch::Stored::Pdf);
+    let format = SourceFormat::from_extension(stored.extension()).expect("a stored format");
+    let found = read_bytes(project, format, &captured.payload, &shown, charset)?;
+    let id = match &given.id {
+        Some(id) => id.clone(),
+        None if address => id_of_address(&captured.url),
+        None => spec::suggest_id(&capture_stem(input)),
+    };
+    let sources = fs::canonicalize(&project.sources).unwrap_or_else(|_| project.sources.clone());
+    // A capture already inside `sources/` stays where it is, and the page
+    // goes beside it.
+    let kept = (!address)
+        .then(|| fs::canonicalize(input).ok())
+        .flatten()
+        .filter(|c| c.starts_with(&sources));
+    let folder = kept
+        .as_ref()
+        .and_then(|k| k.parent())
+        .map_or_else(|| sources.clone(), Path::to_path_buf);
+    let file = folder.join(format!("{id}.{}", stored.extension()));
+    let capture_path = kept
+        .clone()
+        .unwrap_or_else(|| folder.join(format!("{id}.{}", captured.extension)));
+    for path in [Some(&file), kept.is_none().then_some(&capture_path)]
+        .into_iter()
+        .flatten()
+    {
+        if fs::symlink_metadata(path).is_ok() {
+            return Err(Fatal::new(format!("`{}` already exists", project.display(path)))
+                .help("give the source another id with `--id ID`")
+                .help("nothing was written")
+                .into());
+        }
+    }
+    let record = place(project, index, &id, &file, given)?;
+    let date = captured.time.date_naive();
+    let mut fields = fields(&found, &given_for_capture(given), date, Path::new(&id));
+    for field in &mut fields {
+        if field.key == "accessed" {
+            field.origin = Origin::Capture("the capture's date");
+        }
+    }
+    let from = if address {
+        "the address given"
+    } else {
+        "the capture's WARC-Target-URI"
+    };
+    fields.push(text_field("url", &captured.url, Origin::Capture(from)));
+    if let Some(final_url) = &captured.final_url {
+        fields.push(text_field(
+            "final-url",
+            final_url,
+            Origin::Capture("the last redirect"),
+        ));
+    }
+    let time = crate::capture::warc_date(&captured.time);
+    fields.push(Field {
+        key: "captured",
+        value: time.clone(),
+        toml: time,
+        origin: Origin::Capture(if address {
+            "the time of the response"
+        } else {
+            "the capture's WARC-Date"
+        }),
+    });
+    let relative = capture_path
+        .strip_prefix(&folder)
+        .map(crate::files::with_slashes)
+        .unwrap_or_else(|_| format!("{id}.{}", captured.extension));
+    fields.push(text_field(
+        "capture",
+        &relative,
+        Origin::Capture(if address {
+            "written by clerk"
+        } else {
+            "the file imported"
+        }),
+    ));
+    if let Some(charset) = charset {
+        fields.push(text_field(
+            "charset",
+            &charset.name().to_ascii_lowercase(),
+            Origin::Capture("the Content-Type header"),
+        ));
+    }
+    fields.sort_by_key(|f| field_order(f.key));
     Ok(Addition {
-        fields: fields(&found, given, today, input),
-        attachments: attachments_of(input, &bytes),
         id,
-        input: PathBuf::from(shown),
+        input: PathBuf::from(&shown),
         file,
-        copy,
+        copy: true,
         record,
-        bytes,
+        fields,
+        attachments: Vec::new(),
+        bytes: captured.payload,
+        capture: Some(CaptureFile {
+            path: capture_path,
+            copy: kept.is_none(),
+            hops: captured.hops,
+            bytes: captured.capture,
+        }),
     })
+}
+
+/// The flags that describe a captured page: `--url` picks the response
+/// instead of naming an address.
+fn given_for_capture(given: &Given) -> Given {
+    Given {
+        url: None,
+        ..given.clone()
+    }
+}
+
+/// Fetches an address: the page and the WARC of the exchange.
+fn fetch(project: &Project, address: &str, given: &Given) -> anyhow::Result<Captured> {
+    let limits = crate::capture::fetch::Limits {
+        timeout: given.timeout.unwrap_or(DEFAULT_TIMEOUT),
+        max_size: project.max_source_size,
+    };
+    let failed = |cause: String| {
+        Fatal::new(format!("cannot add `{address}`: {cause}")).help("nothing was written")
+    };
+    let exchange = crate::capture::fetch::fetch(address, limits).map_err(|error| {
+        let mut fatal = failed(error.to_string());
+        match error {
+            crate::capture::fetch::FetchError::TimedOut(_) => {
+                fatal = fatal.help("allow more time with `--timeout SECONDS`");
+            }
+            crate::capture::fetch::FetchError::TooLarge(_) => {
+                fatal = fatal.help("raise the limit with `--max-source-size`, for example `--max-source-size 1GiB`");
+            }
+            _ => {}
+        }
+        fatal
+    })?;
+    let last = exchange.last();
+    let message = crate::capture::http::Message {
+        status: last.status,
+        reason: last.reason.clone(),
+        headers: last.headers.clone(),
+        body: last.body.clone(),
+    };
+    // A server may compress what clerk asked for uncompressed: the
+    // capture keeps what it sent, the source file is the page.
+    let payload = crate::capture::http::payload(&message, project.max_source_size)
+        .map_err(|error| failed(error.0))?;
+    Ok(Captured {
+        url: address.to_string(),
+        final_url: (!crate::capture::same_address(&last.url, address)).then(|| last.url.clone()),
+        time: last.time,
+        content_type: last.header("content-type").map(str::to_string),
+        payload,
+        capture: exchange.to_warc(),
+        extension: "warc",
+        hops: exchange.hops.len(),
+    })
+}
+
+/// Reads a capture made elsewhere: the response for `--url`, or its only
+/// page.
+fn import(
+    project: &Project,
+    input: &Path,
+    shown: &str,
+    given: &Given,
+) -> anyhow::Result<Captured> {
+    use crate::capture::{NoPick, Packing};
+    let failed =
+        |cause: String| Fatal::new(format!("cannot import `{shown}`: {cause}")).help("nothing was written");
+    let bytes = read_limited(input, project.max_source_size).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => Fatal::new(format!("no file `{shown}`"))
+            .help("give the path of a capture to import, relative to the current folder"),
+        _ => failed(error.to_string()),
+    })?;
+    let packing = Packing::of(input).unwrap_or(Packing::Warc);
+    let responses =
+        crate::capture::read(&bytes, packing, project.max_source_size).map_err(failed)?;
+    let response = crate::capture::pick(&responses, given.url.as_deref()).map_err(|no| {
+        let list = |pages: &[String]| {
+            pages
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match no {
+            NoPick::NoSuchAddress { url, pages } => {
+                let error = failed(format!("it holds no response for `{url}`"));
+                if pages.is_empty() {
+                    error
+                } else {
+                    error.help(format!("its pages are {}", list(&pages)))
+                }
+            }
+            NoPick::Several(pages) => Fatal::new(format!(
+                "`{shown}` holds {} pages: {}",
+                pages.len(),
+                list(&pages)
+            ))
+            .help("choose one with `--url URL`")
+            .help("nothing was written"),
+            NoPick::NoPage => failed(
+                "it holds no page clerk can read (an HTML, PDF or text response with status 200)"
+                    .into(),
+            ),
+        }
+    })?;
+    if response.message.status != 200 {
+        return Err(failed(format!(
+            "its response for `{}` is HTTP {} {}, not a page",
+            response.target, response.message.status, response.message.reason
+        ))
+        .into());
+    }
+    let time = response.time().ok_or_else(|| {
+        failed(format!(
+            "its response for `{}` has no WARC-Date clerk can read (`{}`)",
+            response.target, response.date
+        ))
+    })?;
+    let payload = response
+        .payload(project.max_source_size)
+        .map_err(failed)?;
+    Ok(Captured {
+        url: response.target.clone(),
+        final_url: None,
+        time,
+        content_type: response.message.header("content-type").map(str::to_string),
+        payload,
+        capture: bytes,
+        extension: Packing::extension(input),
+        hops: 0,
+    })
+}
+
+/// A capture's file name without `.warc`, `.warc.gz` or `.wacz`.
+fn capture_stem(input: &Path) -> String {
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cut = name.len() - crate::capture::Packing::extension(input).len() - 1;
+    name.get(..cut).unwrap_or(&name).to_string()
+}
+
+/// The id an address suggests: its last path segment without extension,
+/// else its host (`https://example.org/news/port-audit.html` gives
+/// `port-audit`).
+fn id_of_address(address: &str) -> String {
+    let Ok(url) = url::Url::parse(address) else {
+        return spec::suggest_id(address);
+    };
+    let segment = url
+        .path_segments()
+        .and_then(|mut s| s.rfind(|s| !s.is_empty()).map(str::to_string))
+        .map(|s| s.rsplit_once('.').map_or(s.clone(), |(stem, _)| stem.to_string()))
+        .filter(|s| !s.is_empty());
+    let id = spec::suggest_id(&segment.unwrap_or_else(|| url.host_str().unwrap_or("page").to_string()));
+    if id.is_empty() { "page".to_string() } else { id }
 }
 
 /// Reads a document the command line names: a regular file within the
@@ -337,17 +713,40 @@ fn read_document(
     })?;
     let bytes = read_limited(input, project.max_source_size)
         .map_err(|error| Fatal::new(format!("cannot read `{shown}` ({error})")))?;
+    let found = read_bytes(project, format, &bytes, shown, None)?;
+    Ok((bytes, found))
+}
+
+/// What a document's bytes say about themselves, once clerk has checked
+/// that it can quote them; an HTML or text file read in `charset` when
+/// its server declared one.
+fn read_bytes(
+    project: &Project,
+    format: SourceFormat,
+    bytes: &[u8],
+    shown: &str,
+    charset: Option<&'static encoding_rs::Encoding>,
+) -> anyhow::Result<Metadata> {
     // A document whose text cannot be quoted is no source: say so now,
     // not at the first `check`.
-    let text = SourceText::decode_within(format, bytes.clone(), project.max_source_size).map_err(
-        |unreadable| {
-            let (_, message, help) = unreadable.explain(shown);
-            Fatal::new(message).help(help)
-        },
-    )?;
+    let text = SourceText::decode_declared(
+        format,
+        bytes.to_vec(),
+        project.max_source_size,
+        charset,
+    )
+    .map_err(|unreadable| {
+        let (_, message, help) = unreadable.explain(shown);
+        Fatal::new(message).help(help)
+    })?;
+    let bytes = bytes.to_vec();
     let found = match format {
         SourceFormat::Text => metadata::text(&text.raw),
         SourceFormat::Markdown => crate::markdown::metadata(&String::from_utf8_lossy(&bytes)),
+        SourceFormat::Html if charset.is_some_and(|c| c != encoding_rs::UTF_8) => {
+            let (page, _, _) = charset.unwrap_or(encoding_rs::UTF_8).decode(&bytes);
+            metadata::html(&page)
+        }
         SourceFormat::Html => crate::documents::decode_html(bytes.clone())
             .map(|page| metadata::html(&page))
             .unwrap_or_default(),
@@ -356,7 +755,7 @@ fn read_document(
         SourceFormat::Odt => crate::office::odt_metadata(&bytes, project.max_source_size),
         SourceFormat::Eml => crate::mail::metadata(&bytes),
     };
-    Ok((bytes, read_text(found, &text)))
+    Ok(read_text(found, &text))
 }
 
 /// What the text itself tells, for a document that does not say it: the
@@ -538,7 +937,7 @@ fn fields(found: &Metadata, given: &Given, today: NaiveDate, input: &Path) -> Ve
 
 /// The position of a key in a record, as FORMAT.md lists them.
 fn field_order(key: &str) -> usize {
-    const ORDER: [&str; 11] = [
+    const ORDER: [&str; 16] = [
         "title",
         "publisher",
         "kind",
@@ -547,6 +946,11 @@ fn field_order(key: &str) -> usize {
         "accessed",
         "language",
         "url",
+        "final-url",
+        "captured",
+        "capture",
+        "archived-url",
+        "charset",
         "cite-by",
         "message-id",
         "part-of",
@@ -628,6 +1032,9 @@ pub fn write(project: &Project, additions: &[Addition]) -> anyhow::Result<()> {
     for addition in additions {
         if addition.copy {
             crate::output::write_new(&addition.file, &addition.bytes)?;
+        }
+        if let Some(capture) = addition.capture.as_ref().filter(|c| c.copy) {
+            crate::output::write_new(&capture.path, &capture.bytes)?;
         }
         crate::output::write_new(&addition.record, addition.record_text().as_bytes())?;
     }
@@ -814,7 +1221,7 @@ pub fn plan_update(
             }
             // A file name is no title, and today is not when the document
             // was retrieved.
-            Origin::FileName | Origin::Today | Origin::Answered => false,
+            Origin::FileName | Origin::Today | Origin::Answered | Origin::Capture(_) => false,
         };
         if !wanted || same {
             continue;
@@ -993,6 +1400,7 @@ mod tests {
             fields: fields(&found, &given, today, Path::new("page.html")),
             attachments: Vec::new(),
             bytes: Vec::new(),
+            capture: None,
         };
         assert!(addition.missing().is_empty());
         let text = addition.record_text();
@@ -1025,6 +1433,7 @@ mod tests {
             ),
             attachments: Vec::new(),
             bytes: Vec::new(),
+            capture: None,
         };
         assert_eq!(addition.missing(), ["--kind", "--publisher"]);
         let error = require_complete(std::slice::from_ref(&addition)).unwrap_err();
