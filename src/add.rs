@@ -341,11 +341,7 @@ fn place(
     if fs::symlink_metadata(&record).is_ok() {
         return Err(taken(format!("`{}` already exists", project.display(&record))).into());
     }
-    if let Some(source) = index
-        .sources
-        .values()
-        .find(|s| describes(project, s, file))
-    {
+    if let Some(source) = index.sources.values().find(|s| describes(project, s, file)) {
         return Err(Fatal::new(format!(
             "`{}` already has a record: `{}` (source `{}`)",
             project.display(file),
@@ -445,10 +441,12 @@ fn plan_capture(
         .flatten()
     {
         if fs::symlink_metadata(path).is_ok() {
-            return Err(Fatal::new(format!("`{}` already exists", project.display(path)))
-                .help("give the source another id with `--id ID`")
-                .help("nothing was written")
-                .into());
+            return Err(
+                Fatal::new(format!("`{}` already exists", project.display(path)))
+                    .help("give the source another id with `--id ID`")
+                    .help("nothing was written")
+                    .into(),
+            );
         }
     }
     let record = place(project, index, &id, &file, given)?;
@@ -578,20 +576,17 @@ fn fetch(project: &Project, address: &str, given: &Given) -> anyhow::Result<Capt
 
 /// Reads a capture made elsewhere: the response for `--url`, or its only
 /// page.
-fn import(
-    project: &Project,
-    input: &Path,
-    shown: &str,
-    given: &Given,
-) -> anyhow::Result<Captured> {
+fn import(project: &Project, input: &Path, shown: &str, given: &Given) -> anyhow::Result<Captured> {
     use crate::capture::{NoPick, Packing};
-    let failed =
-        |cause: String| Fatal::new(format!("cannot import `{shown}`: {cause}")).help("nothing was written");
-    let bytes = read_limited(input, project.max_source_size).map_err(|error| match error.kind() {
-        std::io::ErrorKind::NotFound => Fatal::new(format!("no file `{shown}`"))
-            .help("give the path of a capture to import, relative to the current folder"),
-        _ => failed(error.to_string()),
-    })?;
+    let failed = |cause: String| {
+        Fatal::new(format!("cannot import `{shown}`: {cause}")).help("nothing was written")
+    };
+    let bytes =
+        read_limited(input, project.max_source_size).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => Fatal::new(format!("no file `{shown}`"))
+                .help("give the path of a capture to import, relative to the current folder"),
+            _ => failed(error.to_string()),
+        })?;
     let packing = Packing::of(input).unwrap_or(Packing::Warc);
     let responses =
         crate::capture::read(&bytes, packing, project.max_source_size).map_err(failed)?;
@@ -638,9 +633,7 @@ fn import(
             response.target, response.date
         ))
     })?;
-    let payload = response
-        .payload(project.max_source_size)
-        .map_err(failed)?;
+    let payload = response.payload(project.max_source_size).map_err(failed)?;
     Ok(Captured {
         url: response.target.clone(),
         final_url: None,
@@ -673,10 +666,18 @@ fn id_of_address(address: &str) -> String {
     let segment = url
         .path_segments()
         .and_then(|mut s| s.rfind(|s| !s.is_empty()).map(str::to_string))
-        .map(|s| s.rsplit_once('.').map_or(s.clone(), |(stem, _)| stem.to_string()))
+        .map(|s| {
+            s.rsplit_once('.')
+                .map_or(s.clone(), |(stem, _)| stem.to_string())
+        })
         .filter(|s| !s.is_empty());
-    let id = spec::suggest_id(&segment.unwrap_or_else(|| url.host_str().unwrap_or("page").to_string()));
-    if id.is_empty() { "page".to_string() } else { id }
+    let id =
+        spec::suggest_id(&segment.unwrap_or_else(|| url.host_str().unwrap_or("page").to_string()));
+    if id.is_empty() {
+        "page".to_string()
+    } else {
+        id
+    }
 }
 
 /// Reads a document the command line names: a regular file within the
@@ -729,16 +730,12 @@ fn read_bytes(
 ) -> anyhow::Result<Metadata> {
     // A document whose text cannot be quoted is no source: say so now,
     // not at the first `check`.
-    let text = SourceText::decode_declared(
-        format,
-        bytes.to_vec(),
-        project.max_source_size,
-        charset,
-    )
-    .map_err(|unreadable| {
-        let (_, message, help) = unreadable.explain(shown);
-        Fatal::new(message).help(help)
-    })?;
+    let text =
+        SourceText::decode_declared(format, bytes.to_vec(), project.max_source_size, charset)
+            .map_err(|unreadable| {
+                let (_, message, help) = unreadable.explain(shown);
+                Fatal::new(message).help(help)
+            })?;
     let bytes = bytes.to_vec();
     let found = match format {
         SourceFormat::Text => metadata::text(&text.raw),

@@ -76,7 +76,10 @@ impl<'de> Deserialize<'de> for UtcTime {
         use serde::de::Error;
         let value = toml::value::Datetime::deserialize(deserializer)?;
         let utc = matches!(value.offset, Some(toml::value::Offset::Z))
-            || matches!(value.offset, Some(toml::value::Offset::Custom { minutes: 0 }));
+            || matches!(
+                value.offset,
+                Some(toml::value::Offset::Custom { minutes: 0 })
+            );
         if value.date.is_none() || value.time.is_none() || !utc {
             return Err(D::Error::custom(format!(
                 "expected a UTC date and time such as `2025-04-01T09:30:00Z`, found `{value}`"
@@ -837,7 +840,9 @@ fn check_value(
                     time.offset,
                     Some(toml::value::Offset::Z | toml::value::Offset::Custom { minutes: 0 })
                 ) => {}
-        (Expect::UtcTime, _) => found.push(wrong("a UTC date and time such as 2025-04-01T09:30:00Z")),
+        (Expect::UtcTime, _) => {
+            found.push(wrong("a UTC date and time such as 2025-04-01T09:30:00Z"))
+        }
         (Expect::TextList, DeValue::Array(items)) => {
             if items
                 .iter()

@@ -312,16 +312,34 @@ fn a_pdf_and_a_latin_1_page_are_stored_as_sent() {
     let project = Project::fixture("basic");
     let (status, stdout, stderr) = add(
         &project,
-        &[&server.url("/report.pdf"), "--kind", "government", "--publisher", "Port"],
+        &[
+            &server.url("/report.pdf"),
+            "--kind",
+            "government",
+            "--publisher",
+            "Port",
+        ],
     );
     assert_eq!(status, 0, "{stderr}");
-    assert!(stdout.contains("captured to sources/report.pdf"), "{stdout}");
-    assert_eq!(std::fs::read(project.path("sources/report.pdf")).unwrap(), bulletin_pdf());
+    assert!(
+        stdout.contains("captured to sources/report.pdf"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read(project.path("sources/report.pdf")).unwrap(),
+        bulletin_pdf()
+    );
     // The charset is only in the header: the record keeps it, so that the
     // bytes stored as sent read as the server meant.
     let (status, _, stderr) = add(
         &project,
-        &[&server.url("/latin1"), "--kind", "press", "--publisher", "Le Journal"],
+        &[
+            &server.url("/latin1"),
+            "--kind",
+            "press",
+            "--publisher",
+            "Le Journal",
+        ],
     );
     assert_eq!(status, 0, "{stderr}");
     assert_eq!(
@@ -424,7 +442,13 @@ fn check_holds_a_source_to_its_capture() {
     let project = Project::fixture("basic");
     let (status, _, stderr) = add(
         &project,
-        &[&server.url("/news/port-audit.html"), "--kind", "press", "--to", "harbour"],
+        &[
+            &server.url("/news/port-audit.html"),
+            "--kind",
+            "press",
+            "--to",
+            "harbour",
+        ],
     );
     assert_eq!(status, 0, "{stderr}");
     let (status, stdout, stderr) = project.run(&["check"]);
@@ -435,8 +459,10 @@ fn check_holds_a_source_to_its_capture() {
         "sources/port-audit.html",
         original.replace("no minutes", "full minutes"),
     );
+    // `pin` pins it, and reports the finding (status 1).
     let (status, _, stderr) = project.run(&["pin", "harbour"]);
-    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("error[capture-mismatch]"), "{stderr}");
     let (status, _, stderr) = project.run(&["check"]);
     assert_eq!(status, 1, "{stderr}");
     let file = format!(
@@ -459,7 +485,9 @@ fn check_holds_a_source_to_its_capture() {
     let (status, _, stderr) = project.run(&["check"]);
     assert_eq!(status, 1, "{stderr}");
     assert!(
-        stderr.contains("error[bad-capture]: capture `sources/port-audit.warc` cannot be read: it is truncated"),
+        stderr.contains(
+            "error[bad-capture]: capture `sources/port-audit.warc` cannot be read: it is truncated"
+        ),
         "{stderr}"
     );
 }
@@ -470,7 +498,13 @@ fn a_brief_cites_the_archived_copy_and_verify_covers_the_capture() {
     let project = Project::fixture("basic");
     let (status, _, stderr) = add(
         &project,
-        &[&server.url("/news/port-audit.html"), "--kind", "press", "--to", "harbour"],
+        &[
+            &server.url("/news/port-audit.html"),
+            "--kind",
+            "press",
+            "--to",
+            "harbour",
+        ],
     );
     assert_eq!(status, 0, "{stderr}");
     let archived = "https://perma.cc/ABCD-1234";
@@ -488,13 +522,12 @@ fn a_brief_cites_the_archived_copy_and_verify_covers_the_capture() {
     assert_eq!(status, 0, "{stdout}{stderr}");
     let pdf = std::fs::read(project.path("output/harbour.pdf")).unwrap();
     let text = common::pdf_text(&pdf);
-    assert!(
-        text.contains(&format!("archived at {archived}")),
-        "{text}"
-    );
+    assert!(text.contains(&format!("archived at {archived}")), "{text}");
     let html = project.read("output/harbour.html");
     assert!(
-        html.contains(&format!("archived at <a href=\"{archived}\">{archived}</a>")),
+        html.contains(&format!(
+            "archived at <a href=\"{archived}\">{archived}</a>"
+        )),
         "{html}"
     );
     let csl = project.read("output/harbour.csl.json");
@@ -557,7 +590,10 @@ fn a_capture_written_by_wget_is_imported() {
     let inbox = project.path("inbox/harbour-times.warc.gz");
     std::fs::create_dir_all(inbox.parent().unwrap()).unwrap();
     std::fs::copy(&capture, &inbox).unwrap();
-    let (status, stdout, stderr) = add(&project, &["inbox/harbour-times.warc.gz", "--kind", "press"]);
+    let (status, stdout, stderr) = add(
+        &project,
+        &["inbox/harbour-times.warc.gz", "--kind", "press"],
+    );
     assert_eq!(status, 0, "{stderr}");
     assert!(
         stdout.starts_with("added source `harbour-times`: imported to sources/harbour-times.html, capture sources/harbour-times.warc.gz, record sources/harbour-times.toml\n"),
@@ -571,10 +607,16 @@ fn a_capture_written_by_wget_is_imported() {
     );
     let record = project.read("sources/harbour-times.toml");
     assert!(
-        record.contains(&format!("url = \"{}\"\n", server.url("/news/port-audit.html"))),
+        record.contains(&format!(
+            "url = \"{}\"\n",
+            server.url("/news/port-audit.html")
+        )),
         "{record}"
     );
-    assert!(record.contains("capture = \"harbour-times.warc.gz\"\n"), "{record}");
+    assert!(
+        record.contains("capture = \"harbour-times.warc.gz\"\n"),
+        "{record}"
+    );
     let (status, stdout, stderr) = project.run(&["check"]);
     assert_eq!(status, 0, "{stdout}{stderr}");
 
@@ -583,8 +625,8 @@ fn a_capture_written_by_wget_is_imported() {
     let capture = wget_capture(&server, dir.path(), "/compressed").unwrap();
     let wacz = project.path("inbox/compressed.wacz");
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&wacz).unwrap());
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     zip.start_file("datapackage.json", stored).unwrap();
     zip.write_all(br#"{"profile": "data-package", "wacz_version": "1.1.1"}"#)
         .unwrap();
@@ -593,7 +635,10 @@ fn a_capture_written_by_wget_is_imported() {
     zip.finish().unwrap();
     let (status, stdout, stderr) = add(&project, &["inbox/compressed.wacz", "--kind", "press"]);
     assert_eq!(status, 0, "{stderr}");
-    assert!(stdout.contains("capture sources/compressed.wacz"), "{stdout}");
+    assert!(
+        stdout.contains("capture sources/compressed.wacz"),
+        "{stdout}"
+    );
     assert_eq!(project.read("sources/compressed.html"), PAGE);
     let (status, stdout, stderr) = project.run(&["check"]);
     assert_eq!(status, 0, "{stdout}{stderr}");
@@ -637,10 +682,22 @@ fn a_capture_of_several_pages_asks_which_and_a_bad_one_is_refused() {
     );
     let (status, _, stderr) = add(
         &project,
-        &[capture.to_str().unwrap(), "--kind", "press", "--url", &server.url("/nowhere")],
+        &[
+            capture.to_str().unwrap(),
+            "--kind",
+            "press",
+            "--url",
+            &server.url("/nowhere"),
+        ],
     );
     assert_eq!(status, 2, "{stderr}");
-    assert!(stderr.contains(&format!("it holds no response for `{}`", server.url("/nowhere"))), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "it holds no response for `{}`",
+            server.url("/nowhere")
+        )),
+        "{stderr}"
+    );
     let bytes = std::fs::read(&capture).unwrap();
     let cut = dir.path().join("cut.warc");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
@@ -661,5 +718,8 @@ fn a_capture_of_several_pages_asks_which_and_a_bad_one_is_refused() {
         ],
     );
     assert_eq!(status, 0, "{stderr}");
-    assert_eq!(std::fs::read(project.path("sources/two.pdf")).unwrap(), bulletin_pdf());
+    assert_eq!(
+        std::fs::read(project.path("sources/two.pdf")).unwrap(),
+        bulletin_pdf()
+    );
 }

@@ -214,7 +214,8 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 
 /// An `http` or `https` address.
 fn parse(address: &str) -> Result<url::Url, FetchError> {
-    let url = url::Url::parse(address).map_err(|error| FetchError::BadAddress(error.to_string()))?;
+    let url =
+        url::Url::parse(address).map_err(|error| FetchError::BadAddress(error.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(FetchError::BadAddress(
             "clerk fetches `http` and `https` addresses".into(),
@@ -236,6 +237,11 @@ fn failure(error: ureq::Error, host: &str, limits: Limits) -> FetchError {
             std::io::ErrorKind::ConnectionRefused => FetchError::Refused(host.to_string()),
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
                 FetchError::TimedOut(limits.timeout)
+            }
+            // The system resolver's failure has no kind of its own: std
+            // words it so (getaddrinfo's answer follows).
+            _ if error.to_string().starts_with("failed to lookup address") => {
+                FetchError::NoSuchHost(host.to_string())
             }
             _ => match error
                 .get_ref()

@@ -70,9 +70,8 @@ pub struct Response {
 impl Response {
     /// The payload: the body with its encodings undone.
     pub fn payload(&self, limit: u64) -> Result<Vec<u8>, String> {
-        http::payload(&self.message, limit).map_err(|error| {
-            format!("the response for `{}`: {}", self.target, error.0)
-        })
+        http::payload(&self.message, limit)
+            .map_err(|error| format!("the response for `{}`: {}", self.target, error.0))
     }
 
     /// The capture time as a UTC time, when `WARC-Date` is RFC 3339.
@@ -125,8 +124,9 @@ pub fn read(bytes: &[u8], packing: Packing, limit: u64) -> Result<Vec<Response>,
 
 /// The records of every WARC file inside a WACZ's `archive/` folder.
 fn wacz_records(bytes: &[u8], limit: u64) -> Result<Vec<Record>, String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|error| format!("it is not a WACZ (a zip package), or a truncated one ({error})"))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|error| {
+        format!("it is not a WACZ (a zip package), or a truncated one ({error})")
+    })?;
     let mut records = Vec::new();
     let mut budget = limit;
     let mut warcs = 0;
@@ -314,7 +314,10 @@ impl Exchange {
             records.push(Record {
                 fields: vec![
                     ("WARC-Type".into(), "request".into()),
-                    ("WARC-Record-ID".into(), id("request", &hop.url, &hop.time, index)),
+                    (
+                        "WARC-Record-ID".into(),
+                        id("request", &hop.url, &hop.time, index),
+                    ),
                     ("WARC-Date".into(), date.clone()),
                     ("WARC-Target-URI".into(), hop.url.clone()),
                     ("WARC-Warcinfo-ID".into(), info_id.clone()),
@@ -363,7 +366,10 @@ impl Exchange {
         records.push(Record {
             fields: vec![
                 ("WARC-Type".into(), "metadata".into()),
-                ("WARC-Record-ID".into(), id("metadata", &self.asked, &last.time, 0)),
+                (
+                    "WARC-Record-ID".into(),
+                    id("metadata", &self.asked, &last.time, 0),
+                ),
                 ("WARC-Date".into(), warc_date(&last.time)),
                 ("WARC-Target-URI".into(), last.url.clone()),
                 ("WARC-Warcinfo-ID".into(), info_id),
@@ -386,18 +392,19 @@ mod tests {
         let time = DateTime::parse_from_rfc3339("2025-04-01T10:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        let hop = |url: &str, status: u16, reason: &str, headers: &[(&str, &str)], body: &[u8]| Hop {
-            url: url.into(),
-            time,
-            request: format!("GET {url} HTTP/1.1\r\n\r\n").into_bytes(),
-            status,
-            reason: reason.into(),
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-            body: body.to_vec(),
-        };
+        let hop =
+            |url: &str, status: u16, reason: &str, headers: &[(&str, &str)], body: &[u8]| Hop {
+                url: url.into(),
+                time,
+                request: format!("GET {url} HTTP/1.1\r\n\r\n").into_bytes(),
+                status,
+                reason: reason.into(),
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+                body: body.to_vec(),
+            };
         Exchange {
             asked: "http://a.test/old".into(),
             hops: vec![
@@ -430,7 +437,9 @@ mod tests {
         let kinds: Vec<String> = records.iter().map(Record::kind).collect();
         assert_eq!(
             kinds,
-            ["warcinfo", "request", "response", "request", "response", "metadata"]
+            [
+                "warcinfo", "request", "response", "request", "response", "metadata"
+            ]
         );
         let responses = read(&warc, Packing::Warc, 1 << 20).unwrap();
         let page = pick(&responses, None).unwrap();

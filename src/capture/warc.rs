@@ -60,6 +60,8 @@ pub enum Malformed {
     NotWarc { offset: usize },
     /// A record's header ends early or lacks `Content-Length`.
     BadHeader { offset: usize, cause: String },
+    /// The file ends inside a record's header.
+    CutHeader { offset: usize },
     /// A record's block is shorter than its `Content-Length`.
     Truncated {
         offset: usize,
@@ -77,6 +79,10 @@ impl std::fmt::Display for Malformed {
             Malformed::NotWarc { offset } => {
                 write!(f, "no WARC record starts at byte {offset}")
             }
+            Malformed::CutHeader { offset } => write!(
+                f,
+                "it is truncated: the record at byte {offset} ends inside its header"
+            ),
             Malformed::BadHeader { offset, cause } => {
                 write!(f, "the record at byte {offset} has a bad header ({cause})")
             }
@@ -150,10 +156,7 @@ fn parse_record(data: &[u8], offset: usize) -> Result<(Record, usize), Malformed
         .map(|i| i + 4)
         .or_else(|| find(rest, b"\n\n").map(|i| i + 2))
     else {
-        return Err(Malformed::BadHeader {
-            offset,
-            cause: "it never ends".into(),
-        });
+        return Err(Malformed::CutHeader { offset });
     };
     let head = String::from_utf8_lossy(&rest[..head_len]);
     let mut fields = Vec::new();
@@ -166,7 +169,10 @@ fn parse_record(data: &[u8], offset: usize) -> Result<(Record, usize), Malformed
             None => {
                 return Err(Malformed::BadHeader {
                     offset,
-                    cause: format!("`{}` is no field", line.chars().take(60).collect::<String>()),
+                    cause: format!(
+                        "`{}` is no field",
+                        line.chars().take(60).collect::<String>()
+                    ),
                 });
             }
         }
@@ -196,7 +202,9 @@ fn parse_record(data: &[u8], offset: usize) -> Result<(Record, usize), Malformed
         });
     }
     record.block = rest[head_len..head_len + declared].to_vec();
-    record.fields.retain(|(n, _)| !n.eq_ignore_ascii_case("Content-Length"));
+    record
+        .fields
+        .retain(|(n, _)| !n.eq_ignore_ascii_case("Content-Length"));
     Ok((record, offset + head_len + declared))
 }
 
@@ -239,6 +247,10 @@ mod tests {
             parse(cut, 1 << 20),
             Err(Malformed::Truncated { declared: 14, .. })
         ));
+        assert_eq!(
+            parse(&file[..20], 1 << 20),
+            Err(Malformed::CutHeader { offset: 0 })
+        );
         assert_eq!(
             parse(b"<html>", 1 << 20),
             Err(Malformed::NotWarc { offset: 0 })

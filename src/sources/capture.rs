@@ -39,7 +39,14 @@ pub(super) fn check(project: &Project, source: &mut Source, sha256: &str) {
                     display: display.clone(),
                     sha256: files::sha256_hex(&bytes),
                 });
-                compare(project, &bytes, &resolved.canonical, &display, address, sha256)
+                compare(
+                    project,
+                    &bytes,
+                    &resolved.canonical,
+                    &display,
+                    address,
+                    sha256,
+                )
             });
             problem.err()
         }

@@ -134,7 +134,9 @@ pub(super) fn resolve(
                 Rule::PathEscape,
                 format!("`{key}` leaves `sources/` (`{file_value}`)"),
             )
-            .help(format!("move the file into `sources/` and point `{key}` at it")),
+            .help(format!(
+                "move the file into `sources/` and point `{key}` at it"
+            )),
         ));
     }
     let sources = fs::canonicalize(&project.sources).unwrap_or_else(|_| project.sources.clone());
