@@ -34,21 +34,23 @@ pub(super) fn check(project: &Project, source: &mut Source, sha256: &str) {
     ) {
         Ok(resolved) => {
             let display = display_path(&project.root, &resolved.lexical);
-            let problem = read(project, &resolved.canonical, &display).and_then(|bytes| {
-                source.capture = Some(CaptureFile {
-                    display: display.clone(),
-                    sha256: files::sha256_hex(&bytes),
-                });
-                compare(
-                    project,
-                    &bytes,
-                    &resolved.canonical,
-                    &display,
-                    address,
-                    sha256,
-                )
-            });
-            problem.err()
+            match read(project, &resolved.canonical, &display) {
+                Ok(bytes) => {
+                    source.capture = Some(CaptureFile {
+                        display: display.clone(),
+                        sha256: files::sha256_hex(&bytes),
+                    });
+                    compare(
+                        project,
+                        &bytes,
+                        &resolved.canonical,
+                        &display,
+                        address,
+                        sha256,
+                    )
+                }
+                Err(problem) => Some(*problem),
+            }
         }
         Err(problem) => Some(*problem),
     };
@@ -59,17 +61,20 @@ pub(super) fn check(project: &Project, source: &mut Source, sha256: &str) {
 }
 
 /// The capture's bytes, within the size limit.
-fn read(project: &Project, path: &Path, display: &str) -> Result<Vec<u8>, Diagnostic> {
+fn read(project: &Project, path: &Path, display: &str) -> Result<Vec<u8>, Box<Diagnostic>> {
     files::read_limited(path, project.max_source_size).map_err(|error| {
-        Diagnostic::new(
-            Rule::MissingFile,
-            format!("cannot read capture `{display}` ({})", files::cause(&error)),
+        Box::new(
+            Diagnostic::new(
+                Rule::MissingFile,
+                format!("cannot read capture `{display}` ({})", files::cause(&error)),
+            )
+            .help("raise the limit with `--max-source-size` if the capture is larger"),
         )
-        .help("raise the limit with `--max-source-size` if the capture is larger")
     })
 }
 
-/// The capture's response for `address` against the source file's digest.
+/// The capture's response for `address` against the source file's
+/// digest: the problem, if any.
 fn compare(
     project: &Project,
     bytes: &[u8],
@@ -77,22 +82,26 @@ fn compare(
     display: &str,
     address: Option<String>,
     sha256: &str,
-) -> Result<(), Diagnostic> {
+) -> Option<Diagnostic> {
     let bad = |message: String| Diagnostic::new(Rule::BadCapture, message);
     let Some(packing) = Packing::of(path) else {
-        return Err(bad(format!(
+        return Some(bad(format!(
             "`{display}` is no capture clerk reads (`.warc`, `.warc.gz`, `.wacz`)"
         )));
     };
-    let responses = capture::read(bytes, packing, project.max_source_size)
-        .map_err(|cause| bad(format!("capture `{display}` cannot be read: {cause}")))?;
-    let Some(address) = address else {
-        return Err(bad(format!(
-            "the record names capture `{display}` but no `url` to find in it"
-        ))
-        .help("write the captured address in `url` (or `final-url`)"));
+    let responses = match capture::read(bytes, packing, project.max_source_size) {
+        Ok(responses) => responses,
+        Err(cause) => return Some(bad(format!("capture `{display}` cannot be read: {cause}"))),
     };
-    let response = capture::pick(&responses, Some(&address)).map_err(|_| {
+    let Some(address) = address else {
+        return Some(
+            bad(format!(
+                "the record names capture `{display}` but no `url` to find in it"
+            ))
+            .help("write the captured address in `url` (or `final-url`)"),
+        );
+    };
+    let Ok(response) = capture::pick(&responses, Some(&address)) else {
         let pages = capture::pages(&responses);
         let mut d = bad(format!(
             "capture `{display}` holds no response for `{address}`"
@@ -100,20 +109,22 @@ fn compare(
         if !pages.is_empty() {
             d = d.note(format!("it holds {}", pages.join(", ")));
         }
-        d.help("the address in `final-url` (or `url`) must be the capture's `WARC-Target-URI`")
-    })?;
-    let payload = response
-        .payload(project.max_source_size)
-        .map_err(|cause| bad(format!("capture `{display}` cannot be read: {cause}")))?;
+        return Some(d.help(
+            "the address in `final-url` (or `url`) must be the capture's `WARC-Target-URI`",
+        ));
+    };
+    let payload = match response.payload(project.max_source_size) {
+        Ok(payload) => payload,
+        Err(cause) => return Some(bad(format!("capture `{display}` cannot be read: {cause}"))),
+    };
     let captured = files::sha256_hex(&payload);
-    if captured != sha256 {
-        return Err(Diagnostic::new(
+    (captured != sha256).then(|| {
+        Diagnostic::new(
             Rule::CaptureMismatch,
             format!(
                 "the source file is not the payload of capture `{display}` for `{address}`: the file is sha256:{sha256}, the capture's payload sha256:{captured}"
             ),
         )
-        .help("the source file must be the capture's payload byte for byte: restore it from the capture, or capture the page again with `clerk add URL`"));
-    }
-    Ok(())
+        .help("the source file must be the capture's payload byte for byte: restore it from the capture, or capture the page again with `clerk add URL`")
+    })
 }
