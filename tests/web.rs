@@ -535,6 +535,18 @@ fn a_brief_cites_the_archived_copy_and_verify_covers_the_capture() {
         csl.contains(&format!("\"archive_location\": \"{archived}\"")),
         "{csl}"
     );
+    // The Citation Style Language's own schema admits it.
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/schemas/csl/csl-data.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options().offline().build(&schema).unwrap();
+    let items: serde_json::Value = serde_json::from_str(&csl).unwrap();
+    assert!(validator.is_valid(&items), "{csl}");
     let pdf_path = project.path("output/harbour.pdf");
     let (status, stdout, stderr) = project.run(&["verify", pdf_path.to_str().unwrap()]);
     assert_eq!(status, 0, "{stdout}{stderr}");
