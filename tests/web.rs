@@ -146,7 +146,14 @@ fn serve(stream: TcpStream) {
         if reader.read_line(&mut line).unwrap_or(0) == 0 {
             return;
         }
-        let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        // A proxy is asked for the absolute address.
+        let path = match target.strip_prefix("http://") {
+            Some(rest) => rest
+                .find('/')
+                .map_or("/".to_string(), |i| rest[i..].to_string()),
+            None => target,
+        };
         loop {
             let mut header = String::new();
             if reader.read_line(&mut header).unwrap_or(0) == 0 {
@@ -155,6 +162,17 @@ fn serve(stream: TcpStream) {
             if header.trim().is_empty() {
                 break;
             }
+        }
+        // ureq tunnels through a proxy: this server is the tunnel's other
+        // end too.
+        if line.starts_with("CONNECT ") {
+            if writer
+                .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                .is_err()
+            {
+                return;
+            }
+            continue;
         }
         let answer = route(&path);
         std::thread::sleep(answer.delay);
@@ -223,6 +241,13 @@ fn warcio_index(path: &std::path::Path) -> Option<String> {
         "warcio check failed:\n{}{}",
         String::from_utf8_lossy(&check.stdout),
         String::from_utf8_lossy(&check.stderr)
+    );
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        report.contains("digest pass")
+            && !report.contains("fail")
+            && !report.contains("not checked"),
+        "{report}"
     );
     let index = tool(
         "warcio",
@@ -388,6 +413,15 @@ fn every_failure_names_the_address_and_the_cause_and_writes_nothing() {
         drop(listener);
         format!("http://127.0.0.1:{port}/")
     };
+    // A server that answers in plain HTTP whatever it is sent: no TLS.
+    let not_tls = TcpListener::bind("127.0.0.1:0").unwrap();
+    let plain = not_tls.try_clone().unwrap();
+    std::thread::spawn(move || {
+        for mut stream in plain.incoming().flatten().take(1) {
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let not_tls = not_tls.local_addr().unwrap();
     let cases: Vec<(String, Vec<&str>, String)> = vec![
         (
             server.url("/missing"),
@@ -417,6 +451,11 @@ fn every_failure_names_the_address_and_the_cause_and_writes_nothing() {
         ),
         (closed.clone(), vec![], "was refused".into()),
         (
+            format!("https://127.0.0.1:{}/", not_tls.port()),
+            vec![],
+            "the TLS connection failed (received corrupt message".into(),
+        ),
+        (
             "http://no-such-host.invalid/".into(),
             vec![],
             "no such host `no-such-host.invalid`".into(),
@@ -434,6 +473,43 @@ fn every_failure_names_the_address_and_the_cause_and_writes_nothing() {
         assert!(stderr.contains("nothing was written"), "{stderr}");
         assert_eq!(sources(&project), before, "{address}");
     }
+}
+
+#[test]
+fn an_address_is_fetched_through_the_proxy_the_environment_names() {
+    let server = Server::start();
+    let project = Project::fixture("basic");
+    // The host does not exist: only the proxy can answer for it.
+    let address = "http://harbour-times.invalid/news/port-audit.html";
+    let output = project
+        .clerk(&["add", address, "--kind", "press"])
+        .env("HTTP_PROXY", server.url(""))
+        .env("http_proxy", server.url(""))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(project.read("sources/port-audit.html"), PAGE);
+    assert!(
+        project
+            .read("sources/port-audit.toml")
+            .contains(&format!("url = \"{address}\"\n"))
+    );
+    // NO_PROXY names the host: clerk goes direct, and finds no such host.
+    let output = project
+        .clerk(&["add", address, "--kind", "press", "--id", "direct"])
+        .env("HTTP_PROXY", server.url(""))
+        .env("NO_PROXY", "harbour-times.invalid")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no such host `harbour-times.invalid`"),
+        "{stderr}"
+    );
 }
 
 #[test]

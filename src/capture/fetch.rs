@@ -243,14 +243,19 @@ fn failure(error: ureq::Error, host: &str, limits: Limits) -> FetchError {
             _ if error.to_string().starts_with("failed to lookup address") => {
                 FetchError::NoSuchHost(host.to_string())
             }
-            _ => match error
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<ureq::Error>())
-            {
-                Some(ureq::Error::BodyExceedsLimit(_)) => FetchError::TooLarge(limits.max_size),
-                Some(ureq::Error::Timeout(_)) => FetchError::TimedOut(limits.timeout),
-                _ => FetchError::Other(error.to_string()),
-            },
+            _ => {
+                let inner = error.get_ref();
+                // rustls reports a failed handshake through the stream's
+                // reads.
+                if let Some(tls) = inner.and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                    return FetchError::Tls(tls.to_string());
+                }
+                match inner.and_then(|i| i.downcast_ref::<ureq::Error>()) {
+                    Some(ureq::Error::BodyExceedsLimit(_)) => FetchError::TooLarge(limits.max_size),
+                    Some(ureq::Error::Timeout(_)) => FetchError::TimedOut(limits.timeout),
+                    _ => FetchError::Other(error.to_string()),
+                }
+            }
         },
         ureq::Error::BadUri(cause) => FetchError::BadAddress(cause),
         other => FetchError::Other(other.to_string()),
