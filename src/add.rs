@@ -274,7 +274,7 @@ fn plan_one(
         return plan_capture(project, index, input, given);
     }
     let shown = input.display().to_string();
-    let (bytes, found) = read_document(project, input, &shown)?;
+    let (bytes, found) = read_document(project, input, &shown, None)?;
     let (file, copy) = destination(project, input, &bytes)?;
     let id = match &given.id {
         Some(id) => id.clone(),
@@ -682,11 +682,13 @@ fn id_of_address(address: &str) -> String {
 
 /// Reads a document the command line names: a regular file within the
 /// size limit, of a format clerk reads, with text to quote; and what it
-/// says about itself.
+/// says about itself (an HTML or text file read in `charset`, when its
+/// record names one).
 fn read_document(
     project: &Project,
     input: &Path,
     shown: &str,
+    charset: Option<&'static encoding_rs::Encoding>,
 ) -> anyhow::Result<(Vec<u8>, Metadata)> {
     let metadata = fs::metadata(input).map_err(|error| match error.kind() {
         std::io::ErrorKind::NotFound => Fatal::new(format!("no file `{shown}`"))
@@ -714,7 +716,7 @@ fn read_document(
     })?;
     let bytes = read_limited(input, project.max_source_size)
         .map_err(|error| Fatal::new(format!("cannot read `{shown}` ({error})")))?;
-    let found = read_bytes(project, format, &bytes, shown, None)?;
+    let found = read_bytes(project, format, &bytes, shown, charset)?;
     Ok((bytes, found))
 }
 
@@ -1178,7 +1180,12 @@ pub fn plan_update(
     let file = record_file(project, &document, &record, &shown_record)?;
     let shown = project.display(&file);
     check_given(project, std::slice::from_ref(&file), given)?;
-    let (bytes, found) = read_document(project, &file, &shown)?;
+    // A captured page is read in the encoding its server declared.
+    let charset = document
+        .get("charset")
+        .and_then(toml_edit::Item::as_str)
+        .and_then(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()));
+    let (bytes, found) = read_document(project, &file, &shown, charset)?;
     let proposed = fields(&found, given, today, &file);
     let mut update = Update {
         id: id.to_string(),

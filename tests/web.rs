@@ -377,6 +377,13 @@ fn a_pdf_and_a_latin_1_page_are_stored_as_sent() {
     let (status, stdout, stderr) = project.run(&["text", "latin1"]);
     assert_eq!(status, 0, "{stderr}");
     assert!(stdout.contains("Le café est fermé."), "{stdout}");
+    // Its record is corrected as any other: the page read in its charset.
+    let (status, stdout, stderr) = add(&project, &["--update", "latin1", "--title", "Café"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stdout.contains("title: \"Café crème\" -> \"Café\" (--title)"),
+        "{stdout}"
+    );
     for warc in ["sources/report.warc", "sources/latin1.warc"] {
         if warcio_index(&project.path(warc)).is_none() {
             return;
