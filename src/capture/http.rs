@@ -84,16 +84,27 @@ pub struct BadEncoding(pub String);
 
 /// The payload of a response: its body with the transfer encoding and then
 /// the content encodings undone, at most `limit` bytes.
+///
+/// Captures made in a browser (Webrecorder's) record the body the browser
+/// had already decoded under the headers the server sent. As pywb and
+/// warcio read them, a body that is plainly not in its declared encoding
+/// (chunks without a chunk size, gzip without its magic number, deflate
+/// or brotli that does not decode) is taken as already decoded; a gzip
+/// stream that starts as one and breaks off is an error.
 pub fn payload(message: &Message, limit: u64) -> Result<Vec<u8>, BadEncoding> {
     let mut body = message.body.clone();
     for coding in codings(message.header("Transfer-Encoding")) {
         body = match coding.as_str() {
-            "chunked" => dechunk(&body)?,
-            other => decode(other, &body, limit)?,
+            "chunked" => match dechunk(&body) {
+                Ok(plain) => plain,
+                Err(_) if !starts_with_chunk_size(&body) => body,
+                Err(error) => return Err(error),
+            },
+            other => decode_or_keep(other, body, limit)?,
         };
     }
     for coding in codings(message.header("Content-Encoding")).iter().rev() {
-        body = decode(coding, &body, limit)?;
+        body = decode_or_keep(coding, body, limit)?;
     }
     if body.len() as u64 > limit {
         return Err(BadEncoding(format!(
@@ -112,6 +123,31 @@ fn codings(header: Option<&str>) -> Vec<String> {
         .map(|c| c.trim().to_ascii_lowercase())
         .filter(|c| !c.is_empty() && c != "identity")
         .collect()
+}
+
+/// Undoes one content coding, or keeps a body that is plainly decoded
+/// already (see [`payload`]).
+fn decode_or_keep(coding: &str, body: Vec<u8>, limit: u64) -> Result<Vec<u8>, BadEncoding> {
+    match decode(coding, &body, limit) {
+        Ok(plain) => Ok(plain),
+        Err(error) => {
+            let known = matches!(coding, "gzip" | "x-gzip" | "deflate" | "br");
+            let looks_encoded =
+                matches!(coding, "gzip" | "x-gzip") && body.starts_with(&[0x1f, 0x8b]);
+            if known && !looks_encoded {
+                Ok(body)
+            } else {
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Whether a body opens with a hexadecimal chunk size and a line end, as
+/// a chunked one does.
+fn starts_with_chunk_size(body: &[u8]) -> bool {
+    let digits = body.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    digits > 0 && matches!(body.get(digits), Some(b'\r' | b'\n' | b';' | b' '))
 }
 
 /// Undoes one content coding.
@@ -210,16 +246,36 @@ mod tests {
 
     #[test]
     fn damaged_encodings_are_errors_not_panics() {
+        let mut broken_gzip = vec![0x1f, 0x8b, 8, 0];
+        broken_gzip.extend(b"zz");
+        for (headers, body) in [
+            ("Transfer-Encoding: chunked", b"5\r\nab".to_vec()),
+            ("Content-Encoding: gzip", broken_gzip),
+            ("Content-Encoding: compress", b"abc".to_vec()),
+        ] {
+            let mut block = format!("HTTP/1.1 200 OK\r\n{headers}\r\n\r\n").into_bytes();
+            block.extend(body);
+            let message = parse_response(&block).unwrap();
+            assert!(payload(&message, 1 << 20).is_err(), "{headers}");
+        }
+        assert!(parse_response(b"GET / HTTP/1.1\r\n\r\n").is_none());
+    }
+
+    #[test]
+    fn a_body_a_browser_decoded_already_is_taken_as_it_is() {
         for headers in [
             "Transfer-Encoding: chunked",
             "Content-Encoding: gzip",
             "Content-Encoding: br",
-            "Content-Encoding: compress",
+            "Transfer-Encoding: chunked\r\nContent-Encoding: deflate",
         ] {
-            let block = format!("HTTP/1.1 200 OK\r\n{headers}\r\n\r\nzz\r\nabc");
+            let block = format!("HTTP/1.1 200 OK\r\n{headers}\r\n\r\n<p>page</p>");
             let message = parse_response(block.as_bytes()).unwrap();
-            assert!(payload(&message, 1 << 20).is_err(), "{headers}");
+            assert_eq!(
+                payload(&message, 1 << 20).unwrap(),
+                b"<p>page</p>",
+                "{headers}"
+            );
         }
-        assert!(parse_response(b"GET / HTTP/1.1\r\n\r\n").is_none());
     }
 }
