@@ -652,7 +652,9 @@ fn capture_stem(input: &Path) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let cut = name.len() - crate::capture::Packing::extension(input).len() - 1;
+    let cut = name
+        .len()
+        .saturating_sub(crate::capture::Packing::extension(input).len() + 1);
     name.get(..cut).unwrap_or(&name).to_string()
 }
 

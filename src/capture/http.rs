@@ -155,23 +155,23 @@ fn decode(coding: &str, body: &[u8], limit: u64) -> Result<Vec<u8>, BadEncoding>
     let mut out = Vec::new();
     let result = match coding {
         "gzip" | "x-gzip" => flate2::read::MultiGzDecoder::new(body)
-            .take(limit + 1)
+            .take(limit.saturating_add(1))
             .read_to_end(&mut out),
         // `deflate` is zlib-wrapped by the standard, raw by some servers.
         "deflate" => match flate2::read::ZlibDecoder::new(body)
-            .take(limit + 1)
+            .take(limit.saturating_add(1))
             .read_to_end(&mut out)
         {
             Ok(n) => Ok(n),
             Err(_) => {
                 out.clear();
                 flate2::read::DeflateDecoder::new(body)
-                    .take(limit + 1)
+                    .take(limit.saturating_add(1))
                     .read_to_end(&mut out)
             }
         },
         "br" => brotli_decompressor::Decompressor::new(body, 4096)
-            .take(limit + 1)
+            .take(limit.saturating_add(1))
             .read_to_end(&mut out),
         other => {
             return Err(BadEncoding(format!(
@@ -202,7 +202,7 @@ fn dechunk(body: &[u8]) -> Result<Vec<u8>, BadEncoding> {
             return Ok(out);
         }
         let chunk = body
-            .get(at..at + size)
+            .get(at..at.saturating_add(size))
             .ok_or_else(|| BadEncoding("its chunked encoding ends early".into()))?;
         out.extend_from_slice(chunk);
         at += size;
@@ -250,6 +250,10 @@ mod tests {
         broken_gzip.extend(b"zz");
         for (headers, body) in [
             ("Transfer-Encoding: chunked", b"5\r\nab".to_vec()),
+            (
+                "Transfer-Encoding: chunked",
+                b"ffffffffffffffff\r\nab".to_vec(),
+            ),
             ("Content-Encoding: gzip", broken_gzip),
             ("Content-Encoding: compress", b"abc".to_vec()),
         ] {

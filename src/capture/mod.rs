@@ -141,7 +141,7 @@ fn wacz_records(bytes: &[u8], limit: u64) -> Result<Vec<Record>, String> {
         warcs += 1;
         let mut packed = Vec::new();
         (&mut entry)
-            .take(budget + 1)
+            .take(budget.saturating_add(1))
             .read_to_end(&mut packed)
             .map_err(|error| format!("cannot unpack `{name}` ({error})"))?;
         if packed.len() as u64 > budget {
@@ -455,6 +455,27 @@ mod tests {
         ));
         let chain = String::from_utf8(records[5].block.clone()).unwrap();
         assert!(chain.contains("hop: 301 Moved Permanently http://a.test/old -> /new"));
+    }
+
+    #[test]
+    fn a_capture_cut_anywhere_is_an_error_not_a_panic() {
+        let warc = exchange().to_warc();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, &warc).unwrap();
+        let gz = gz.finish().unwrap();
+        for cut in 0..warc.len() {
+            if let Ok(responses) = read(&warc[..cut], Packing::Warc, 1 << 20) {
+                for response in &responses {
+                    let _ = response.payload(1 << 20);
+                }
+            }
+        }
+        for cut in 0..gz.len() {
+            let _ = read(&gz[..cut], Packing::Warc, 1 << 20);
+            let _ = read(&gz[..cut], Packing::Wacz, 1 << 20);
+        }
+        // A limit at the top of the range does not overflow.
+        assert!(read(&gz, Packing::Warc, u64::MAX).is_ok());
     }
 
     #[test]

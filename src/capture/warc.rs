@@ -138,7 +138,7 @@ pub fn parse(bytes: &[u8], limit: u64) -> Result<Vec<Record>, Malformed> {
 fn gunzip_members(bytes: &[u8], limit: u64) -> Result<Vec<u8>, Malformed> {
     let mut out = Vec::new();
     flate2::read::MultiGzDecoder::new(bytes)
-        .take(limit + 1)
+        .take(limit.saturating_add(1))
         .read_to_end(&mut out)
         .map_err(|error| Malformed::Gzip(error.to_string()))?;
     if out.len() as u64 > limit {
