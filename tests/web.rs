@@ -10,8 +10,8 @@ mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::Project;
@@ -103,6 +103,8 @@ fn route(path: &str) -> Answer {
 struct Server {
     port: u16,
     stop: Arc<AtomicBool>,
+    /// Every request head received, as received.
+    requests: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 impl Server {
@@ -111,17 +113,24 @@ impl Server {
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = stop.clone();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let received = requests.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stopping.load(Ordering::SeqCst) {
                     break;
                 }
                 if let Ok(stream) = stream {
-                    std::thread::spawn(move || serve(stream));
+                    let received = received.clone();
+                    std::thread::spawn(move || serve(stream, &received));
                 }
             }
         });
-        Server { port, stop }
+        Server {
+            port,
+            stop,
+            requests,
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -137,7 +146,7 @@ impl Drop for Server {
     }
 }
 
-fn serve(stream: TcpStream) {
+fn serve(stream: TcpStream, received: &Mutex<Vec<Vec<u8>>>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
@@ -146,6 +155,7 @@ fn serve(stream: TcpStream) {
         if reader.read_line(&mut line).unwrap_or(0) == 0 {
             return;
         }
+        let mut head = line.clone().into_bytes();
         let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
         // A proxy is asked for the absolute address.
         let path = match target.strip_prefix("http://") {
@@ -159,10 +169,12 @@ fn serve(stream: TcpStream) {
             if reader.read_line(&mut header).unwrap_or(0) == 0 {
                 return;
             }
+            head.extend_from_slice(header.as_bytes());
             if header.trim().is_empty() {
                 break;
             }
         }
+        received.lock().unwrap().push(head);
         // ureq tunnels through a proxy: this server is the tunnel's other
         // end too.
         if line.starts_with("CONNECT ") {
@@ -271,6 +283,18 @@ fn a_page_behind_two_redirects_is_captured_with_every_hop() {
         "{stdout}"
     );
     assert_eq!(project.read("sources/old.html"), PAGE);
+    // Each request record holds the request as the server received it,
+    // byte for byte.
+    let warc = std::fs::read(project.path("sources/old.warc")).unwrap();
+    let requests = server.requests.lock().unwrap().clone();
+    assert_eq!(requests.len(), 3);
+    for request in &requests {
+        assert!(
+            warc.windows(request.len()).any(|w| w == request.as_slice()),
+            "{}",
+            String::from_utf8_lossy(request)
+        );
+    }
     let record = project.read("sources/old.toml");
     let captured = record
         .lines()

@@ -157,8 +157,9 @@ pub fn fetch(address: &str, limits: Limits) -> Result<Exchange, FetchError> {
             .limit(limits.max_size)
             .read_to_vec()
             .map_err(|error| failure(error, &host, limits))?;
+        // The request as ureq writes it, header for header.
         let request = format!(
-            "GET {} HTTP/1.1\r\nhost: {}\r\nuser-agent: {user_agent}\r\naccept: */*\r\naccept-encoding: identity\r\n\r\n",
+            "GET {} HTTP/1.1\r\naccept-encoding: identity\r\nuser-agent: {user_agent}\r\nhost: {}\r\naccept: */*\r\n\r\n",
             &url[url::Position::BeforePath..url::Position::AfterQuery],
             &url[url::Position::BeforeHost..url::Position::AfterPort],
         )
