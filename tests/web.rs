@@ -739,6 +739,30 @@ fn a_capture_written_by_wget_is_imported() {
     let (status, stdout, stderr) = project.run(&["check"]);
     assert_eq!(status, 0, "{stdout}{stderr}");
 
+    // A capture already under `sources/` stays where it is, the page
+    // beside it; `--format json` names both.
+    std::fs::create_dir_all(project.path("sources/captures")).unwrap();
+    std::fs::copy(&capture, project.path("sources/captures/again.warc.gz")).unwrap();
+    let (status, stdout, stderr) = add(
+        &project,
+        &[
+            "--format",
+            "json",
+            "sources/captures/again.warc.gz",
+            "--kind",
+            "press",
+        ],
+    );
+    assert_eq!(status, 0, "{stderr}");
+    let added: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(added["file"], "sources/captures/again.html");
+    assert_eq!(added["capture"], "sources/captures/again.warc.gz");
+    assert!(
+        project
+            .read("sources/captures/again.toml")
+            .contains("capture = \"again.warc.gz\"\n")
+    );
+
     // The compressing server, through wget, as a WACZ.
     let dir = tempfile::tempdir().unwrap();
     let capture = wget_capture(&server, dir.path(), "/compressed").unwrap();
