@@ -421,22 +421,61 @@ fn plan_capture(
         None if address => id_of_address(&captured.url),
         None => spec::suggest_id(&capture_stem(input)),
     };
+    let (folder, file, capture_path, kept) = capture_places(
+        project,
+        (!address).then_some(input),
+        &id,
+        stored.extension(),
+        captured.extension,
+    )?;
+    let record = place(project, index, &id, &file, given)?;
+    let relative = capture_path
+        .strip_prefix(&folder)
+        .map(crate::files::with_slashes)
+        .unwrap_or_else(|_| format!("{id}.{}", captured.extension));
+    let fields = capture_fields(&found, given, &captured, address, &relative, charset, &id);
+    Ok(Addition {
+        id,
+        input: PathBuf::from(&shown),
+        file,
+        copy: true,
+        record,
+        fields,
+        attachments: Vec::new(),
+        bytes: captured.payload,
+        capture: Some(CaptureFile {
+            path: capture_path,
+            copy: !kept,
+            hops: captured.hops,
+            bytes: captured.capture,
+        }),
+    })
+}
+
+/// Where a captured page and its capture go: `sources/<id>.<ext>` both,
+/// unless the capture imported is already inside `sources/`, where it
+/// stays and the page goes beside it. Neither may exist yet. Returns the
+/// folder, the page's path, the capture's, and whether it is kept.
+fn capture_places(
+    project: &Project,
+    imported: Option<&Path>,
+    id: &str,
+    page_extension: &str,
+    capture_extension: &str,
+) -> anyhow::Result<(PathBuf, PathBuf, PathBuf, bool)> {
     let sources = fs::canonicalize(&project.sources).unwrap_or_else(|_| project.sources.clone());
-    // A capture already inside `sources/` stays where it is, and the page
-    // goes beside it.
-    let kept = (!address)
-        .then(|| fs::canonicalize(input).ok())
-        .flatten()
+    let kept = imported
+        .and_then(|input| fs::canonicalize(input).ok())
         .filter(|c| c.starts_with(&sources));
     let folder = kept
         .as_ref()
         .and_then(|k| k.parent())
         .map_or_else(|| sources.clone(), Path::to_path_buf);
-    let file = folder.join(format!("{id}.{}", stored.extension()));
-    let capture_path = kept
+    let file = folder.join(format!("{id}.{page_extension}"));
+    let capture = kept
         .clone()
-        .unwrap_or_else(|| folder.join(format!("{id}.{}", captured.extension)));
-    for path in [Some(&file), kept.is_none().then_some(&capture_path)]
+        .unwrap_or_else(|| folder.join(format!("{id}.{capture_extension}")));
+    for path in [Some(&file), kept.is_none().then_some(&capture)]
         .into_iter()
         .flatten()
     {
@@ -449,20 +488,42 @@ fn plan_capture(
             );
         }
     }
-    let record = place(project, index, &id, &file, given)?;
+    Ok((folder, file, capture, kept.is_some()))
+}
+
+/// The record's fields for a captured page: what the page says (or the
+/// flags), then where and when it was captured; `accessed` is the
+/// capture's date.
+fn capture_fields(
+    found: &Metadata,
+    given: &Given,
+    captured: &Captured,
+    address: bool,
+    relative: &str,
+    charset: Option<&'static encoding_rs::Encoding>,
+    id: &str,
+) -> Vec<Field> {
     let date = captured.time.date_naive();
-    let mut fields = fields(&found, &given_for_capture(given), date, Path::new(&id));
+    let mut fields = fields(found, &given_for_capture(given), date, Path::new(id));
     for field in &mut fields {
         if field.key == "accessed" {
             field.origin = Origin::Capture("the capture's date");
         }
     }
-    let from = if address {
-        "the address given"
+    let (url_from, time_from, capture_from) = if address {
+        (
+            "the address given",
+            "the time of the response",
+            "written by clerk",
+        )
     } else {
-        "the capture's WARC-Target-URI"
+        (
+            "the capture's WARC-Target-URI",
+            "the capture's WARC-Date",
+            "the file imported",
+        )
     };
-    fields.push(text_field("url", &captured.url, Origin::Capture(from)));
+    fields.push(text_field("url", &captured.url, Origin::Capture(url_from)));
     if let Some(final_url) = &captured.final_url {
         fields.push(text_field(
             "final-url",
@@ -475,24 +536,12 @@ fn plan_capture(
         key: "captured",
         value: time.clone(),
         toml: time,
-        origin: Origin::Capture(if address {
-            "the time of the response"
-        } else {
-            "the capture's WARC-Date"
-        }),
+        origin: Origin::Capture(time_from),
     });
-    let relative = capture_path
-        .strip_prefix(&folder)
-        .map(crate::files::with_slashes)
-        .unwrap_or_else(|_| format!("{id}.{}", captured.extension));
     fields.push(text_field(
         "capture",
-        &relative,
-        Origin::Capture(if address {
-            "written by clerk"
-        } else {
-            "the file imported"
-        }),
+        relative,
+        Origin::Capture(capture_from),
     ));
     if let Some(charset) = charset {
         fields.push(text_field(
@@ -502,22 +551,7 @@ fn plan_capture(
         ));
     }
     fields.sort_by_key(|f| field_order(f.key));
-    Ok(Addition {
-        id,
-        input: PathBuf::from(&shown),
-        file,
-        copy: true,
-        record,
-        fields,
-        attachments: Vec::new(),
-        bytes: captured.payload,
-        capture: Some(CaptureFile {
-            path: capture_path,
-            copy: kept.is_none(),
-            hops: captured.hops,
-            bytes: captured.capture,
-        }),
-    })
+    fields
 }
 
 /// The flags that describe a captured page: `--url` picks the response

@@ -138,19 +138,7 @@ pub fn fetch(address: &str, limits: Limits) -> Result<Exchange, FetchError> {
             .build()
             .call()
             .map_err(|error| failure(error, &host, limits))?;
-        let status = response.status();
-        let reason = status.canonical_reason().unwrap_or("").to_string();
-        let mut headers = Vec::new();
-        for (name, value) in response.headers() {
-            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-            // ureq undoes chunking: the record says so rather than
-            // declaring an encoding its body no longer has.
-            let name = match name.as_str() {
-                "transfer-encoding" => "x-clerk-undone-transfer-encoding".to_string(),
-                other => other.to_string(),
-            };
-            headers.push((name, value));
-        }
+        let (status, reason, headers) = head_of(&response);
         let body = response
             .into_body()
             .with_config()
@@ -168,7 +156,7 @@ pub fn fetch(address: &str, limits: Limits) -> Result<Exchange, FetchError> {
             url: url.to_string(),
             time: now(),
             request,
-            status: status.as_u16(),
+            status,
             reason,
             headers,
             body,
@@ -205,6 +193,24 @@ pub fn fetch(address: &str, limits: Limits) -> Result<Exchange, FetchError> {
             }
         }
     }
+}
+
+/// A response's status, reason and headers, as a capture records them.
+fn head_of(response: &ureq::http::Response<ureq::Body>) -> (u16, String, Vec<(String, String)>) {
+    let status = response.status();
+    let reason = status.canonical_reason().unwrap_or("").to_string();
+    let mut headers = Vec::new();
+    for (name, value) in response.headers() {
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        // ureq undoes chunking: the record says so rather than declaring
+        // an encoding its body no longer has.
+        let name = match name.as_str() {
+            "transfer-encoding" => "x-clerk-undone-transfer-encoding".to_string(),
+            other => other.to_string(),
+        };
+        headers.push((name, value));
+    }
+    (status.as_u16(), reason, headers)
 }
 
 /// The time now, in whole seconds: what a capture records.

@@ -349,6 +349,19 @@ impl Exchange {
                 offset: 0,
             });
         }
+        records.push(self.chain_record(
+            id("metadata", &self.asked, &last.time, 0),
+            info_id,
+            response_id,
+        ));
+        records.iter().flat_map(Record::to_bytes).collect()
+    }
+}
+
+impl Exchange {
+    /// The `metadata` record listing the redirect chain, hop by hop.
+    fn chain_record(&self, id: String, info_id: String, response_id: String) -> Record {
+        let last = self.last();
         let mut chain = format!("requested: {}\r\n", self.asked);
         for hop in &self.hops {
             let to = hop
@@ -363,13 +376,10 @@ impl Exchange {
         }
         chain.push_str(&format!("final-url: {}\r\n", last.url));
         let chain = chain.into_bytes();
-        records.push(Record {
+        Record {
             fields: vec![
                 ("WARC-Type".into(), "metadata".into()),
-                (
-                    "WARC-Record-ID".into(),
-                    id("metadata", &self.asked, &last.time, 0),
-                ),
+                ("WARC-Record-ID".into(), id),
                 ("WARC-Date".into(), warc_date(&last.time)),
                 ("WARC-Target-URI".into(), last.url.clone()),
                 ("WARC-Warcinfo-ID".into(), info_id),
@@ -379,8 +389,7 @@ impl Exchange {
             ],
             block: chain,
             offset: 0,
-        });
-        records.iter().flat_map(Record::to_bytes).collect()
+        }
     }
 }
 
