@@ -93,6 +93,14 @@ fn route(path: &str) -> Answer {
             ],
             gzip(PAGE.as_bytes()),
         ),
+        "/chunked" => answer(
+            "200 OK",
+            &[
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Transfer-Encoding", "chunked"),
+            ],
+            PAGE,
+        ),
         "/logo.png" => answer("200 OK", &[("Content-Type", "image/png")], "\u{89}PNG"),
         _ => answer("404 Not Found", &html, ""),
     }
@@ -192,8 +200,22 @@ fn serve(stream: TcpStream, received: &Mutex<Vec<Vec<u8>>>) {
         for (name, value) in &answer.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        head.push_str(&format!("Content-Length: {}\r\n\r\n", answer.body.len()));
-        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&answer.body).is_err() {
+        let chunked = answer.headers.iter().any(|(n, _)| n == "Transfer-Encoding");
+        let body = if chunked {
+            head.push_str("\r\n");
+            let mut body = Vec::new();
+            for chunk in answer.body.chunks(100) {
+                body.extend(format!("{:x}\r\n", chunk.len()).as_bytes());
+                body.extend(chunk);
+                body.extend(b"\r\n");
+            }
+            body.extend(b"0\r\n\r\n");
+            body
+        } else {
+            head.push_str(&format!("Content-Length: {}\r\n\r\n", answer.body.len()));
+            answer.body
+        };
+        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&body).is_err() {
             return;
         }
         let _ = writer.flush();
@@ -431,6 +453,24 @@ fn a_server_that_compresses_anyway_gives_the_page_and_keeps_what_it_sent() {
     let (status, stdout, stderr) = project.run(&["check"]);
     assert_eq!(status, 0, "{stdout}{stderr}");
     warcio_index(&project.path("sources/compressed.warc"));
+}
+
+#[test]
+fn a_page_sent_in_chunks_is_recorded_whole() {
+    let server = Server::start();
+    let project = Project::fixture("basic");
+    let (status, _, stderr) = add(&project, &[&server.url("/chunked"), "--kind", "press"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(project.read("sources/chunked.html"), PAGE);
+    let warc = std::fs::read(project.path("sources/chunked.warc")).unwrap();
+    let text = String::from_utf8_lossy(&warc);
+    assert!(
+        text.contains("x-clerk-undone-transfer-encoding: chunked\r\n") && text.contains(PAGE),
+        "{text}"
+    );
+    let (status, stdout, stderr) = project.run(&["check"]);
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    warcio_index(&project.path("sources/chunked.warc"));
 }
 
 #[test]
