@@ -222,17 +222,22 @@ fn serve(stream: TcpStream, received: &Mutex<Vec<Vec<u8>>>) {
     }
 }
 
+/// The variables that name proxies.
+const PROXIES: [&str; 8] = [
+    "http_proxy",
+    "https_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
 /// Runs `clerk add ARGS…` from the project folder, with no proxy.
 fn add(project: &Project, args: &[&str]) -> (i32, String, String) {
     let mut command = project.clerk(&[&["add"], args].concat());
-    for proxy in [
-        "http_proxy",
-        "https_proxy",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
+    for proxy in PROXIES {
         command.env_remove(proxy);
     }
     let output = command.current_dir(project.root()).output().unwrap();
@@ -552,14 +557,11 @@ fn an_address_is_fetched_through_the_proxy_the_environment_names() {
     let project = Project::fixture("basic");
     // The host does not exist: only the proxy can answer for it.
     let address = "http://harbour-times.invalid/news/port-audit.html";
-    let output = project
-        .clerk(&["add", address, "--kind", "press"])
-        .env("HTTP_PROXY", server.url(""))
-        .env("http_proxy", server.url(""))
-        .env_remove("NO_PROXY")
-        .env_remove("no_proxy")
-        .output()
-        .unwrap();
+    let mut command = project.clerk(&["add", address, "--kind", "press"]);
+    for proxy in PROXIES {
+        command.env_remove(proxy);
+    }
+    let output = command.env("HTTP_PROXY", server.url("")).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert_eq!(project.read("sources/port-audit.html"), PAGE);
@@ -569,8 +571,11 @@ fn an_address_is_fetched_through_the_proxy_the_environment_names() {
             .contains(&format!("url = \"{address}\"\n"))
     );
     // NO_PROXY names the host: clerk goes direct, and finds no such host.
-    let output = project
-        .clerk(&["add", address, "--kind", "press", "--id", "direct"])
+    let mut command = project.clerk(&["add", address, "--kind", "press", "--id", "direct"]);
+    for proxy in PROXIES {
+        command.env_remove(proxy);
+    }
+    let output = command
         .env("HTTP_PROXY", server.url(""))
         .env("NO_PROXY", "harbour-times.invalid")
         .output()
