@@ -35,10 +35,16 @@ pub struct Given {
     pub url: Option<String>,
     /// The dossier to pin the new sources in (`--to`).
     pub to: Option<String>,
+    /// How long fetching an address may take (`--timeout`, default
+    /// [`DEFAULT_TIMEOUT`]).
+    pub timeout: Option<std::time::Duration>,
     /// Also add each attachment of an e-mail that clerk can read
     /// (`--attachments`).
     pub attachments: bool,
 }
+
+/// How long fetching an address may take, unless `--timeout` says.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Where a field's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +57,8 @@ pub enum Origin {
     FileName,
     /// Today's date (`accessed`).
     Today,
+    /// The capture: what was received, and when.
+    Capture(&'static str),
     /// Typed in answer to a question on the terminal.
     Answered,
     /// The e-mail an attachment came with.
@@ -64,6 +72,7 @@ impl std::fmt::Display for Origin {
             Origin::Document(from) => write!(f, "read from {from}"),
             Origin::FileName => write!(f, "the file name"),
             Origin::Today => write!(f, "today"),
+            Origin::Capture(what) => write!(f, "{what}"),
             Origin::Answered => write!(f, "answered"),
             Origin::Message => write!(f, "the message it came with"),
         }
@@ -101,6 +110,21 @@ pub struct Addition {
     /// The `#:schema` line the record opens with, when the project has
     /// the schema.
     schema: Option<String>,
+    bytes: Vec<u8>,
+    /// For a web page, its capture.
+    pub capture: Option<CaptureFile>,
+}
+
+/// The capture a web page is added with: written by clerk for an address,
+/// or copied byte for byte from the file imported.
+#[derive(Debug)]
+pub struct CaptureFile {
+    /// Where it goes (or is), inside `sources/`.
+    pub path: PathBuf,
+    /// Whether it must be written there.
+    pub copy: bool,
+    /// How many hops the fetch took (1 without a redirect); 0 for an import.
+    pub hops: usize,
     bytes: Vec<u8>,
 }
 
@@ -221,6 +245,13 @@ fn check_given(project: &Project, files: &[PathBuf], given: &Given) -> anyhow::R
             .into());
         }
     }
+    if given.url.is_some() && files.iter().any(|f| is_address(f)) {
+        return Err(Fatal::new(
+            "`--url` picks a page in a capture file; an address given is the `url` itself",
+        )
+        .help("drop `--url`")
+        .into());
+    }
     if let Some(id) = &given.id
         && !spec::is_valid_id(id)
     {
@@ -258,7 +289,8 @@ fn check_given(project: &Project, files: &[PathBuf], given: &Given) -> anyhow::R
 }
 
 /// Checks one file: readable, of a format clerk reads, with text; where it
-/// goes; its id; then its record's fields.
+/// goes; its id; then its record's fields. An address is fetched, and a
+/// capture read, first (see [`plan_capture`]).
 fn plan_one(
     project: &Project,
     index: &SourceIndex,
@@ -266,8 +298,11 @@ fn plan_one(
     given: &Given,
     today: NaiveDate,
 ) -> anyhow::Result<Addition> {
+    if is_address(input) || crate::capture::Packing::of(input).is_some() {
+        return plan_capture(project, index, input, given);
+    }
     let shown = input.display().to_string();
-    let (bytes, found) = read_document(project, input, &shown)?;
+    let (bytes, found) = read_document(project, input, &shown, None)?;
     let (file, copy) = destination(project, input, &bytes)?;
     let id = match &given.id {
         Some(id) => id.clone(),
@@ -278,9 +313,7 @@ fn plan_one(
                 .unwrap_or_default(),
         ),
     };
-    let folder = file.parent().unwrap_or(&project.sources).to_path_buf();
-    let record = folder.join(format!("{id}.toml"));
-    check_free(project, index, &id, &file, &record, given)?;
+    let record = place(project, index, &id, &file, given)?;
     Ok(Addition {
         fields: fields(&found, given, today, input),
         attachments: attachments_of(input, &bytes),
@@ -291,19 +324,27 @@ fn plan_one(
         copy,
         record,
         bytes,
+        capture: None,
     })
 }
 
-/// Checks that no record has `id` yet, that `record` is not taken, and
-/// that no record describes `file` already.
-fn check_free(
+/// Whether the command line names an address rather than a file.
+pub fn is_address(input: &Path) -> bool {
+    let text = input.to_string_lossy().to_ascii_lowercase();
+    text.starts_with("http://") || text.starts_with("https://")
+}
+
+/// The record of source `id` for `file`: beside it, with neither the id
+/// nor the file taken by another record.
+fn place(
     project: &Project,
     index: &SourceIndex,
     id: &str,
     file: &Path,
-    record: &Path,
     given: &Given,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<PathBuf> {
+    let folder = file.parent().unwrap_or(&project.sources).to_path_buf();
+    let record = folder.join(format!("{id}.toml"));
     let taken = |message: String| {
         Fatal::new(message).help(format!(
             "give the source another id with `--id ID`{}",
@@ -326,8 +367,8 @@ fn check_free(
         }
         return Err(taken(message).into());
     }
-    if fs::symlink_metadata(record).is_ok() {
-        return Err(taken(format!("`{}` already exists", project.display(record))).into());
+    if fs::symlink_metadata(&record).is_ok() {
+        return Err(taken(format!("`{}` already exists", project.display(&record))).into());
     }
     if let Some(source) = index.sources.values().find(|s| describes(project, s, file)) {
         return Err(Fatal::new(format!(
@@ -339,7 +380,7 @@ fn check_free(
         .help(update_help(&source.id, given))
         .into());
     }
-    Ok(())
+    Ok(record)
 }
 
 /// Each attachment of the e-mail `message` that clerk can read, as a
@@ -375,7 +416,7 @@ fn plan_attachments(
             attachment.name,
             message.input.display()
         );
-        let found = read_bytes(project, format, &attachment.bytes, &shown)?;
+        let found = read_bytes(project, format, &attachment.bytes, &shown, None)?;
         let file = folder.join(format!("{id}.{}", format.extension()));
         let copy = match fs::read(&file) {
             Err(_) => true,
@@ -392,14 +433,13 @@ fn plan_attachments(
                 .into());
             }
         };
-        let record = folder.join(format!("{id}.toml"));
         let attachment_given = Given {
             id: None,
             title: None,
             url: None,
             ..given.clone()
         };
-        check_free(project, index, &id, &file, &record, &attachment_given)?;
+        let record = place(project, index, &id, &file, &attachment_given)?;
         let mut fields = fields(&found, &attachment_given, today, name);
         fields.push(text_field("part-of", &message.id, Origin::Message));
         fields.sort_by_key(|f| field_order(f.key));
@@ -413,6 +453,7 @@ fn plan_attachments(
             fields,
             attachments: Vec::new(),
             bytes: attachment.bytes,
+            capture: None,
         });
     }
     Ok(planned)
@@ -449,13 +490,378 @@ fn format_of(path: &Path) -> Option<SourceFormat> {
     SourceFormat::from_extension(&extension)
 }
 
+/// A page and its capture, before they are placed.
+struct Captured {
+    /// The address: asked for, or the capture's `WARC-Target-URI`.
+    url: String,
+    /// The address after redirects, when it differs.
+    final_url: Option<String>,
+    time: chrono::DateTime<chrono::Utc>,
+    /// The response's `Content-Type`.
+    content_type: Option<String>,
+    payload: Vec<u8>,
+    /// The capture, as written or read.
+    capture: Vec<u8>,
+    /// The capture's extension (`warc`, `warc.gz`, `wacz`).
+    extension: &'static str,
+    hops: usize,
+}
+
+/// Plans adding a web page: fetched from an address (the capture written
+/// by clerk), or read from a capture made elsewhere (kept byte for byte).
+/// The payload is stored by its content type, and the record says where
+/// and when it was captured.
+fn plan_capture(
+    project: &Project,
+    index: &SourceIndex,
+    input: &Path,
+    given: &Given,
+) -> anyhow::Result<Addition> {
+    let shown = input.to_string_lossy().into_owned();
+    let address = is_address(input);
+    let captured = if address {
+        fetch(project, &shown, given)?
+    } else {
+        import(project, input, &shown, given)?
+    };
+    let failed = |cause: String| {
+        let what = if address {
+            format!("cannot add `{shown}`")
+        } else {
+            format!("cannot import `{shown}`")
+        };
+        Fatal::new(format!("{what}: {cause}")).help("nothing was written")
+    };
+    let media = captured
+        .content_type
+        .as_deref()
+        .map(crate::capture::http::media_type);
+    let stored = match media.as_deref() {
+        Some(media) => crate::capture::fetch::Stored::of(media).ok_or_else(|| {
+            failed(format!(
+                "the page is `{media}`, which clerk cannot read (it reads HTML, PDF and plain text)"
+            ))
+        })?,
+        None if captured.payload.starts_with(b"%PDF-") => crate::capture::fetch::Stored::Pdf,
+        None => return Err(failed("the response has no `Content-Type`".into()).into()),
+    };
+    let charset = captured
+        .content_type
+        .as_deref()
+        .and_then(crate::capture::http::charset)
+        .filter(|c| *c != encoding_rs::UTF_8 && stored != crate::capture::fetch::Stored::Pdf);
+    let format = SourceFormat::from_extension(stored.extension()).expect("a stored format");
+    let found = read_bytes(project, format, &captured.payload, &shown, charset)?;
+    let id = match &given.id {
+        Some(id) => id.clone(),
+        None if address => id_of_address(&captured.url),
+        None => spec::suggest_id(&capture_stem(input)),
+    };
+    let (folder, file, capture_path, kept) = capture_places(
+        project,
+        (!address).then_some(input),
+        &id,
+        stored.extension(),
+        captured.extension,
+    )?;
+    let record = place(project, index, &id, &file, given)?;
+    let relative = capture_path
+        .strip_prefix(&folder)
+        .map(crate::files::with_slashes)
+        .unwrap_or_else(|_| format!("{id}.{}", captured.extension));
+    let fields = capture_fields(&found, given, &captured, address, &relative, charset, &id);
+    Ok(Addition {
+        schema: schema_directive(project, &record),
+        id,
+        input: PathBuf::from(&shown),
+        file,
+        copy: true,
+        record,
+        fields,
+        attachments: Vec::new(),
+        bytes: captured.payload,
+        capture: Some(CaptureFile {
+            path: capture_path,
+            copy: !kept,
+            hops: captured.hops,
+            bytes: captured.capture,
+        }),
+    })
+}
+
+/// Where a captured page and its capture go: `sources/<id>.<ext>` both,
+/// unless the capture imported is already inside `sources/`, where it
+/// stays and the page goes beside it. Neither may exist yet. Returns the
+/// folder, the page's path, the capture's, and whether it is kept.
+fn capture_places(
+    project: &Project,
+    imported: Option<&Path>,
+    id: &str,
+    page_extension: &str,
+    capture_extension: &str,
+) -> anyhow::Result<(PathBuf, PathBuf, PathBuf, bool)> {
+    let sources = fs::canonicalize(&project.sources).unwrap_or_else(|_| project.sources.clone());
+    let kept = imported
+        .and_then(|input| fs::canonicalize(input).ok())
+        .filter(|c| c.starts_with(&sources));
+    let folder = kept
+        .as_ref()
+        .and_then(|k| k.parent())
+        .map_or_else(|| sources.clone(), Path::to_path_buf);
+    let file = folder.join(format!("{id}.{page_extension}"));
+    let capture = kept
+        .clone()
+        .unwrap_or_else(|| folder.join(format!("{id}.{capture_extension}")));
+    for path in [Some(&file), kept.is_none().then_some(&capture)]
+        .into_iter()
+        .flatten()
+    {
+        if fs::symlink_metadata(path).is_ok() {
+            return Err(
+                Fatal::new(format!("`{}` already exists", project.display(path)))
+                    .help("give the source another id with `--id ID`")
+                    .help("nothing was written")
+                    .into(),
+            );
+        }
+    }
+    Ok((folder, file, capture, kept.is_some()))
+}
+
+/// The record's fields for a captured page: what the page says (or the
+/// flags), then where and when it was captured; `accessed` is the
+/// capture's date.
+fn capture_fields(
+    found: &Metadata,
+    given: &Given,
+    captured: &Captured,
+    address: bool,
+    relative: &str,
+    charset: Option<&'static encoding_rs::Encoding>,
+    id: &str,
+) -> Vec<Field> {
+    let date = captured.time.date_naive();
+    let mut fields = fields(found, &given_for_capture(given), date, Path::new(id));
+    for field in &mut fields {
+        if field.key == "accessed" {
+            field.origin = Origin::Capture("the capture's date");
+        }
+    }
+    let (url_from, time_from, capture_from) = if address {
+        (
+            "the address given",
+            "the time of the response",
+            "written by clerk",
+        )
+    } else {
+        (
+            "the capture's WARC-Target-URI",
+            "the capture's WARC-Date",
+            "the file imported",
+        )
+    };
+    fields.push(text_field("url", &captured.url, Origin::Capture(url_from)));
+    if let Some(final_url) = &captured.final_url {
+        fields.push(text_field(
+            "final-url",
+            final_url,
+            Origin::Capture("the last redirect"),
+        ));
+    }
+    let time = crate::capture::warc_date(&captured.time);
+    fields.push(Field {
+        key: "captured",
+        value: time.clone(),
+        toml: time,
+        origin: Origin::Capture(time_from),
+    });
+    fields.push(text_field(
+        "capture",
+        relative,
+        Origin::Capture(capture_from),
+    ));
+    if let Some(charset) = charset {
+        fields.push(text_field(
+            "charset",
+            &charset.name().to_ascii_lowercase(),
+            Origin::Capture("the Content-Type header"),
+        ));
+    }
+    fields.sort_by_key(|f| field_order(f.key));
+    fields
+}
+
+/// The flags that describe a captured page: `--url` picks the response
+/// instead of naming an address.
+fn given_for_capture(given: &Given) -> Given {
+    Given {
+        url: None,
+        ..given.clone()
+    }
+}
+
+/// Fetches an address: the page and the WARC of the exchange.
+fn fetch(project: &Project, address: &str, given: &Given) -> anyhow::Result<Captured> {
+    let limits = crate::capture::fetch::Limits {
+        timeout: given.timeout.unwrap_or(DEFAULT_TIMEOUT),
+        max_size: project.max_source_size,
+    };
+    let failed = |cause: String| {
+        Fatal::new(format!("cannot add `{address}`: {cause}")).help("nothing was written")
+    };
+    let exchange = crate::capture::fetch::fetch(address, limits).map_err(|error| {
+        let mut fatal = failed(error.to_string());
+        match error {
+            crate::capture::fetch::FetchError::TimedOut(_) => {
+                fatal = fatal.help("allow more time with `--timeout SECONDS`");
+            }
+            crate::capture::fetch::FetchError::TooLarge(_) => {
+                fatal = fatal.help("raise the limit with `--max-source-size`, for example `--max-source-size 1GiB`");
+            }
+            _ => {}
+        }
+        fatal
+    })?;
+    let last = exchange.last();
+    let message = crate::capture::http::Message {
+        status: last.status,
+        reason: last.reason.clone(),
+        headers: last.headers.clone(),
+        body: last.body.clone(),
+    };
+    // A server may compress what clerk asked for uncompressed: the
+    // capture keeps what it sent, the source file is the page.
+    let payload = crate::capture::http::payload(&message, project.max_source_size)
+        .map_err(|error| failed(error.0))?;
+    Ok(Captured {
+        url: address.to_string(),
+        final_url: (!crate::capture::same_address(&last.url, address)).then(|| last.url.clone()),
+        time: last.time,
+        content_type: last.header("content-type").map(str::to_string),
+        payload,
+        capture: exchange.to_warc(),
+        extension: "warc",
+        hops: exchange.hops.len(),
+    })
+}
+
+/// Reads a capture made elsewhere: the response for `--url`, or its only
+/// page.
+fn import(project: &Project, input: &Path, shown: &str, given: &Given) -> anyhow::Result<Captured> {
+    use crate::capture::{NoPick, Packing};
+    let failed = |cause: String| {
+        Fatal::new(format!("cannot import `{shown}`: {cause}")).help("nothing was written")
+    };
+    let bytes =
+        read_limited(input, project.max_source_size).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => Fatal::new(format!("no file `{shown}`"))
+                .help("give the path of a capture to import, relative to the current folder"),
+            _ => failed(error.to_string()),
+        })?;
+    let packing = Packing::of(input).unwrap_or(Packing::Warc);
+    let responses =
+        crate::capture::read(&bytes, packing, project.max_source_size).map_err(failed)?;
+    let response = crate::capture::pick(&responses, given.url.as_deref()).map_err(|no| {
+        let list = |pages: &[String]| {
+            pages
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match no {
+            NoPick::NoSuchAddress { url, pages } => {
+                let error = failed(format!("it holds no response for `{url}`"));
+                if pages.is_empty() {
+                    error
+                } else {
+                    error.help(format!("its pages are {}", list(&pages)))
+                }
+            }
+            NoPick::Several(pages) => Fatal::new(format!(
+                "`{shown}` holds {} pages: {}",
+                pages.len(),
+                list(&pages)
+            ))
+            .help("choose one with `--url URL`")
+            .help("nothing was written"),
+            NoPick::NoPage => failed(
+                "it holds no page clerk can read (an HTML, PDF or text response with status 200)"
+                    .into(),
+            ),
+        }
+    })?;
+    if response.message.status != 200 {
+        return Err(failed(format!(
+            "its response for `{}` is HTTP {} {}, not a page",
+            response.target, response.message.status, response.message.reason
+        ))
+        .into());
+    }
+    let time = response.time().ok_or_else(|| {
+        failed(format!(
+            "its response for `{}` has no WARC-Date clerk can read (`{}`)",
+            response.target, response.date
+        ))
+    })?;
+    let payload = response.payload(project.max_source_size).map_err(failed)?;
+    Ok(Captured {
+        url: response.target.clone(),
+        final_url: None,
+        time,
+        content_type: response.message.header("content-type").map(str::to_string),
+        payload,
+        capture: bytes,
+        extension: Packing::extension(input),
+        hops: 0,
+    })
+}
+
+/// A capture's file name without `.warc`, `.warc.gz` or `.wacz`.
+fn capture_stem(input: &Path) -> String {
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cut = name
+        .len()
+        .saturating_sub(crate::capture::Packing::extension(input).len() + 1);
+    name.get(..cut).unwrap_or(&name).to_string()
+}
+
+/// The id an address suggests: its last path segment without extension,
+/// else its host (`https://example.org/news/port-audit.html` gives
+/// `port-audit`).
+fn id_of_address(address: &str) -> String {
+    let Ok(url) = url::Url::parse(address) else {
+        return spec::suggest_id(address);
+    };
+    let segment = url
+        .path_segments()
+        .and_then(|mut s| s.rfind(|s| !s.is_empty()).map(str::to_string))
+        .map(|s| {
+            s.rsplit_once('.')
+                .map_or(s.clone(), |(stem, _)| stem.to_string())
+        })
+        .filter(|s| !s.is_empty());
+    let id =
+        spec::suggest_id(&segment.unwrap_or_else(|| url.host_str().unwrap_or("page").to_string()));
+    if id.is_empty() {
+        "page".to_string()
+    } else {
+        id
+    }
+}
+
 /// Reads a document the command line names: a regular file within the
 /// size limit, of a format clerk reads, with text to quote; and what it
-/// says about itself.
+/// says about itself (an HTML or text file read in `charset`, when its
+/// record names one).
 fn read_document(
     project: &Project,
     input: &Path,
     shown: &str,
+    charset: Option<&'static encoding_rs::Encoding>,
 ) -> anyhow::Result<(Vec<u8>, Metadata)> {
     let metadata = fs::metadata(input).map_err(|error| match error.kind() {
         std::io::ErrorKind::NotFound => Fatal::new(format!("no file `{shown}`"))
@@ -483,44 +889,43 @@ fn read_document(
     })?;
     let bytes = read_limited(input, project.max_source_size)
         .map_err(|error| Fatal::new(format!("cannot read `{shown}` ({error})")))?;
-    let found = read_bytes(project, format, &bytes, shown)?;
+    let found = read_bytes(project, format, &bytes, shown, charset)?;
     Ok((bytes, found))
 }
 
-/// What a document of `format` says about itself and its text tells;
-/// an error when its text cannot be quoted.
+/// What a document's bytes say about themselves, once clerk has checked
+/// that it can quote them; an HTML or text file read in `charset` when
+/// its server declared one.
 fn read_bytes(
     project: &Project,
     format: SourceFormat,
     bytes: &[u8],
     shown: &str,
+    charset: Option<&'static encoding_rs::Encoding>,
 ) -> anyhow::Result<Metadata> {
-    if bytes.len() as u64 > project.max_source_size {
-        return Err(Fatal::new(format!(
-            "`{shown}` is larger than the source size limit ({})",
-            crate::files::human_size(project.max_source_size)
-        ))
-        .help("raise the limit with `--max-source-size SIZE`")
-        .into());
-    }
     // A document whose text cannot be quoted is no source: say so now,
     // not at the first `check`.
-    let text = SourceText::decode_within(format, bytes.to_vec(), project.max_source_size).map_err(
-        |unreadable| {
-            let (_, message, help) = unreadable.explain(shown);
-            Fatal::new(message).help(help)
-        },
-    )?;
+    let text =
+        SourceText::decode_declared(format, bytes.to_vec(), project.max_source_size, charset)
+            .map_err(|unreadable| {
+                let (_, message, help) = unreadable.explain(shown);
+                Fatal::new(message).help(help)
+            })?;
+    let bytes = bytes.to_vec();
     let found = match format {
         SourceFormat::Text => metadata::text(&text.raw),
-        SourceFormat::Markdown => crate::markdown::metadata(&String::from_utf8_lossy(bytes)),
-        SourceFormat::Html => crate::documents::decode_html(bytes.to_vec())
+        SourceFormat::Markdown => crate::markdown::metadata(&String::from_utf8_lossy(&bytes)),
+        SourceFormat::Html if charset.is_some_and(|c| c != encoding_rs::UTF_8) => {
+            let (page, _, _) = charset.unwrap_or(encoding_rs::UTF_8).decode(&bytes);
+            metadata::html(&page)
+        }
+        SourceFormat::Html => crate::documents::decode_html(bytes.clone())
             .map(|page| metadata::html(&page))
             .unwrap_or_default(),
-        SourceFormat::Pdf => metadata::pdf(bytes),
-        SourceFormat::Docx => crate::office::docx_metadata(bytes, project.max_source_size),
-        SourceFormat::Odt => crate::office::odt_metadata(bytes, project.max_source_size),
-        SourceFormat::Eml => crate::mail::metadata(bytes),
+        SourceFormat::Pdf => metadata::pdf(&bytes),
+        SourceFormat::Docx => crate::office::docx_metadata(&bytes, project.max_source_size),
+        SourceFormat::Odt => crate::office::odt_metadata(&bytes, project.max_source_size),
+        SourceFormat::Eml => crate::mail::metadata(&bytes),
     };
     Ok(read_text(found, &text))
 }
@@ -700,7 +1105,7 @@ fn fields(found: &Metadata, given: &Given, today: NaiveDate, input: &Path) -> Ve
 
 /// The position of a key in a record, as FORMAT.md lists them.
 fn field_order(key: &str) -> usize {
-    const ORDER: [&str; 11] = [
+    const ORDER: [&str; 16] = [
         "title",
         "publisher",
         "kind",
@@ -709,6 +1114,11 @@ fn field_order(key: &str) -> usize {
         "accessed",
         "language",
         "url",
+        "final-url",
+        "captured",
+        "capture",
+        "archived-url",
+        "charset",
         "cite-by",
         "message-id",
         "part-of",
@@ -790,6 +1200,9 @@ pub fn write(project: &Project, additions: &[Addition]) -> anyhow::Result<()> {
     for addition in additions {
         if addition.copy {
             crate::output::write_new(&addition.file, &addition.bytes)?;
+        }
+        if let Some(capture) = addition.capture.as_ref().filter(|c| c.copy) {
+            crate::output::write_new(&capture.path, &capture.bytes)?;
         }
         crate::output::write_new(&addition.record, addition.record_text().as_bytes())?;
     }
@@ -936,7 +1349,12 @@ pub fn plan_update(
     let file = record_file(project, &document, &record, &shown_record)?;
     let shown = project.display(&file);
     check_given(project, std::slice::from_ref(&file), given)?;
-    let (bytes, found) = read_document(project, &file, &shown)?;
+    // A captured page is read in the encoding its server declared.
+    let charset = document
+        .get("charset")
+        .and_then(toml_edit::Item::as_str)
+        .and_then(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()));
+    let (bytes, found) = read_document(project, &file, &shown, charset)?;
     let proposed = fields(&found, given, today, &file);
     let mut update = Update {
         id: id.to_string(),
@@ -975,8 +1393,12 @@ pub fn plan_update(
                 false
             }
             // A file name is no title, and today is not when the document
-            // was retrieved; an update is of one record, not of a message's.
-            Origin::FileName | Origin::Today | Origin::Answered | Origin::Message => false,
+            // was retrieved.
+            Origin::FileName
+            | Origin::Today
+            | Origin::Answered
+            | Origin::Capture(_)
+            | Origin::Message => false,
         };
         if !wanted || same {
             continue;
@@ -1154,8 +1576,9 @@ mod tests {
             record: "/p/sources/page.toml".into(),
             fields: fields(&found, &given, today, Path::new("page.html")),
             attachments: Vec::new(),
-            schema: Some(crate::schema::directive("../schemas/source.schema.json")),
+            schema: None,
             bytes: Vec::new(),
+            capture: None,
         };
         assert!(addition.missing().is_empty());
         let text = addition.record_text();
@@ -1167,15 +1590,7 @@ mod tests {
             text.lines()
                 .map(|l| l.split(' ').next().unwrap())
                 .collect::<Vec<_>>(),
-            [
-                "#:schema",
-                "file",
-                "title",
-                "publisher",
-                "kind",
-                "accessed",
-                "language"
-            ]
+            ["file", "title", "publisher", "kind", "accessed", "language"]
         );
     }
 
@@ -1197,6 +1612,7 @@ mod tests {
             attachments: Vec::new(),
             schema: None,
             bytes: Vec::new(),
+            capture: None,
         };
         assert_eq!(addition.missing(), ["--kind", "--publisher"]);
         let error = require_complete(std::slice::from_ref(&addition)).unwrap_err();

@@ -182,8 +182,16 @@ pub enum Command {
     /// the fields to change rewrites those keys only, keeping the record's
     /// comments and layout, and prints what changed; `--fill` also writes
     /// what the document says and the record lacks.
+    ///
+    /// An address (`https://…`) is fetched: the page is stored as
+    /// sources/<id>.html, .pdf or .txt by its content type and the exchange,
+    /// every redirect included, as sources/<id>.warc (WARC/1.1). A capture
+    /// made elsewhere (`.warc`, `.warc.gz`, `.wacz`) is imported: its page
+    /// is stored the same way and the capture kept byte for byte.
     Add {
-        /// The documents to add (`.txt`, `.md`, `.html`, `.htm`, `.pdf`, `.docx`, `.odt`, `.eml`)
+        /// The documents to add (`.txt`, `.md`, `.html`, `.htm`, `.pdf`,
+        /// `.docx`, `.odt`, `.eml`), addresses to capture (`https://…`) or
+        /// captures to import (`.warc`, `.warc.gz`, `.wacz`)
         #[arg(value_name = "FILE", required_unless_present = "update")]
         files: Vec<PathBuf>,
 
@@ -223,9 +231,13 @@ pub enum Command {
         #[arg(long, value_name = "LANG")]
         language: Option<String>,
 
-        /// Where it can be found
+        /// Where it can be found; for a capture, the address of the page to take from it
         #[arg(long, value_name = "URL")]
         url: Option<String>,
+
+        /// The longest fetching an address may take, in seconds
+        #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+        timeout: std::time::Duration,
 
         /// Also pin the new sources in this dossier (an id or a path), as `clerk pin` does
         #[arg(long, value_name = "DOSSIER")]
@@ -352,6 +364,16 @@ pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
 }
 
 /// A date as `--published` takes it: `2024-05-17`.
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    text.trim()
+        .trim_end_matches('s')
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+        .map(std::time::Duration::from_secs_f64)
+        .ok_or_else(|| format!("`{text}` is not a number of seconds such as 30"))
+}
+
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| format!("`{text}` is not a date such as 2024-05-17"))

@@ -140,9 +140,11 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             url,
             to,
             attachments,
+            timeout,
         } => {
             let given = crate::add::Given {
                 attachments,
+                timeout: Some(timeout),
                 kind: kind
                     .map(|k| k.parse())
                     .transpose()
@@ -796,16 +798,35 @@ fn add(
         let record = project.display(&addition.record);
         match printer.format {
             Format::Human => {
-                let how = if addition.copy {
-                    "copied to"
-                } else {
-                    "kept at"
-                };
-                writeln!(
-                    out,
-                    "added source `{}`: {how} {file}, record {record}",
-                    addition.id
-                )?;
+                match &addition.capture {
+                    Some(capture) => {
+                        let how = match capture.hops {
+                            0 => "imported to".to_string(),
+                            1 => "captured to".to_string(),
+                            2 => "captured (1 redirect) to".to_string(),
+                            n => format!("captured ({} redirects) to", n - 1),
+                        };
+                        let kept = if capture.copy { "" } else { " (kept)" };
+                        writeln!(
+                            out,
+                            "added source `{}`: {how} {file}, capture {}{kept}, record {record}",
+                            addition.id,
+                            project.display(&capture.path)
+                        )?;
+                    }
+                    None => {
+                        let how = if addition.copy {
+                            "copied to"
+                        } else {
+                            "kept at"
+                        };
+                        writeln!(
+                            out,
+                            "added source `{}`: {how} {file}, record {record}",
+                            addition.id
+                        )?;
+                    }
+                }
                 for field in &addition.fields {
                     writeln!(
                         out,
@@ -829,6 +850,7 @@ fn add(
                 let object = serde_json::json!({
                     "type": "added", "source": addition.id, "file": file, "record": record,
                     "copied": addition.copy, "fields": fields,
+                    "capture": addition.capture.as_ref().map(|c| project.display(&c.path)),
                     "attachments": addition.attachments,
                 });
                 writeln!(out, "{object}")?;

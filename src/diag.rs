@@ -51,13 +51,18 @@ pub enum Rule {
     /// A source without a `language` whose text reads as another language
     /// than the brief's.
     MissingLanguage,
+    /// A source's capture that cannot be read, or holds no response for
+    /// its address.
+    BadCapture,
+    /// A source file that is not its capture's response payload.
+    CaptureMismatch,
     /// Not a FORMAT.md rule: a template that fails to render or typeset.
     Template,
 }
 
 impl Rule {
     /// Every rule, in the order of FORMAT.md's table.
-    pub const ALL: [Rule; 25] = [
+    pub const ALL: [Rule; 27] = [
         Rule::Syntax,
         Rule::BadId,
         Rule::DuplicateId,
@@ -82,6 +87,8 @@ impl Rule {
         Rule::MissingGlyph,
         Rule::QuoteInMarkup,
         Rule::MissingLanguage,
+        Rule::BadCapture,
+        Rule::CaptureMismatch,
         Rule::Template,
     ];
 
@@ -112,6 +119,8 @@ impl Rule {
             Rule::MissingGlyph => "missing-glyph",
             Rule::QuoteInMarkup => "quote-in-markup",
             Rule::MissingLanguage => "missing-language",
+            Rule::BadCapture => "bad-capture",
+            Rule::CaptureMismatch => "capture-mismatch",
             Rule::Template => "template",
         }
     }

@@ -246,7 +246,7 @@ pub fn dossier_key(
 }
 
 /// A digest of everything that shapes a dossier's PDF: its [`dossier_key`]
-/// and the digest of each cited source's file. `None` when a source has not
+/// and the digest of each cited source's file (and capture). `None` when a source has not
 /// been hashed or has errors.
 pub fn brief_key(dossier_key: &str, index: &SourceIndex, dossier: &Dossier) -> Option<String> {
     let mut files = Vec::new();
@@ -255,7 +255,11 @@ pub fn brief_key(dossier_key: &str, index: &SourceIndex, dossier: &Dossier) -> O
         if source.has_errors() {
             return None;
         }
-        files.push((id, source.content.as_ref()?.sha256.clone()));
+        files.push((id.clone(), source.content.as_ref()?.sha256.clone()));
+        // The manifest lists a capture: a new one makes a new PDF.
+        if let Some(capture) = &source.capture {
+            files.push((format!("{id} capture"), capture.sha256.clone()));
+        }
     }
     let key = serde_json::json!({ "inputs": dossier_key, "files": files });
     Some(sha256_hex(key.to_string().as_bytes()))

@@ -26,6 +26,8 @@
 //!   dates, language), for the records `clerk add` writes.
 //! - [`office`]: the text and metadata of Word and OpenDocument sources.
 //! - [`mail`]: the text, metadata and attachments of e-mail sources.
+//! - [`capture`]: web pages fetched into WARC files, and captures made
+//!   elsewhere (WARC, WACZ) read back to the payload a source holds.
 //! - [`project`]: the project's folders and its dossier files.
 //! - [`fonts`]: the fonts a brief can use and the characters they cover.
 //! - [`locale`]: the fixed words of each language, built in or the
@@ -61,6 +63,7 @@ pub mod add;
 pub mod batch;
 pub mod build;
 pub mod builtin;
+pub mod capture;
 pub mod check;
 pub mod cite;
 pub mod cli;

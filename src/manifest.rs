@@ -73,6 +73,9 @@ pub struct SourceEntry {
     pub path: String,
     pub sha256: String,
     pub record: FileEntry,
+    /// The capture the record names, for a captured web page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture: Option<FileEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +149,10 @@ impl Manifest {
                     path: source.record_file.display.clone(),
                     sha256: source.record_sha256.clone(),
                 },
+                capture: source.capture.as_ref().map(|c| FileEntry {
+                    path: c.display.clone(),
+                    sha256: c.sha256.clone(),
+                }),
             });
         }
         Ok(Manifest {
@@ -349,6 +356,13 @@ pub fn provenance(manifest: &Manifest, subjects: &[(&str, &[u8])]) -> serde_json
             "digest": { "sha256": source.record.sha256 },
             "annotations": { "source_id": source.id, "role": "record" },
         }));
+        if let Some(capture) = &source.capture {
+            dependencies.push(serde_json::json!({
+                "name": capture.path,
+                "digest": { "sha256": capture.sha256 },
+                "annotations": { "source_id": source.id, "role": "capture" },
+            }));
+        }
     }
     serde_json::json!({
         "_type": "https://in-toto.io/Statement/v1",

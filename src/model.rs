@@ -151,6 +151,8 @@ pub struct Reference {
     pub kind_label: String,
     pub language: Option<String>,
     pub url: Option<String>,
+    /// A copy in a public web archive (`archived-url`).
+    pub archived_url: Option<String>,
     /// The pinned SHA-256, 64 hex digits.
     pub sha256: String,
     /// The first 16 hex digits of the pin.
@@ -218,6 +220,8 @@ pub struct Labels {
     pub by: String,
     pub prepared_by: String,
     pub accessed: String,
+    /// Before a reference's copy in a web archive: "archived at".
+    pub archived_at: String,
     pub fingerprint: String,
     pub built_with: String,
     /// Headings of the integrity table.
@@ -509,6 +513,10 @@ fn references(
             kind_label: record.kind.get_ref().label().to_string(),
             language: record.language.as_ref().map(|l| l.get_ref().clone()),
             url: record.url.as_ref().map(|u| u.get_ref().trim().to_string()),
+            archived_url: record
+                .archived_url
+                .as_ref()
+                .map(|u| u.get_ref().trim().to_string()),
             fingerprint: pin[..16].to_string(),
             sha256: pin,
             file,
@@ -618,6 +626,7 @@ fn labels(words: &LocaleWords, locales: &Locales, language: &str) -> Labels {
         by: words.by.clone(),
         prepared_by: words.prepared_by.clone(),
         accessed: words.accessed.clone(),
+        archived_at: locales.optional_word(language, |w| &w.archived_at),
         fingerprint: words.fingerprint.clone(),
         built_with: words.built_with.clone(),
         source: words.source.clone(),

@@ -66,6 +66,62 @@ impl JsonSchema for LocalDate {
     }
 }
 
+/// A TOML offset date-time in UTC, `2025-04-01T09:30:00Z`: when a page
+/// was captured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcTime(pub chrono::DateTime<chrono::Utc>);
+
+impl<'de> Deserialize<'de> for UtcTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = toml::value::Datetime::deserialize(deserializer)?;
+        let utc = matches!(value.offset, Some(toml::value::Offset::Z))
+            || matches!(
+                value.offset,
+                Some(toml::value::Offset::Custom { minutes: 0 })
+            );
+        if value.date.is_none() || value.time.is_none() || !utc {
+            return Err(D::Error::custom(format!(
+                "expected a UTC date and time such as `2025-04-01T09:30:00Z`, found `{value}`"
+            )));
+        }
+        chrono::DateTime::parse_from_rfc3339(&value.to_string())
+            .map(|t| UtcTime(t.with_timezone(&chrono::Utc)))
+            .map_err(|_| D::Error::custom(format!("`{value}` is not a calendar date and time")))
+    }
+}
+
+impl fmt::Display for UtcTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%SZ"))
+    }
+}
+
+/// In a JSON Schema, a TOML date-time is a string of format `date-time`
+/// (as editors present it to the schema).
+impl JsonSchema for UtcTime {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UtcTime".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date-time",
+        })
+    }
+}
+
+impl Serialize for UtcTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// The id pattern, `[a-z0-9][a-z0-9-]*` (see [`is_valid_id`]), as a JSON
 /// Schema `pattern`.
 pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
@@ -218,9 +274,26 @@ pub struct Record {
     /// The language of the document, as a BCP 47 tag: `en`, `fr`, `fr-CA`. Quotes from this source are typeset in this language.
     #[schemars(with = "Option<String>", pattern(LANGUAGE_PATTERN))]
     pub language: Option<Spanned<String>>,
-    /// Where the document can be found.
+    /// Where the document can be found. For a captured page, the address asked for.
     #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,
+    /// For a captured page, the address it was found at after redirects, when it differs from `url`.
+    #[serde(rename = "final-url")]
+    #[schemars(with = "Option<String>")]
+    pub final_url: Option<Spanned<String>>,
+    /// For a captured page, when it was captured: a UTC date and time, `2025-04-01T09:30:00Z`.
+    #[schemars(with = "Option<UtcTime>")]
+    pub captured: Option<Spanned<UtcTime>>,
+    /// For a captured page, the capture (`.warc`, `.warc.gz` or `.wacz`), as a path relative to this record: the file must be exactly its response's payload.
+    #[schemars(with = "Option<String>")]
+    pub capture: Option<Spanned<String>>,
+    /// A copy in a public web archive (Perma.cc, the Wayback Machine), printed after the address as "archived at …".
+    #[serde(rename = "archived-url")]
+    #[schemars(with = "Option<String>")]
+    pub archived_url: Option<Spanned<String>>,
+    /// The character encoding the server declared for an HTML or text file that does not declare its own (`Content-Type` header): `windows-1252`.
+    #[schemars(with = "Option<String>")]
+    pub charset: Option<Spanned<String>>,
     /// How quotes from this source are cited: `page` (`p. 14`), `paragraph` (`¶4`, counted as `clerk text` counts them) or `paragraph-number` (the document's own numbers: `para. 78`). By default pages for a PDF and paragraphs otherwise.
     #[serde(rename = "cite-by", default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "CiteBy")]
@@ -468,6 +541,10 @@ pub struct LocaleWords {
     /// (`Attached to [3]`); optional as `timeline` is.
     #[serde(default)]
     pub attached_to: Option<String>,
+    /// Before a reference's copy in a web archive ("archived at");
+    /// optional as `timeline` is.
+    #[serde(default)]
+    pub archived_at: Option<String>,
     /// January to December.
     pub months: Vec<String>,
     /// The long date: `{day}`, `{month}` and `{year}`.
@@ -553,6 +630,8 @@ enum Expect {
     OneOf(&'static [&'static str]),
     /// A TOML local date.
     Date,
+    /// A TOML offset date-time in UTC.
+    UtcTime,
     TextList,
     /// A table of strings (`[sources]`).
     TextTable,
@@ -578,6 +657,11 @@ const RECORD: &[Field] = &[
     field("accessed", Expect::Date, false),
     field("language", Expect::Text, false),
     field("url", Expect::Text, false),
+    field("final-url", Expect::Text, false),
+    field("captured", Expect::UtcTime, false),
+    field("capture", Expect::Text, false),
+    field("archived-url", Expect::Text, false),
+    field("charset", Expect::Text, false),
     field(
         "cite-by",
         Expect::OneOf(&["page", "paragraph", "paragraph-number"]),
@@ -624,6 +708,7 @@ const LOCALE: &[Field] = &[
     field("undated", Expect::Text, false),
     field("paragraph_number", Expect::Text, false),
     field("attached_to", Expect::Text, false),
+    field("archived_at", Expect::Text, false),
     field("months", Expect::TextList, true),
     field("date", Expect::Text, true),
     field("first_day", Expect::Text, true),
@@ -782,6 +867,16 @@ fn check_value(
         (Expect::Date, DeValue::Datetime(date))
             if date.date.is_some() && date.time.is_none() && date.offset.is_none() => {}
         (Expect::Date, _) => found.push(wrong("a TOML local date such as 2025-04-01")),
+        (Expect::UtcTime, DeValue::Datetime(time))
+            if time.date.is_some()
+                && time.time.is_some()
+                && matches!(
+                    time.offset,
+                    Some(toml::value::Offset::Z | toml::value::Offset::Custom { minutes: 0 })
+                ) => {}
+        (Expect::UtcTime, _) => {
+            found.push(wrong("a UTC date and time such as 2025-04-01T09:30:00Z"))
+        }
         (Expect::TextList, DeValue::Array(items)) => {
             if items
                 .iter()
@@ -855,7 +950,8 @@ fn syntax_help(message: &str) -> String {
     }
 }
 
-/// Checks the values of a record that serde cannot: the language tag.
+/// Checks the values of a record that serde cannot: the language tag,
+/// the character encoding.
 pub fn validate_record(record: &Record, file: &TextFile) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     if let Some(language) = &record.language {
@@ -864,6 +960,18 @@ pub fn validate_record(record: &Record, file: &TextFile) -> Vec<Diagnostic> {
     check_non_empty(&record.file, "file", file, &mut found);
     check_non_empty(&record.title, "title", file, &mut found);
     check_non_empty(&record.publisher, "publisher", file, &mut found);
+    if let Some(charset) = &record.charset
+        && encoding_rs::Encoding::for_label(charset.get_ref().trim().as_bytes()).is_none()
+    {
+        found.push(
+            Diagnostic::new(
+                Rule::Syntax,
+                format!("`{}` is not a character encoding", charset.get_ref()),
+            )
+            .at(file.site(charset.span()))
+            .help("name an encoding as HTTP does: `utf-8`, `windows-1252`, `iso-8859-15`, `shift_jis`"),
+        );
+    }
     found
 }
 

@@ -232,6 +232,12 @@ fn compare_inputs(project: &Project, manifest: &Manifest) -> Vec<Item> {
             )
             .detail(format!("record of source `{}`", source.id)),
         );
+        if let Some(capture) = &source.capture {
+            items.push(
+                Item::file("capture", project, &capture.path, &capture.sha256)
+                    .detail(format!("capture of source `{}`", source.id)),
+            );
+        }
     }
     items
 }

@@ -200,6 +200,10 @@ pub struct Reference {
     /// The source's language (BCP 47).
     pub language: Option<String>,
     pub url: Option<String>,
+    /// A copy of the page in a public web archive (the record's
+    /// `archived-url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_url: Option<String>,
     /// The source file, relative to `sources/`.
     pub file: String,
     pub format: Format,
@@ -354,6 +358,7 @@ fn reference(entry: &model::Reference, sources: &SourceIndex) -> Result<Referenc
         kind: *record.kind.get_ref(),
         language: entry.language.clone(),
         url: entry.url.clone(),
+        archived_url: entry.archived_url.clone(),
         file: entry.file.clone(),
         format: match format {
             SourceFormat::Text => Format::Text,

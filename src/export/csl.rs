@@ -30,6 +30,10 @@ pub struct Item {
     accessed: Option<Date>,
     #[serde(rename = "URL", skip_serializing_if = "Option::is_none")]
     url: Option<String>,
+    /// A copy in a public web archive: CSL's "location in archive" (Zotero's
+    /// "Loc. in Archive").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archive_location: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<String>,
     custom: Custom,
@@ -113,6 +117,7 @@ fn item(reference: &Reference) -> Item {
         issued: reference.published.as_deref().and_then(date),
         accessed: reference.accessed.as_deref().and_then(date),
         url: reference.url.clone(),
+        archive_location: reference.archived_url.clone(),
         language: reference.language.clone(),
         custom: Custom {
             sha256: reference.sha256.clone(),

@@ -8,6 +8,7 @@
 //! [`Lookup`], so memory is bounded by the largest source, not the
 //! project. A file read again after hashing must hash the same.
 
+mod capture;
 mod resolve;
 mod text;
 
@@ -52,6 +53,17 @@ pub struct Source {
     tried: bool,
     /// Findings about the record or its file.
     pub problems: Vec<Diagnostic>,
+    /// The capture the record names, once read.
+    pub capture: Option<CaptureFile>,
+}
+
+/// A source's capture file (`capture` in its record), as the manifest
+/// lists it.
+#[derive(Debug, Clone)]
+pub struct CaptureFile {
+    /// The path as shown to the user, relative to the project root.
+    pub display: String,
+    pub sha256: String,
 }
 
 /// A source file's digest and, once read, what its quotes found.
@@ -380,6 +392,7 @@ impl SourceIndex {
                 content: None,
                 tried: false,
                 problems,
+                capture: None,
             },
         );
     }
@@ -501,6 +514,11 @@ fn decode_source(
 ) {
     let by_number = source.citing().0 == crate::quote::CiteBy::ParagraphNumber;
     let undeclared_language = source.language().is_none();
+    let charset = source
+        .record
+        .as_ref()
+        .and_then(|r| r.charset.as_ref())
+        .and_then(|c| encoding_rs::Encoding::for_label(c.get_ref().trim().as_bytes()));
     let Some(content) = source.content.as_mut() else {
         return;
     };
@@ -508,7 +526,7 @@ fn decode_source(
         return;
     };
     content.decoded = true;
-    let problem = match SourceText::decode_within(format, bytes, limit) {
+    let problem = match SourceText::decode_declared(format, bytes, limit, charset) {
         Ok(mut text) => {
             if by_number {
                 text.number_paragraphs();

@@ -12,9 +12,9 @@ use crate::project::Project;
 
 /// Where a record's `file` leads: the path as written, resolved lexically
 /// (for messages) and through links (for reading), both inside `sources/`.
-struct Resolved {
-    lexical: PathBuf,
-    canonical: PathBuf,
+pub(super) struct Resolved {
+    pub(super) lexical: PathBuf,
+    pub(super) canonical: PathBuf,
     /// The path inside `sources/`, with `/` separators.
     relative: String,
 }
@@ -32,7 +32,12 @@ pub(super) fn load_source(
     let record = source.record.as_ref()?;
     let site = source.record_file.site(record.file.span());
     let problem = |d: Diagnostic| d.at(site.clone()).source(source.id.clone());
-    let resolved = match resolve(project, &source.record_file.display, record.file.get_ref()) {
+    let resolved = match resolve(
+        project,
+        &source.record_file.display,
+        "file",
+        record.file.get_ref(),
+    ) {
         Ok(resolved) => resolved,
         Err(d) => {
             let d = problem(*d);
@@ -79,6 +84,7 @@ pub(super) fn load_source(
             None
         }
     };
+    super::capture::check(project, source, &sha256);
     source.content = Some(Content {
         display,
         path: resolved.canonical,
@@ -96,11 +102,13 @@ pub(super) fn load_source(
 
 /// Resolves the record's `file`, relative to the record, refusing a path
 /// that is absolute, leaves `sources/` or leads out of it through a link.
-fn resolve(
+pub(super) fn resolve(
     project: &Project,
     record_display: &str,
+    key: &str,
     file_value: &str,
 ) -> Result<Resolved, Box<Diagnostic>> {
+    let noun = if key == "file" { "source file" } else { key };
     let relative = Path::new(file_value);
     if relative.is_absolute()
         || relative
@@ -110,7 +118,7 @@ fn resolve(
         return Err(Box::new(
             Diagnostic::new(
                 Rule::PathEscape,
-                format!("`file` is an absolute path (`{file_value}`)"),
+                format!("`{key}` is an absolute path (`{file_value}`)"),
             )
             .help("give the path relative to the record, inside `sources/`"),
         ));
@@ -124,9 +132,11 @@ fn resolve(
         return Err(Box::new(
             Diagnostic::new(
                 Rule::PathEscape,
-                format!("`file` leaves `sources/` (`{file_value}`)"),
+                format!("`{key}` leaves `sources/` (`{file_value}`)"),
             )
-            .help("move the file into `sources/` and point `file` at it"),
+            .help(format!(
+                "move the file into `sources/` and point `{key}` at it"
+            )),
         ));
     }
     let sources = fs::canonicalize(&project.sources).unwrap_or_else(|_| project.sources.clone());
@@ -134,10 +144,10 @@ fn resolve(
         Ok(canonical) => canonical,
         Err(Escape::Unresolved(error)) => {
             let message = if error.kind() == std::io::ErrorKind::NotFound {
-                format!("source file `{file_value}` does not exist")
+                format!("{noun} `{file_value}` does not exist")
             } else {
                 format!(
-                    "cannot resolve source file `{file_value}` ({})",
+                    "cannot resolve {noun} `{file_value}` ({})",
                     files::cause(&error)
                 )
             };
@@ -152,7 +162,7 @@ fn resolve(
                 Diagnostic::new(
                     Rule::PathEscape,
                     format!(
-                        "`file` resolves outside `sources/` through a symbolic link (`{file_value}`)"
+                        "`{key}` resolves outside `sources/` through a symbolic link (`{file_value}`)"
                     ),
                 )
                 .note(format!("it points to `{}`", target.display()))

@@ -298,7 +298,30 @@ impl SourceText {
         bytes: Vec<u8>,
         limit: u64,
     ) -> Result<SourceText, Unreadable> {
+        Self::decode_declared(format, bytes, limit, None)
+    }
+
+    /// [`SourceText::decode_within`], an HTML or text file read in
+    /// `charset` when the record names one (the encoding a server
+    /// declared in its `Content-Type` header, which a page saved byte for
+    /// byte does not repeat).
+    pub fn decode_declared(
+        format: SourceFormat,
+        bytes: Vec<u8>,
+        limit: u64,
+        charset: Option<&'static encoding_rs::Encoding>,
+    ) -> Result<SourceText, Unreadable> {
+        let charset = charset.filter(|c| *c != encoding_rs::UTF_8);
         let text = match format {
+            SourceFormat::Text if charset.is_some() => {
+                let (text, _, _) = charset.unwrap_or(encoding_rs::UTF_8).decode(&bytes);
+                // Offsets into the text are not offsets into the file.
+                SourceText::new(text.into_owned())
+            }
+            SourceFormat::Html if charset.is_some() => {
+                let (page, _, _) = charset.unwrap_or(encoding_rs::UTF_8).decode(&bytes);
+                SourceText::extracted(crate::documents::html(&page))
+            }
             SourceFormat::Text => {
                 let bom = bytes.starts_with("\u{feff}".as_bytes());
                 let mut text = SourceText::new(decode_utf8(bytes).map_err(Unreadable::Encoding)?);
