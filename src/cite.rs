@@ -1,7 +1,7 @@
 //! References in a citation style: each entry of a brief's references
 //! formatted by the dossier's CSL style ([`crate::style`]) from the brief's
 //! CSL-JSON items, as runs of formatted text that the templates' `csl`
-//! helper writes as Typst markup or HTML ([`crate::render`]).
+//! helper writes as Typst markup or HTML (in the render stage).
 //!
 //! Only the body of each entry comes from the style: clerk keeps its own
 //! reference numbers, which its locator citations (`[3, ¶14]`) point to,

@@ -165,7 +165,7 @@ pub struct Reference {
     /// `part-of`: an attachment's e-mail.
     pub part_of: Option<PartOf>,
     /// The entry as the dossier's citation style writes it
-    /// (`citation-style`), once [`crate::cite`] has formatted it.
+    /// (`citation-style`), once the `cite` stage has formatted it.
     pub formatted: Formatted,
 }
 

@@ -1,7 +1,7 @@
 //! Citation styles: the CSL style a dossier names (`citation-style`), one
 //! of the styles bundled with hayagriva (the CSL processor typst uses) or a
 //! `.csl` file under `templates/`, loaded and checked, and the references it
-//! writes from CSL-JSON items. [`crate::cite`] puts them into the brief.
+//! writes from CSL-JSON items, which the `cite` stage puts into the brief.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
