@@ -92,9 +92,14 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
                     sign_passphrase_file.as_deref(),
                 )?)),
                 None if sign_passphrase_file.is_some() => {
-                    return Err(Fatal::new("`--sign-passphrase-file` is given, but no signing key")
-                        .help(format!("name the key with `--sign KEY` or in `{}`", crate::sign::KEY_VARIABLE))
-                        .into());
+                    return Err(Fatal::new(
+                        "`--sign-passphrase-file` is given, but no signing key",
+                    )
+                    .help(format!(
+                        "name the key with `--sign KEY` or in `{}`",
+                        crate::sign::KEY_VARIABLE
+                    ))
+                    .into());
                 }
                 None => None,
             };
@@ -400,7 +405,11 @@ fn build(
         "seconds": (report.elapsed.as_secs_f64() * 100.0).round() / 100.0,
     });
     if settings.signer.is_some() {
-        let signed: Vec<String> = report.signed.iter().map(|p| shown_path(&shown_root, p)).collect();
+        let signed: Vec<String> = report
+            .signed
+            .iter()
+            .map(|p| shown_path(&shown_root, p))
+            .collect();
         summary["signed"] = signed.into();
     }
     printer.record(summary);
@@ -698,7 +707,13 @@ fn print_signature_summary(
     required: bool,
 ) -> std::io::Result<()> {
     use crate::sign::Status;
-    let count = |status: Status| report.signatures.iter().filter(|c| c.status == status).count();
+    let count = |status: Status| {
+        report
+            .signatures
+            .iter()
+            .filter(|c| c.status == status)
+            .count()
+    };
     let good = count(Status::Signed);
     let problems: Vec<String> = [
         (Status::BadSignature, "bad signature"),
@@ -729,7 +744,9 @@ fn print_signature_summary(
     // The bytes and the signatures are separate questions: a brief that
     // matches its project whose signature fails was not altered.
     if report.verified && count(Status::BadSignature) > 0 {
-        line.push_str(" (the brief matches its project byte for byte: the signature, not the brief, fails)");
+        line.push_str(
+            " (the brief matches its project byte for byte: the signature, not the brief, fails)",
+        );
     }
     writeln!(out, "{line}")
 }

@@ -551,7 +551,8 @@ pub fn signatures(pdf_path: &Path, trusted: &crate::sign::Trusted<'_>) -> Vec<cr
             checks.extend(crate::sign::check_file(&path, &bytes, trusted));
         }
     }
-    let envelope = pdf_path.with_file_name(format!("{stem}.{}", crate::sign::dsse::ENVELOPE_SUFFIX));
+    let envelope =
+        pdf_path.with_file_name(format!("{stem}.{}", crate::sign::dsse::ENVELOPE_SUFFIX));
     if std::fs::symlink_metadata(&envelope).is_ok() {
         checks.extend(crate::sign::dsse::check_envelope(
             &envelope, pdf_path, &pdf, trusted,

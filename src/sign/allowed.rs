@@ -149,7 +149,10 @@ impl AllowedSigners {
             {
                 verdict = Trust::Expired {
                     principals,
-                    why: format!("valid only until {}", before.format("%Y-%m-%d %H:%M:%S UTC")),
+                    why: format!(
+                        "valid only until {}",
+                        before.format("%Y-%m-%d %H:%M:%S UTC")
+                    ),
                 };
                 continue;
             }
@@ -370,7 +373,8 @@ fn match_pattern(name: &str, pattern: &str) -> bool {
 mod tests {
     use super::*;
 
-    const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGNNGVFfP4hiS6IN/iOwJY+4tSEMBduj5VsVuOzl18ZF";
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGNNGVFfP4hiS6IN/iOwJY+4tSEMBduj5VsVuOzl18ZF";
 
     fn key() -> KeyData {
         PublicKey::from_openssh(KEY).unwrap().key_data().clone()
@@ -441,8 +445,12 @@ mod tests {
             Trust::Expired { .. }
         ));
         assert!(matches!(
-            allowed("valid-after=\"20250101000000Z\",valid-before=\"20260101Z\"")
-                .judge(&key(), "clerk-brief", None, now()),
+            allowed("valid-after=\"20250101000000Z\",valid-before=\"20260101Z\"").judge(
+                &key(),
+                "clerk-brief",
+                None,
+                now()
+            ),
             Trust::Allowed { .. }
         ));
     }
@@ -452,11 +460,30 @@ mod tests {
         let refused = |text: &str| AllowedSigners::parse("allowed", text).unwrap_err();
         let error = refused(&format!("# x\nca@unit cert-authority {KEY}\n"));
         assert_eq!(error.line, 2);
-        assert!(error.message.contains("`cert-authority` is not supported"), "{error}");
+        assert!(
+            error.message.contains("`cert-authority` is not supported"),
+            "{error}"
+        );
         assert!(refused("analyst@unit\n").message.contains("no key"));
-        assert!(refused(&format!("a@unit valid-before=\"tomorrow\" {KEY}")).message.contains("not a time"));
-        assert!(refused(&format!("a@unit restrict {KEY}")).message.contains("unknown option"));
-        assert!(refused("a@unit ssh-ed25519 AAAA").message.contains("public key"));
-        assert!(refused(&format!("\"a@unit {KEY}")).message.contains("double quote"));
+        assert!(
+            refused(&format!("a@unit valid-before=\"tomorrow\" {KEY}"))
+                .message
+                .contains("not a time")
+        );
+        assert!(
+            refused(&format!("a@unit restrict {KEY}"))
+                .message
+                .contains("unknown option")
+        );
+        assert!(
+            refused("a@unit ssh-ed25519 AAAA")
+                .message
+                .contains("public key")
+        );
+        assert!(
+            refused(&format!("\"a@unit {KEY}"))
+                .message
+                .contains("double quote")
+        );
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! The signature is over DSSE's pre-authentication encoding (PAE) of the
 //! payload, in each algorithm's usual encoding: Ed25519's 64 bytes, ECDSA
-//! in ASN.1 DER, RSA PKCS#1 v1.5 with SHA-512.
+//! in ASN.1 DER (RSA, which clerk does not sign with, as PKCS#1 v1.5 with
+//! SHA-512).
 
 use std::path::Path;
 
@@ -170,15 +171,18 @@ fn decode_signature(key: &KeyData, bytes: &[u8]) -> Option<Signature> {
 /// (bytes `bytes`): each signature over the statement, judged against
 /// `trusted`, and whether the statement names these bytes.
 pub fn check_envelope(path: &Path, file: &Path, bytes: &[u8], trusted: &Trusted<'_>) -> Vec<Check> {
-    let bad = |detail: String| {
-        vec![Check::new(file, Some(path), Status::BadSignature).detail(detail)]
-    };
+    let bad =
+        |detail: String| vec![Check::new(file, Some(path), Status::BadSignature).detail(detail)];
     let text = match files::read_limited(path, MAX_ENVELOPE) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => return bad(format!("cannot read it ({})", files::cause(&e))),
     };
     let mut checks = Vec::new();
-    for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (number, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let at = |what: String| format!("envelope on line {}: {what}", number + 1);
         let envelope: Envelope = match serde_json::from_str(line) {
             Ok(envelope) => envelope,

@@ -147,7 +147,7 @@ impl Signer {
                 "the signing key {shown} is a `{}` key, which clerk cannot sign with",
                 key.algorithm()
             ))
-            .help("use an Ed25519 key (`ssh-keygen -t ed25519`), an ECDSA P-256 or P-384 key, or an RSA key")
+            .help("use an Ed25519 key (`ssh-keygen -t ed25519`) or an ECDSA P-256 or P-384 key (`ssh-keygen -t ecdsa`)")
             .into());
         }
         let fingerprint = key.fingerprint(HashAlg::Sha256).to_string();
@@ -159,12 +159,11 @@ impl Signer {
         self.key.public_key()
     }
 
-    /// The key's algorithm for people: `ED25519`, `ECDSA`, `RSA`.
+    /// The key's algorithm for people: `ED25519` or `ECDSA`.
     pub fn kind(&self) -> &'static str {
         match self.key.algorithm() {
             Algorithm::Ed25519 => "ED25519",
-            Algorithm::Ecdsa { .. } => "ECDSA",
-            _ => "RSA",
+            _ => "ECDSA",
         }
     }
 
@@ -204,13 +203,14 @@ impl Signer {
     }
 }
 
-/// Whether clerk signs with keys of `algorithm` (those the `ssh-key`
-/// crate signs with, security keys aside: they need their device).
+/// Whether clerk signs with keys of `algorithm`. Security keys need their
+/// device; RSA keys made by ssh-keygen fail to sign in the `ssh-key`
+/// crate (0.6), so they are refused up front rather than after a build.
+/// Signatures by RSA keys are still checked.
 fn can_sign(algorithm: &Algorithm) -> bool {
     matches!(
         algorithm,
         Algorithm::Ed25519
-            | Algorithm::Rsa { .. }
             | Algorithm::Ecdsa {
                 curve: EcdsaCurve::NistP256 | EcdsaCurve::NistP384
             }
@@ -252,8 +252,12 @@ fn read_passphrase(file: &Path) -> anyhow::Result<Zeroizing<String>> {
             files::cause(&e)
         ))
     })?);
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| Fatal::new(format!("the passphrase file `{}` is not UTF-8", file.display())))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        Fatal::new(format!(
+            "the passphrase file `{}` is not UTF-8",
+            file.display()
+        ))
+    })?;
     Ok(Zeroizing::new(
         text.lines().next().unwrap_or_default().to_string(),
     ))
@@ -324,7 +328,10 @@ fn next_signature_path(file: &Path, existing: &[PathBuf]) -> PathBuf {
         .filter_map(|p| {
             let n = p.file_name()?.to_string_lossy().into_owned();
             let rest = n.strip_prefix(&name)?.strip_suffix(".sig")?;
-            Some(rest.strip_prefix('.').map_or(Some(1), |d| d.parse::<u64>().ok())?)
+            Some(
+                rest.strip_prefix('.')
+                    .map_or(Some(1), |d| d.parse::<u64>().ok())?,
+            )
         })
         .max()
         .unwrap_or(1);
@@ -434,7 +441,10 @@ impl Trusted<'_> {
             Trust::Expired { principals, why } => {
                 check.status = Status::Expired;
                 check.principals = Some(principals.clone());
-                check.detail(format!("the key of `{principals}` is {why} in `{}`", allowed.origin))
+                check.detail(format!(
+                    "the key of `{principals}` is {why} in `{}`",
+                    allowed.origin
+                ))
             }
             Trust::OtherNamespaces {
                 principals,
@@ -524,12 +534,8 @@ pub fn sign_brief(out: &Path, id: &str, signer: &Signer) -> anyhow::Result<Vec<P
     let statement = files::read_limited(&statement_path, MAX_KEY_FILE * 16)
         .map_err(files::io_error)
         .with_context(|| format!("cannot read `{}` to sign it", statement_path.display()))?;
-    let subjects = dsse::subjects(&statement).with_context(|| {
-        format!(
-            "cannot sign the files `{}` names",
-            statement_path.display()
-        )
-    })?;
+    let subjects = dsse::subjects(&statement)
+        .with_context(|| format!("cannot sign the files `{}` names", statement_path.display()))?;
     let mut written = Vec::new();
     for (name, digest) in subjects {
         let path = out.join(&name);
