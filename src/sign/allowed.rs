@@ -172,10 +172,17 @@ fn parse_line(line: &str) -> Result<Entry, String> {
     let rest = &fields[1..];
     // The options field is optional: a line whose second field starts a
     // key has none (as ssh-keygen decides it, by trying to read a key).
+    let looks_like_key_type = |field: &str| {
+        ["ssh-", "ecdsa-", "sk-"]
+            .iter()
+            .any(|p| field.starts_with(p))
+    };
     let (options, key_fields) = match rest {
         [kind, blob, ..] if PublicKey::from_openssh(&format!("{kind} {blob}")).is_ok() => {
             (None, rest)
         }
+        // A damaged key, not options: say so.
+        [kind, ..] if looks_like_key_type(kind) => (None, rest),
         [options, key @ ..] => (Some(*options), key),
         [] => return Err("no key after the principals".to_string()),
     };
