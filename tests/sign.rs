@@ -16,9 +16,11 @@ use common::Project;
 /// unless one is given): the private key's path and the public key line.
 fn keygen(dir: &Path, name: &str, kind: &str, passphrase: &str) -> (PathBuf, String) {
     let path = dir.join(name);
+    // `ecdsa-384` is `-t ecdsa -b 384`.
+    let (kind, bits) = kind.split_once('-').unwrap_or((kind, "2048"));
     let mut args = vec!["-q", "-t", kind, "-N", passphrase, "-C", name, "-f"];
-    if kind == "rsa" {
-        args.splice(0..0, ["-b", "2048"]);
+    if kind != "ed25519" {
+        args.splice(0..0, ["-b", bits]);
     }
     let status = Command::new("ssh-keygen")
         .args(&args)
@@ -487,7 +489,7 @@ fn expired_keys_other_namespaces_and_unknown_signers_are_reported() {
 
 #[test]
 fn ecdsa_keys_sign_too_and_rsa_signatures_are_checked() {
-    for kind in ["ecdsa"] {
+    for kind in ["ecdsa-256", "ecdsa-384"] {
         let project = Project::fixture("basic");
         let keys = tempfile::tempdir().unwrap();
         let (key, public) = keygen(keys.path(), kind, kind, "");

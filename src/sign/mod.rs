@@ -328,10 +328,8 @@ fn next_signature_path(file: &Path, existing: &[PathBuf]) -> PathBuf {
         .filter_map(|p| {
             let n = p.file_name()?.to_string_lossy().into_owned();
             let rest = n.strip_prefix(&name)?.strip_suffix(".sig")?;
-            Some(
-                rest.strip_prefix('.')
-                    .map_or(Some(1), |d| d.parse::<u64>().ok())?,
-            )
+            rest.strip_prefix('.')
+                .map_or(Some(1), |d| d.parse::<u64>().ok())
         })
         .max()
         .unwrap_or(1);
