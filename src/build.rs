@@ -37,6 +37,8 @@ pub struct BuildReport {
     /// Briefs whose files could not be written (an operational failure,
     /// not a finding about the inputs).
     pub write_failures: Vec<WriteFailure>,
+    /// The signatures written (`--sign`): `.sig` files and envelopes.
+    pub signed: Vec<PathBuf>,
     pub elapsed: Duration,
 }
 
@@ -86,6 +88,7 @@ pub fn build(
         results: Vec::new(),
         diagnostics: Vec::new(),
         write_failures: Vec::new(),
+        signed: Vec::new(),
         elapsed: Duration::ZERO,
     };
     let Some(mut selection) = select(project, args, settings.shard)? else {
@@ -117,11 +120,39 @@ pub fn build(
     crate::diag::sort(&mut report.diagnostics);
     typeset_all(&checked, &keys, settings, &templates, &mut report, progress);
     report.results.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(signer) = &settings.signer {
+        sign_all(signer, &mut report);
+    }
     // Only an optimisation: a cache that cannot be saved costs the next
     // build some hashing, nothing else.
     let _ = digests.save_to_output(&report.out);
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Signs every brief built or fresh (`--sign`), from the files written:
+/// a fresh brief is signed as much as a rebuilt one, and the bytes signed
+/// are those the provenance statement records. The brief's own files are
+/// not changed.
+fn sign_all(signer: &crate::sign::Signer, report: &mut BuildReport) {
+    let briefs: Vec<String> = report
+        .results
+        .iter()
+        .filter(|(_, status, _)| *status != BriefStatus::Failed)
+        .map(|(id, _, _)| id.clone())
+        .collect();
+    for id in briefs {
+        match crate::sign::sign_brief(&report.out, &id, signer) {
+            Ok(written) => report.signed.extend(written),
+            // The brief itself was written; only its signature is missing.
+            Err(error) => {
+                report.write_failures.push(WriteFailure {
+                    dossier: id,
+                    error: error.context("cannot sign it"),
+                });
+            }
+        }
+    }
 }
 
 impl BuildReport {

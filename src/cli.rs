@@ -123,6 +123,14 @@ pub enum Command {
         /// Build only part K of N of the dossiers (e.g. `2/8`), to spread a batch over CI machines
         #[arg(long, value_name = "K/N")]
         shard: Option<Shard>,
+
+        /// Sign each brief with this OpenSSH private key: an SSH signature beside each file (`<file>.sig`) and the provenance signed as `<id>.intoto.jsonl` (default: the key in CLERK_SIGNING_KEY, a path or the key itself; see docs/audit.md)
+        #[arg(long, value_name = "KEY")]
+        sign: Option<PathBuf>,
+
+        /// The file holding the passphrase of a signing key that has one (its first line)
+        #[arg(long, value_name = "FILE")]
+        sign_passphrase_file: Option<PathBuf>,
     },
 
     /// Build, then rebuild whenever a dossier, source, record or template changes
@@ -256,10 +264,51 @@ pub enum Command {
     /// when everything matches; 1 when a file differs or is no brief clerk
     /// can judge (not a PDF, damaged, no manifest), 2 when a file cannot be
     /// opened (or its manifest is of a newer format than this clerk reads).
+    ///
+    /// Then checks the signatures beside the PDF and each file verified
+    /// with it (`x.pdf.sig`, `x.pdf.2.sig`, …, and the signed provenance
+    /// `x.intoto.jsonl`) against the allowed signers: SIGNED by a
+    /// principal, BAD SIGNATURE, UNKNOWN SIGNER or EXPIRED. Signatures
+    /// change the exit code only with --require-signature.
     Verify {
         /// The PDFs to verify (they may have been moved or renamed)
         #[arg(value_name = "PDF", required = true)]
         pdfs: Vec<PathBuf>,
+
+        /// The OpenSSH allowed_signers file naming whose keys may sign briefs (default: <root>/.clerk/allowed_signers when it exists)
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: Option<PathBuf>,
+
+        /// Fail (exit 1) unless the PDF and every file verified with it carry a good signature by an allowed signer and no bad one
+        #[arg(long)]
+        require_signature: bool,
+
+        /// Count only signatures by this principal of the allowed signers (as `ssh-keygen -Y verify -I`)
+        #[arg(long, value_name = "PRINCIPAL")]
+        signed_by: Option<String>,
+    },
+
+    /// Sign built briefs with an OpenSSH key, beside each file
+    ///
+    /// Writes an SSH signature (namespace `clerk-brief`) of each FILE beside
+    /// it: `FILE.sig`, or for a second key `FILE.2.sig`, and so on; signing
+    /// again with a key that already signed FILE replaces its signature.
+    /// The files themselves are not changed. `ssh-keygen -Y verify -n
+    /// clerk-brief` checks each signature, and so does `clerk verify`. Run
+    /// `clerk verify` first: a signature vouches for the bytes, whatever
+    /// they are.
+    Sign {
+        /// The files to sign: a brief's PDF, and its HTML edition and exports
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+
+        /// The OpenSSH private key to sign with (default: the key in CLERK_SIGNING_KEY, a path or the key itself)
+        #[arg(long, value_name = "KEY")]
+        key: Option<PathBuf>,
+
+        /// The file holding the passphrase of a key that has one (its first line)
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
     },
 
     /// Print the text a source's quotes are held to, with line, paragraph and page numbers

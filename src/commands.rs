@@ -5,6 +5,8 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+use anyhow::Context;
+
 use crate::build::{BriefStatus, Event};
 use crate::cli::{Cli, Color, Command, Format, SchemaName};
 use crate::diag::{Diagnostic, Fatal, Tally, render_error};
@@ -79,13 +81,35 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             force,
             shard,
             typeset_timeout,
+            sign,
+            sign_passphrase_file,
         } => {
+            // The key is read before anything is built: a key that cannot
+            // sign stops the build rather than leave unsigned briefs.
+            let signer = match crate::sign::KeySource::from_flag_or_env(sign) {
+                Some(source) => Some(std::sync::Arc::new(crate::sign::Signer::load(
+                    &source,
+                    sign_passphrase_file.as_deref(),
+                )?)),
+                None if sign_passphrase_file.is_some() => {
+                    return Err(Fatal::new(
+                        "`--sign-passphrase-file` is given, but no signing key",
+                    )
+                    .help(format!(
+                        "name the key with `--sign KEY` or in `{}`",
+                        crate::sign::KEY_VARIABLE
+                    ))
+                    .into());
+                }
+                None => None,
+            };
             let settings = BuildSettings {
                 out,
                 force,
                 typeset_timeout: std::time::Duration::from_secs(typeset_timeout),
                 emit: emit.into_iter().map(Into::into).collect(),
                 shard,
+                signer,
             };
             build(printer, open()?, &dossiers, &settings)
         }
@@ -125,7 +149,38 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             words,
             limit,
         } => find(printer, open()?, &source, &words, limit),
-        Command::Verify { pdfs } => verify(printer, open()?, &pdfs),
+        Command::Verify {
+            pdfs,
+            allowed_signers,
+            require_signature,
+            signed_by,
+        } => {
+            let project = open()?;
+            let allowed = allowed_signers_of(&project, allowed_signers)?;
+            if require_signature && allowed.is_none() {
+                return Err(Fatal::new(
+                    "`--require-signature` needs an allowed signers file, and there is none",
+                )
+                .help(format!(
+                    "write the unit's keys in `{}` or give `--allowed-signers FILE` (docs/audit.md, section 6)",
+                    crate::sign::ALLOWED_SIGNERS
+                ))
+                .into());
+            }
+            let asked = SignatureCheck {
+                trusted: crate::sign::Trusted {
+                    allowed: allowed.as_ref(),
+                    identity: signed_by.as_deref(),
+                },
+                required: require_signature,
+            };
+            verify(printer, project, &pdfs, &asked)
+        }
+        Command::Sign {
+            files,
+            key,
+            passphrase_file,
+        } => sign(printer, &files, key, passphrase_file.as_deref()),
         Command::Add {
             files,
             update,
@@ -330,6 +385,15 @@ fn build(
     }
     let tally = Tally::of(&report.diagnostics);
     let failed = report.count(BriefStatus::Failed);
+    if let Some(signer) = &settings.signer {
+        let n = report.signed.len();
+        printer.status(&format!(
+            "signed {n} file{} with {} key {} (each `<file>.sig`, and the provenance as `<id>.intoto.jsonl`)",
+            plural(n),
+            signer.kind(),
+            signer.fingerprint
+        ));
+    }
     printer.status(&format!(
         "built {}, fresh {}, failed {} in {:.2} s ({} error{}, {} warning{})",
         report.count(BriefStatus::Built),
@@ -341,7 +405,7 @@ fn build(
         tally.warnings,
         plural(tally.warnings)
     ));
-    printer.record(serde_json::json!({
+    let mut summary = serde_json::json!({
         "type": "summary",
         "command": "build",
         "built": report.count(BriefStatus::Built),
@@ -350,7 +414,16 @@ fn build(
         "errors": tally.errors,
         "warnings": tally.warnings,
         "seconds": (report.elapsed.as_secs_f64() * 100.0).round() / 100.0,
-    }));
+    });
+    if settings.signer.is_some() {
+        let signed: Vec<String> = report
+            .signed
+            .iter()
+            .map(|p| shown_path(&shown_root, p))
+            .collect();
+        summary["signed"] = signed.into();
+    }
+    printer.record(summary);
     if !report.write_failures.is_empty() {
         return Ok(Outcome::Broken);
     }
@@ -484,12 +557,48 @@ fn print_pin_json(report: &crate::pin::PinReport) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Result<Outcome> {
+/// What `verify` was asked about signatures.
+struct SignatureCheck<'a> {
+    trusted: crate::sign::Trusted<'a>,
+    /// `--require-signature`.
+    required: bool,
+}
+
+/// The allowed signers file `verify` judges signatures with: the one
+/// given, else the project's when it has one.
+fn allowed_signers_of(
+    project: &Project,
+    given: Option<PathBuf>,
+) -> anyhow::Result<Option<crate::sign::AllowedSigners>> {
+    let (path, shown) = match given {
+        Some(path) => {
+            let shown = path.display().to_string();
+            (path, shown)
+        }
+        None => {
+            let path = project.root.join(crate::sign::ALLOWED_SIGNERS);
+            if !path.is_file() {
+                return Ok(None);
+            }
+            let shown = project.display(&path);
+            (path, shown)
+        }
+    };
+    crate::sign::read_allowed_signers(&path, &shown).map(Some)
+}
+
+fn verify(
+    printer: &Printer,
+    project: Project,
+    pdfs: &[PathBuf],
+    asked: &SignatureCheck<'_>,
+) -> anyhow::Result<Outcome> {
     let mut verified = 0;
     let mut unreadable = 0;
     let mut unjudged = 0;
+    let mut unsigned = 0;
     for pdf in pdfs {
-        let report = match crate::verify::verify(&project, pdf) {
+        let mut report = match crate::verify::verify(&project, pdf) {
             Ok(report) => report,
             Err(error) => {
                 // Report it and go on with the others; exit 2 at the end.
@@ -498,7 +607,22 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
                 continue;
             }
         };
-        verified += usize::from(report.verified);
+        let signatures = crate::verify::signatures(pdf, &asked.trusted);
+        // Briefs nobody signs, in a unit with no allowed signers, are
+        // reported as before.
+        let shown = asked.trusted.allowed.is_some()
+            || asked.required
+            || signatures
+                .iter()
+                .any(|c| c.status != crate::sign::Status::Unsigned);
+        if shown {
+            report.signatures = signatures;
+        }
+        let signed = signature_requirement_met(&report.signatures);
+        if asked.required && !signed {
+            unsigned += 1;
+        }
+        verified += usize::from(report.verified && (signed || !asked.required));
         if report.is_unjudged() {
             unjudged += 1;
         }
@@ -506,12 +630,15 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
             Format::Json => {
                 let mut record = serde_json::to_value(&report)?;
                 record["type"] = "verification".into();
+                if shown {
+                    record["signed"] = signed.into();
+                }
                 printer.record(record);
             }
-            Format::Human => print_report(&mut std::io::stdout().lock(), &report)?,
+            Format::Human => print_report(&mut std::io::stdout().lock(), &report, asked.required)?,
         }
     }
-    printer.record(serde_json::json!({
+    let mut summary = serde_json::json!({
         "type": "summary",
         "command": "verify",
         "pdfs": pdfs.len(),
@@ -519,7 +646,11 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
         "not_verified": pdfs.len() - verified - unreadable - unjudged,
         "unreadable": unreadable,
         "unjudged": unjudged,
-    }));
+    });
+    if asked.required {
+        summary["not_signed"] = unsigned.into();
+    }
+    printer.record(summary);
     if unreadable > 0 {
         // In JSON the summary already counts them.
         if printer.format == Format::Human {
@@ -543,7 +674,99 @@ fn verify(printer: &Printer, project: Project, pdfs: &[PathBuf]) -> anyhow::Resu
     Ok(Outcome::from_ok(verified == pdfs.len()))
 }
 
-fn print_report(out: &mut impl Write, report: &crate::verify::Verification) -> std::io::Result<()> {
+/// Whether every file checked carries a good signature by an allowed
+/// signer and no bad one (`--require-signature`).
+fn signature_requirement_met(checks: &[crate::sign::Check]) -> bool {
+    let mut files: Vec<&str> = checks.iter().map(|c| c.file.as_str()).collect();
+    files.dedup();
+    !checks.is_empty()
+        && files.iter().all(|file| {
+            let of_file: Vec<crate::sign::Check> =
+                checks.iter().filter(|c| c.file == *file).cloned().collect();
+            crate::sign::meets_requirement(&of_file)
+        })
+}
+
+/// The signature lines of a report.
+fn print_signatures(
+    out: &mut impl Write,
+    report: &crate::verify::Verification,
+) -> std::io::Result<()> {
+    use crate::sign::Status;
+    for check in &report.signatures {
+        let label = match (check.status, &check.principals, &check.fingerprint) {
+            (Status::Signed, Some(who), Some(key)) => format!("SIGNED by {who} ({key})"),
+            (_, _, Some(key)) => format!("{} ({key})", check.status.label()),
+            _ => check.status.label().to_string(),
+        };
+        let mut line = format!(
+            "  signature  {}: {label}",
+            check.signature.as_deref().unwrap_or(&check.file)
+        );
+        if let Some(detail) = &check.detail {
+            line.push_str(&format!(": {detail}"));
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// What a report's signatures add up to, on the line after its verdict.
+fn print_signature_summary(
+    out: &mut impl Write,
+    report: &crate::verify::Verification,
+    required: bool,
+) -> std::io::Result<()> {
+    use crate::sign::Status;
+    let count = |status: Status| {
+        report
+            .signatures
+            .iter()
+            .filter(|c| c.status == status)
+            .count()
+    };
+    let good = count(Status::Signed);
+    let problems: Vec<String> = [
+        (Status::BadSignature, "bad signature"),
+        (Status::UnknownSigner, "by an unknown signer"),
+        (Status::Expired, "expired"),
+        (Status::Unsigned, "file unsigned"),
+    ]
+    .into_iter()
+    .filter_map(|(status, words)| {
+        let n = count(status);
+        (n > 0).then(|| format!("{n} {words}"))
+    })
+    .collect();
+    let met = signature_requirement_met(&report.signatures);
+    let state = if met && problems.is_empty() {
+        "SIGNED".to_string()
+    } else if required && !met {
+        "SIGNATURE REQUIRED".to_string()
+    } else if count(Status::BadSignature) > 0 {
+        "BAD SIGNATURE".to_string()
+    } else {
+        "signatures".to_string()
+    };
+    let mut line = format!("{state}: {good} good signature{}", plural(good));
+    for problem in &problems {
+        line.push_str(&format!(", {problem}"));
+    }
+    // The bytes and the signatures are separate questions: a brief that
+    // matches its project whose signature fails was not altered.
+    if report.verified && count(Status::BadSignature) > 0 {
+        line.push_str(
+            " (the brief matches its project byte for byte: the signature, not the brief, fails)",
+        );
+    }
+    writeln!(out, "{line}")
+}
+
+fn print_report(
+    out: &mut impl Write,
+    report: &crate::verify::Verification,
+    required: bool,
+) -> std::io::Result<()> {
     use crate::verify::Verdict as Status;
     match &report.dossier {
         Some(id) => writeln!(out, "verify {} (dossier `{id}`)", report.pdf)?,
@@ -586,22 +809,27 @@ fn print_report(out: &mut impl Write, report: &crate::verify::Verification) -> s
         .iter()
         .filter(|i| !matches!(i.status, Status::Ok | Status::Unknown))
         .count();
+    print_signatures(out, report)?;
     if report.verified {
-        writeln!(out, "verified: {} matches its project exactly", report.pdf)
+        writeln!(out, "verified: {} matches its project exactly", report.pdf)?;
     } else if report.is_unjudged() {
         writeln!(
             out,
             "CANNOT VERIFY: {} (this clerk cannot read its manifest)",
             report.pdf
-        )
+        )?;
     } else {
         writeln!(
             out,
             "NOT VERIFIED: {} ({differences} difference{})",
             report.pdf,
             plural(differences)
-        )
+        )?;
     }
+    if !report.signatures.is_empty() {
+        print_signature_summary(out, report, required)?;
+    }
+    Ok(())
 }
 
 fn short(pin: &str) -> String {
@@ -1085,4 +1313,68 @@ fn schema(name: SchemaName) -> anyhow::Result<Outcome> {
     };
     print!("{text}");
     Ok(Outcome::Success)
+}
+
+/// `clerk sign`: a signature beside each file, by one key.
+fn sign(
+    printer: &Printer,
+    files: &[PathBuf],
+    key: Option<PathBuf>,
+    passphrase_file: Option<&std::path::Path>,
+) -> anyhow::Result<Outcome> {
+    let Some(source) = crate::sign::KeySource::from_flag_or_env(key) else {
+        return Err(Fatal::new("no signing key")
+            .help(format!(
+                "name an OpenSSH private key with `--key KEY`, or put it (or its path) in `{}`",
+                crate::sign::KEY_VARIABLE
+            ))
+            .into());
+    };
+    let signer = crate::sign::Signer::load(&source, passphrase_file)?;
+    let mut failed = 0;
+    for file in files {
+        let signed = crate::files::read_limited(file, crate::sign::MAX_SIGNED_FILE)
+            .map_err(crate::files::io_error)
+            .with_context(|| format!("cannot read `{}` to sign it", file.display()))
+            .and_then(|bytes| signer.sign_file(file, &bytes));
+        match signed {
+            Ok(signature) => {
+                printer.status(&format!(
+                    "  signed {}: {}",
+                    file.display(),
+                    signature.display()
+                ));
+                printer.record(serde_json::json!({
+                    "type": "signed",
+                    "file": file.display().to_string(),
+                    "signature": signature.display().to_string(),
+                    "key": signer.fingerprint,
+                }));
+            }
+            Err(error) => {
+                // Go on with the others; exit 2 at the end.
+                printer.error(&error);
+                failed += 1;
+            }
+        }
+    }
+    let done = files.len() - failed;
+    printer.status(&format!(
+        "signed {done} file{} with {} key {}",
+        plural(done),
+        signer.kind(),
+        signer.fingerprint
+    ));
+    printer.record(serde_json::json!({
+        "type": "summary",
+        "command": "sign",
+        "signed": done,
+        "failed": failed,
+        "key": signer.fingerprint,
+    }));
+    Ok(if failed > 0 {
+        Outcome::Broken
+    } else {
+        Outcome::Success
+    })
 }

@@ -13,6 +13,8 @@
 //! - [`quote`]: quote normalisation, matching and locators.
 //! - [`batch`]: worker threads (`--jobs`).
 //! - [`output`]: atomic writes and the output folder's lock.
+//! - [`sign`]: signing keys, SSH signatures beside each file, the signed
+//!   provenance statement (DSSE), and `allowed_signers`.
 //! - [`settings`]: what a command was asked, checked once; [`cli`] parses
 //!   the command line into it.
 //! - [`builtin`]: the templates compiled into the binary.
@@ -91,6 +93,7 @@ pub mod render;
 pub mod schema;
 pub mod selection;
 pub mod settings;
+pub mod sign;
 pub mod sources;
 pub mod spec;
 pub mod style;

@@ -7,9 +7,11 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::files::sha256_hex;
+use crate::sign::Signer;
 
 /// Largest source file clerk reads by default, in bytes (256 MiB);
 /// `--max-source-size` changes it.
@@ -31,6 +33,8 @@ pub struct BuildSettings {
     pub shard: Option<Shard>,
     /// Longest one brief may take to typeset.
     pub typeset_timeout: Duration,
+    /// The key that signs each brief's files and provenance (`--sign`).
+    pub signer: Option<Arc<Signer>>,
 }
 
 impl Default for BuildSettings {
@@ -41,6 +45,7 @@ impl Default for BuildSettings {
             emit: BTreeSet::new(),
             shard: None,
             typeset_timeout: DEFAULT_TYPESET_TIMEOUT,
+            signer: None,
         }
     }
 }

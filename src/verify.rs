@@ -130,6 +130,10 @@ pub struct Verification {
     pub dossier: Option<String>,
     pub verified: bool,
     pub items: Vec<Item>,
+    /// The signatures of the PDF and the files verified with it, when
+    /// there are any or they were asked about ([`signatures`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signatures: Vec<crate::sign::Check>,
 }
 
 impl Verification {
@@ -155,6 +159,7 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Verification
         dossier: None,
         verified: false,
         items: Vec::new(),
+        signatures: Vec::new(),
     };
     let manifest = match Manifest::read_attached(&pdf) {
         Ok(manifest) => manifest,
@@ -523,4 +528,41 @@ fn first_difference(a: &[u8], b: &[u8]) -> usize {
         .zip(b)
         .position(|(x, y)| x != y)
         .unwrap_or(a.len().min(b.len()))
+}
+
+/// The signatures of the PDF at `pdf_path` and of the files beside it that
+/// `verify` compares (HTML edition, exports), each judged against
+/// `trusted`, then those of the signed provenance statement
+/// (`<stem>.intoto.jsonl`) if there is one. A file that cannot be read is
+/// left to the byte comparison, which reports it.
+pub fn signatures(pdf_path: &Path, trusted: &crate::sign::Trusted<'_>) -> Vec<crate::sign::Check> {
+    let Some(stem) = pdf_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+    else {
+        return Vec::new();
+    };
+    let mut checks = Vec::new();
+    let read = |path: &Path| files::read_limited(path, crate::sign::MAX_SIGNED_FILE).ok();
+    let Some(pdf) = read(pdf_path) else {
+        return checks;
+    };
+    checks.extend(crate::sign::check_file(pdf_path, &pdf, trusted));
+    for kind in crate::fresh::BESIDE_PDF {
+        let path = pdf_path.with_file_name(kind.file_name(&stem));
+        if std::fs::symlink_metadata(&path).is_err() {
+            continue;
+        }
+        if let Some(bytes) = read(&path) {
+            checks.extend(crate::sign::check_file(&path, &bytes, trusted));
+        }
+    }
+    let envelope =
+        pdf_path.with_file_name(format!("{stem}.{}", crate::sign::dsse::ENVELOPE_SUFFIX));
+    if std::fs::symlink_metadata(&envelope).is_ok() {
+        checks.extend(crate::sign::dsse::check_envelope(
+            &envelope, pdf_path, &pdf, trusted,
+        ));
+    }
+    checks
 }
