@@ -364,13 +364,7 @@ impl DossierRules<'_> {
         }
         for (source_id, list) in citations {
             let (claim, evidence) = list[0];
-            let pin = self.sources.sources[source_id]
-                .content
-                .as_ref()
-                .map_or_else(
-                    || "sha256:…".to_string(),
-                    |c| format!("sha256:{}", c.sha256),
-                );
+            let pin = pin_to_add(&self.sources.sources[source_id]);
             let mut diagnostic = Diagnostic::new(
                 Rule::UnpinnedSource,
                 format!(
@@ -623,10 +617,7 @@ impl DossierRules<'_> {
                     if self.is_pinned(&parent.id) || !reported.insert(parent.id.clone()) {
                         continue;
                     }
-                    let pin = parent.content.as_ref().map_or_else(
-                        || "sha256:…".to_string(),
-                        |c| format!("sha256:{}", c.sha256),
-                    );
+                    let pin = pin_to_add(parent);
                     diagnostics.push(
                     Diagnostic::new(
                         Rule::UnpinnedSource,
@@ -761,6 +752,15 @@ impl DossierRules<'_> {
             }
         }
     }
+}
+
+/// The pin an `unpinned-source` help line gives: the file's digest when it
+/// was read, else a placeholder (`clerk pin` writes the real one).
+fn pin_to_add(source: &Source) -> String {
+    source.content.as_ref().map_or_else(
+        || "sha256:…".to_string(),
+        |c| format!("sha256:{}", c.sha256),
+    )
 }
 
 fn unknown_source(

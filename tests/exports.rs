@@ -15,13 +15,7 @@ use serde_json::{Value, json};
 /// Where the published schemas are: `../shared/vendor/schemas/`, beside the
 /// project (its README says what each is and where it comes from).
 fn schemas() -> std::path::PathBuf {
-    let name = "vendor/schemas";
-    let beside = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    [beside, "/work/shared".into()]
-        .into_iter()
-        .map(|shared| shared.join(name))
-        .find(|path| path.is_dir())
-        .unwrap_or_else(|| panic!("the published schemas `{name}` are not in ../shared"))
+    common::shared("vendor/schemas")
 }
 
 /// The base URI the annotation-model definitions are registered under: their

@@ -120,13 +120,7 @@ fn quotes_from_numbered_paragraphs_notes_and_cells_match() {
 
 /// Where the real e-mail is, from the project root or the workplace.
 fn real_email() -> std::path::PathBuf {
-    let name = "vendor/mail/lkml-dt-bindings-remove-extra-blank-lines-2025-10-25.eml";
-    let beside = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    [beside, "/work/shared".into()]
-        .into_iter()
-        .map(|shared| shared.join(name))
-        .find(|path| path.is_file())
-        .unwrap_or_else(|| panic!("the real e-mail `{name}` is not in ../shared or /work/shared"))
+    common::shared("vendor/mail/lkml-dt-bindings-remove-extra-blank-lines-2025-10-25.eml")
 }
 
 #[test]

@@ -689,14 +689,7 @@ fn a_brief_cites_the_archived_copy_and_verify_covers_the_capture() {
     );
     // The Citation Style Language's own schema admits it.
     // Read where it is published, beside the project (../shared/vendor).
-    let schema_path = [
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-        "/work/shared".into(),
-    ]
-    .into_iter()
-    .map(|shared| shared.join("vendor/schemas/csl/csl-data.json"))
-    .find(|path| path.is_file())
-    .expect("CSL's csl-data.json in ../shared/vendor/schemas");
+    let schema_path = common::shared("vendor/schemas/csl/csl-data.json");
     let schema: serde_json::Value =
         serde_json::from_slice(&std::fs::read(schema_path).unwrap()).unwrap();
     let validator = jsonschema::options().offline().build(&schema).unwrap();

@@ -98,6 +98,18 @@ impl Project {
     }
 }
 
+/// A file or folder of the workplace's shared files (`../shared/<name>`,
+/// beside the project, as CI lays it out; else `/work/shared/<name>`):
+/// published files the tests read where they are, never copied in.
+pub fn shared(name: &str) -> PathBuf {
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    [beside, "/work/shared".into()]
+        .into_iter()
+        .map(|shared| shared.join(name))
+        .find(|path| path.exists())
+        .unwrap_or_else(|| panic!("`{name}` is not in ../shared or /work/shared"))
+}
+
 /// The text of a PDF, white space folded.
 pub fn pdf_text(bytes: &[u8]) -> String {
     let text = pdf_extract::extract_text_from_mem(bytes).expect("a readable PDF");
