@@ -42,6 +42,8 @@ pub struct Brief {
     /// The debate at a glance: the claims on a timeline, laid out in
     /// points for the template to draw.
     pub timeline: Timeline,
+    /// Who answered what: one row per allegation, in order.
+    pub response_table: Vec<ResponseRow>,
     /// Sources in order of first citation, numbered from 1.
     pub references: Vec<Reference>,
     /// Words of the template's fixed text in the brief's language.
@@ -96,6 +98,16 @@ pub struct ClaimLink {
     pub anchor: String,
     pub by: String,
     pub kind: String,
+    /// The claim's date written out, when it has one.
+    pub date_long: Option<String>,
+}
+
+/// A row of "who answered what": an allegation and the denials and
+/// official positions that respond to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseRow {
+    pub allegation: ClaimLink,
+    pub responses: Vec<ClaimLink>,
 }
 
 /// A quote with its citation.
@@ -235,6 +247,11 @@ pub struct Labels {
     pub undated: String,
     /// Before the message an attachment came with: `Attached to`.
     pub attached_to: String,
+    /// Who answered what: the table's caption, its first column's
+    /// heading, and what a row without responses says.
+    pub response_table: String,
+    pub allegation: String,
+    pub no_response: String,
 }
 
 /// Why a dossier gives no brief: it was built before it checked cleanly
@@ -319,6 +336,7 @@ pub fn brief(
         keywords: keywords(dossier),
         claim_count: dossier.claims.len(),
         timeline: timeline::layout(&sections),
+        response_table: response_table(&sections),
         sections,
         references,
         labels: labels(words, locales, dossier.language()),
@@ -431,6 +449,7 @@ fn claim_view(
         anchor: anchor(c.id.get_ref()),
         by: fold_space(c.by.get_ref()),
         kind: c.kind.get_ref().name().to_string(),
+        date_long: c.date.as_ref().map(|d| words.long_date(*d.get_ref())),
     };
     let responds_to = claim
         .responds_to
@@ -463,6 +482,26 @@ fn claim_view(
         responds_to,
         responses,
     })
+}
+
+/// Who answered what, from the allegations' responses.
+fn response_table(sections: &[Section]) -> Vec<ResponseRow> {
+    sections
+        .iter()
+        .filter(|s| s.kind == ClaimKind::Allegation.name())
+        .flat_map(|s| &s.claims)
+        .map(|claim| ResponseRow {
+            allegation: ClaimLink {
+                id: claim.id.clone(),
+                number: claim.number.clone(),
+                anchor: claim.anchor.clone(),
+                by: claim.by.clone(),
+                kind: claim.kind.clone(),
+                date_long: claim.date_long.clone(),
+            },
+            responses: claim.responses.clone(),
+        })
+        .collect()
 }
 
 /// The references list, in reference-number order.
@@ -636,6 +675,9 @@ fn labels(words: &LocaleWords, locales: &Locales, language: &str) -> Labels {
         timeline: locales.optional_word(language, |w| &w.timeline),
         undated: locales.optional_word(language, |w| &w.undated),
         attached_to: locales.optional_word(language, |w| &w.attached_to),
+        response_table: locales.optional_word(language, |w| &w.response_table),
+        allegation: locales.optional_word(language, |w| &w.allegation),
+        no_response: locales.optional_word(language, |w| &w.no_response),
     }
 }
 

@@ -541,6 +541,15 @@ pub struct LocaleWords {
     /// (`Attached to [3]`); optional as `timeline` is.
     #[serde(default)]
     pub attached_to: Option<String>,
+    /// Who answered what: the caption of the response table, the heading
+    /// of its allegations column, and what a row without responses says;
+    /// optional as `timeline` is.
+    #[serde(default)]
+    pub response_table: Option<String>,
+    #[serde(default)]
+    pub allegation: Option<String>,
+    #[serde(default)]
+    pub no_response: Option<String>,
     /// Before a reference's copy in a web archive ("archived at");
     /// optional as `timeline` is.
     #[serde(default)]
@@ -708,6 +717,9 @@ const LOCALE: &[Field] = &[
     field("undated", Expect::Text, false),
     field("paragraph_number", Expect::Text, false),
     field("attached_to", Expect::Text, false),
+    field("response_table", Expect::Text, false),
+    field("allegation", Expect::Text, false),
+    field("no_response", Expect::Text, false),
     field("archived_at", Expect::Text, false),
     field("months", Expect::TextList, true),
     field("date", Expect::Text, true),
