@@ -11,7 +11,7 @@ use anyhow::Context;
 use crate::check::{Checked, Parsed};
 use crate::diag::{Diagnostic, Rule};
 use crate::fresh::{self, DigestCache, Stamp};
-use crate::manifest::{self, Manifest};
+use crate::manifest::{self, Manifest, TemplateFiles};
 use crate::output::write_atomic;
 use crate::project::Project;
 use crate::render::TemplateCache;
@@ -96,7 +96,8 @@ pub fn build(
         return Ok(report);
     };
     let templates = TemplateCache::default();
-    let keys = dossier_keys(&selection, &templates);
+    let template_files = TemplateFiles::read(&selection.project);
+    let keys = dossier_keys(&selection, (&templates, &template_files));
     let digests = DigestCache::of_output(&report.out);
     let fresh = fresh_briefs(
         &mut selection,
@@ -118,7 +119,14 @@ pub fn build(
         report.record(id, BriefStatus::Failed, progress);
     }
     crate::diag::sort(&mut report.diagnostics);
-    typeset_all(&checked, &keys, settings, &templates, &mut report, progress);
+    typeset_all(
+        &checked,
+        &keys,
+        settings,
+        (&templates, &template_files),
+        &mut report,
+        progress,
+    );
     report.results.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(signer) = &settings.signer {
         sign_all(signer, &mut report);
@@ -188,8 +196,10 @@ fn select(
 
 /// Each dossier's [`fresh::dossier_key`], known before any source is read,
 /// for the dossiers that parsed without errors.
-fn dossier_keys(selection: &Selection, templates: &TemplateCache) -> BTreeMap<String, String> {
-    let template_files = manifest::template_files(&selection.project);
+fn dossier_keys(
+    selection: &Selection,
+    (templates, template_files): (&TemplateCache, &TemplateFiles),
+) -> BTreeMap<String, String> {
     selection
         .parsed
         .iter()
@@ -200,7 +210,7 @@ fn dossier_keys(selection: &Selection, templates: &TemplateCache) -> BTreeMap<St
                 &selection.sources,
                 &p.input,
                 dossier,
-                (templates, &template_files),
+                (templates, template_files),
             )?;
             Some((p.input.id.clone(), key))
         })
@@ -290,7 +300,7 @@ fn typeset_all(
     checked: &CheckedSelection,
     keys: &BTreeMap<String, String>,
     settings: &BuildSettings,
-    templates: &TemplateCache,
+    (templates, template_files): (&TemplateCache, &TemplateFiles),
     report: &mut BuildReport,
     progress: &(dyn Fn(Event<'_>) + Sync),
 ) {
@@ -307,7 +317,12 @@ fn typeset_all(
     let outcomes = crate::batch::map(buildable, |dossier| {
         let id = &dossier.input.id;
         let html = fresh::exports_to_write(out, id, &settings.emit).contains(&Emit::Html);
-        let outcome = match build_brief(checked, dossier, &typesetter, (templates, html)) {
+        let outcome = match build_brief(
+            checked,
+            dossier,
+            &typesetter,
+            (templates, template_files, html),
+        ) {
             Err(failure) => {
                 // The markup is what a template author needs most when
                 // typst fails on it.
@@ -434,7 +449,7 @@ pub fn build_brief(
     selection: &CheckedSelection,
     checked: &Checked,
     typesetter: &typeset::Typesetter,
-    (templates, html): (&TemplateCache, bool),
+    (templates, template_files, html): (&TemplateCache, &TemplateFiles, bool),
 ) -> Result<Built, BriefFailure> {
     let id = &checked.input.id;
     let with_dossier = |d: Diagnostic| d.dossier(id.clone());
@@ -470,15 +485,27 @@ pub fn build_brief(
         .map_err(|d| vec![with_dossier(*d)])?;
     let date = typeset::datetime(dossier.date.get_ref().0)
         .ok_or_else(|| internal(format!("typst has no date {}", dossier.date.get_ref())))?;
-    let manifest = Manifest::of(&selection.project, checked, &selection.sources, &template)
-        .map_err(internal)?;
+    let manifest = Manifest::of(
+        &selection.project,
+        checked,
+        &selection.sources,
+        (&template, template_files),
+    )
+    .map_err(internal)?;
     let manifest_bytes = manifest.to_bytes();
+    let readable: Vec<String> = manifest
+        .template
+        .files
+        .iter()
+        .map(|f| f.path.clone())
+        .collect();
     let typeset = typesetter.pdf_warned(&typeset::Job {
         markup: &markup,
         date,
         ident: &manifest.options.ident,
         template: &template,
         attachment: Some(Manifest::attachment(&manifest_bytes)),
+        readable: &readable,
     });
     let (pdf, warnings) = match typeset {
         Ok(typeset) => typeset,

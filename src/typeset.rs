@@ -126,6 +126,7 @@ impl Typesetter {
             }),
             today: job.date,
             files: Mutex::new(HashMap::new()),
+            readable: job.readable.to_vec(),
         };
         let options = PdfOptions {
             ident: Smart::Custom(job.ident.to_string()),
@@ -205,6 +206,10 @@ pub struct Job<'a> {
     pub template: &'a crate::render::Template,
     /// A file to attach to the PDF, if any.
     pub attachment: Option<Attachment<'a>>,
+    /// The files under `templates/` the brief may read, as the project
+    /// names them (`templates/logo.png`): its recorded inputs, so that a
+    /// file it reads is never missing from its manifest.
+    pub readable: &'a [String],
 }
 
 /// A file embedded in the PDF (PDF/A-3 associated file).
@@ -232,6 +237,7 @@ struct BriefWorld {
     attachment: Option<(FileId, Bytes)>,
     today: Datetime,
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
+    readable: Vec<String>,
 }
 
 impl BriefWorld {
@@ -278,6 +284,12 @@ impl BriefWorld {
             return Err(FileError::Other(Some(
                 "HTML templates (*.html.hbs) are not readable from a Typst template".into(),
             )));
+        }
+        let name = crate::files::with_slashes(&shown);
+        if !self.readable.contains(&name) {
+            return Err(FileError::Other(Some(typst::ecow::eco_format!(
+                "`{name}` is not an input of this brief: clerk counts a file under templates/ as one only when the template writes its name (a comment will do), so that editing any other file changes no brief"
+            ))));
         }
         let metadata = std::fs::metadata(&canonical).map_err(|e| FileError::from_io(e, &shown))?;
         if !metadata.is_file() {
