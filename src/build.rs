@@ -312,7 +312,11 @@ fn typeset_all(
         .iter()
         .filter(|c| c.is_buildable())
         .collect();
-    let typesetter = typeset::Typesetter::new(&checked.project.templates, settings.typeset_timeout);
+    let typesetter = typeset::Typesetter::with_workers(
+        &checked.project.templates,
+        settings.typeset_timeout,
+        crate::batch::jobs().min(buildable.len()),
+    );
     let out = &report.out;
     let outcomes = crate::batch::map(buildable, |dossier| {
         let id = &dossier.input.id;

@@ -23,6 +23,12 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::diag::{Diagnostic, Rule, TextFile};
 use crate::files::Escape;
 
+mod worker;
+
+pub use worker::{
+    SUBCOMMAND as WORKER_SUBCOMMAND, enable as enable_workers, serve as serve_worker,
+};
+
 /// The one file id every brief's main file uses (ids are interned forever,
 /// so one per brief would leak in a long batch).
 static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| project_file("/__clerk_brief__.typ"));
@@ -70,6 +76,8 @@ pub struct Typesetter {
     shared: Arc<Shared>,
     /// Longest a brief may take; a runaway template is stopped waiting for.
     timeout: Duration,
+    /// Worker processes to typeset in, when there are several jobs.
+    workers: Option<Arc<worker::Pool>>,
 }
 
 struct Shared {
@@ -92,6 +100,18 @@ impl Typesetter {
                 root: std::fs::canonicalize(templates).ok(),
             }),
             timeout,
+            workers: None,
+        }
+    }
+
+    /// Like [`Typesetter::new`], typesetting in worker processes of the
+    /// `clerk` binary (see [`enable_workers`]) when `jobs` is more than one,
+    /// and in this process otherwise. The PDFs are the same bytes either
+    /// way.
+    pub fn with_workers(templates: &Path, timeout: Duration, jobs: usize) -> Self {
+        Typesetter {
+            workers: (jobs > 1 && worker::enabled()).then(|| worker::Pool::new(templates, timeout)),
+            ..Typesetter::new(templates, timeout)
         }
     }
 
@@ -105,6 +125,15 @@ impl Typesetter {
     /// Like [`Typesetter::pdf`], with typst's warnings (an unknown font, a
     /// label used twice) as `warning[template]` diagnostics.
     pub fn pdf_warned(&self, job: &Job<'_>) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        match &self.workers {
+            Some(pool) => pool.pdf(job),
+            None => self.pdf_in_process(job).map_err(|(errors, _)| errors),
+        }
+    }
+
+    /// Typesets `job` on a thread of this process. An error says whether
+    /// that thread was left running (it did not finish in time).
+    fn pdf_in_process(&self, job: &Job<'_>) -> Result<(Vec<u8>, Vec<Diagnostic>), Unfinished> {
         let mut markup = job.markup.to_string();
         if let Some(attachment) = &job.attachment {
             // Attached whatever the template does.
@@ -175,13 +204,16 @@ impl Typesetter {
             ]
         };
         if let Err(error) = spawned {
-            return Err(vec![
-                Diagnostic::new(
-                    Rule::Template,
-                    format!("cannot start typesetting ({error})"),
-                )
-                .in_file(job.template.display.clone()),
-            ]);
+            return Err((
+                vec![
+                    Diagnostic::new(
+                        Rule::Template,
+                        format!("cannot start typesetting ({error})"),
+                    )
+                    .in_file(job.template.display.clone()),
+                ],
+                false,
+            ));
         }
         match receiver.recv_timeout(self.timeout) {
             Ok((result, warnings, world)) => {
@@ -190,12 +222,16 @@ impl Typesetter {
                 };
                 result
                     .map(|pdf| (pdf, diagnose(&warnings)))
-                    .map_err(|errors| diagnose(&errors))
+                    .map_err(|errors| (diagnose(&errors), false))
             }
-            Err(_) => Err(timed_out()),
+            Err(_) => Err((timed_out(), true)),
         }
     }
 }
+
+/// Why a brief was not typeset, and whether its compilation was left
+/// running.
+type Unfinished = (Vec<Diagnostic>, bool);
 
 /// One brief to typeset.
 pub struct Job<'a> {

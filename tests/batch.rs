@@ -317,3 +317,93 @@ fn a_build_reports_an_uncited_source_whether_or_not_its_briefs_are_fresh() {
         assert!(closing(&stderr).starts_with(expected), "{stderr}");
     }
 }
+
+/// A template that takes minutes to typeset (typst stops a `while` loop
+/// that seems endless, not a long `for`).
+const SLOW_TEMPLATE: &str = "#set document(title: {{str title}})\n#set text(lang: \"en\")\n#let n = 0\n#for i in range(100000) { for j in range(100000) { n += 1 } }\n#n\n";
+
+/// The ids of the processes whose command line mentions `needle`.
+fn processes_mentioning(needle: &str) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            String::from_utf8_lossy(&cmdline)
+                .contains(needle)
+                .then_some(pid)
+        })
+        .collect()
+}
+
+#[test]
+fn a_runaway_brief_fails_alone_and_its_worker_is_replaced() {
+    let project = many(3);
+    project.write("templates/forever.typ.hbs", SLOW_TEMPLATE);
+    project.edit(
+        "dossiers/copy-1.toml",
+        "summary = ",
+        "template = \"forever\"\nsummary = ",
+    );
+    let (status, _, stderr) = project.run(&["build", "--jobs", "2", "--typeset-timeout", "2"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        closing(&stderr).starts_with("built 3, fresh 0, failed 1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("typesetting did not finish within 2 s"),
+        "{stderr}"
+    );
+    // The others are the bytes a build on one thread makes.
+    let alone = many(3);
+    build(&alone, &["--jobs", "1"]);
+    for id in ["harbour", "copy-0", "copy-2"] {
+        let a = std::fs::read(project.path(&format!("output/{id}.pdf"))).unwrap();
+        let b = std::fs::read(alone.path(&format!("output/{id}.pdf"))).unwrap();
+        assert!(a == b, "{id}.pdf differs between --jobs 2 and --jobs 1");
+    }
+    // The worker left computing was stopped with the build.
+    let templates = project.path("templates").display().to_string();
+    assert_eq!(processes_mentioning(&templates), Vec::<u32>::new());
+}
+
+#[test]
+fn interrupting_a_build_leaves_no_worker_behind() {
+    let project = many(3);
+    project.write("templates/brief.typ.hbs", SLOW_TEMPLATE);
+    let templates = project.path("templates").display().to_string();
+    let mut parent = std::process::Command::new(env!("CARGO_BIN_EXE_clerk"))
+        .arg("--root")
+        .arg(project.root())
+        .args(["build", "--jobs", "2", "--typeset-timeout", "600"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while processes_mentioning(&templates).len() < 2 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "no two workers started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Ctrl-C sent to the parent alone (a terminal would signal the
+    // workers too), which stops without any clean-up of its own.
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &parent.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    parent.wait().unwrap();
+    let stopped = std::time::Instant::now();
+    while !processes_mentioning(&templates).is_empty() {
+        assert!(
+            stopped.elapsed() < std::time::Duration::from_secs(5),
+            "workers outlived their parent: {:?}",
+            processes_mentioning(&templates)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
