@@ -338,7 +338,7 @@ fn processes_mentioning(needle: &str) -> Vec<u32> {
 }
 
 #[test]
-fn a_runaway_brief_fails_alone_and_its_worker_is_replaced() {
+fn a_runaway_brief_fails_alone_and_leaves_no_worker() {
     let project = many(3);
     project.write("templates/forever.typ.hbs", SLOW_TEMPLATE);
     project.edit(
@@ -406,4 +406,56 @@ fn interrupting_a_build_leaves_no_worker_behind() {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+#[test]
+fn a_worker_killed_mid_brief_fails_only_that_brief() {
+    let project = many(3);
+    project.write("templates/forever.typ.hbs", SLOW_TEMPLATE);
+    project.edit(
+        "dossiers/copy-1.toml",
+        "summary = ",
+        "template = \"forever\"\nsummary = ",
+    );
+    let templates = project.path("templates").display().to_string();
+    let parent = std::process::Command::new(env!("CARGO_BIN_EXE_clerk"))
+        .arg("--root")
+        .arg(project.root())
+        .args(["--color", "never", "build", "--jobs", "2"])
+        .args(["--typeset-timeout", "600"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the three other briefs are written, the worker still busy is
+    // the one typesetting copy-1.
+    let started = std::time::Instant::now();
+    while !["harbour", "copy-0", "copy-2"]
+        .iter()
+        .all(|id| project.path(&format!("output/{id}.pdf")).exists())
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "the other briefs were not built"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    for pid in processes_mentioning(&templates) {
+        std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+    }
+    let output = parent.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        closing(&stderr).starts_with("built 3, fresh 0, failed 1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("the typesetting process stopped while typesetting (was killed by signal 9)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("copy-1"), "{stderr}");
 }
