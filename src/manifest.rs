@@ -40,6 +40,11 @@ pub struct Manifest {
     pub quote_normalisation: String,
     pub claims: Vec<ClaimEntry>,
     pub options: BuildOptions,
+    /// The reference document that styled a Word edition
+    /// (`templates/reference.docx`): only in the manifest a `.docx`
+    /// carries, and only when the project has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_docx: Option<FileEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,6 +183,7 @@ impl Manifest {
                 tagged: true,
                 ident: ident(&checked.input.id),
             },
+            reference_docx: None,
         })
     }
 
@@ -207,8 +213,21 @@ impl Manifest {
             Ok(None) => return Err(Unreadable::NotAttached),
             Err(error) => return Err(Unreadable::Damaged(error)),
         };
+        Manifest::parse(&bytes)
+    }
+
+    /// Reads the manifest a Word edition carries as custom XML.
+    pub fn read_docx(docx: &[u8]) -> Result<Manifest, Unreadable> {
+        match crate::docx::read_manifest(docx) {
+            Ok(bytes) => Manifest::parse(&bytes),
+            Err(crate::docx::NoManifest::NotAttached) => Err(Unreadable::NotAttached),
+            Err(crate::docx::NoManifest::Damaged(error)) => Err(Unreadable::Damaged(error)),
+        }
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Manifest, Unreadable> {
         let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| Unreadable::NotJson(e.to_string()))?;
+            serde_json::from_slice(bytes).map_err(|e| Unreadable::NotJson(e.to_string()))?;
         match value
             .get("manifest_version")
             .and_then(serde_json::Value::as_u64)
@@ -308,6 +327,8 @@ pub fn template_files(project: &Project) -> Vec<FileEntry> {
         // HTML templates shape the HTML edition, not the PDF (typst cannot
         // read them).
         .filter(|e| !crate::builtin::is_html_template(e.path()))
+        // Nor does the Word edition's reference document.
+        .filter(|e| !crate::builtin::is_reference_docx(&project.templates, e.path()))
         .filter_map(|e| {
             let bytes = files::read_limited(e.path(), crate::settings::MAX_SOURCE_SIZE).ok()?;
             Some(FileEntry {
