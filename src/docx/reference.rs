@@ -152,11 +152,7 @@ fn page_setup(document: &str) -> Result<String, String> {
         .root_element()
         .children()
         .find(|n| n.has_tag_name((w, "body")))
-        .and_then(|body| {
-            body.children()
-                .filter(|n| n.has_tag_name((w, "sectPr")))
-                .last()
-        });
+        .and_then(|body| body.children().rfind(|n| n.has_tag_name((w, "sectPr"))));
     let Some(section) = section else {
         return Ok(BUILTIN_PAGE.to_string());
     };
@@ -187,6 +183,12 @@ mod tests {
         assert_eq!(target("styles").as_deref(), Some("word/styles.xml"));
         assert_eq!(target("numbering").as_deref(), Some("other/numbering.xml"));
         assert_eq!(target("fontTable"), None);
+    }
+
+    #[test]
+    fn clerks_reference_document_reads_back_as_its_builtin_styles() {
+        let bytes = crate::docx::builtin_reference().unwrap();
+        assert_eq!(Reference::read(&bytes).unwrap(), Reference::builtin());
     }
 
     #[test]
