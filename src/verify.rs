@@ -645,7 +645,8 @@ pub fn signatures(pdf_path: &Path, trusted: &crate::sign::Trusted<'_>) -> Vec<cr
     checks.extend(crate::sign::check_file(pdf_path, &pdf, trusted));
     for kind in crate::fresh::BESIDE_PDF {
         let path = pdf_path.with_file_name(kind.file_name(&stem));
-        if std::fs::symlink_metadata(&path).is_err() {
+        // A Word edition verified on its own is checked above.
+        if path == pdf_path || std::fs::symlink_metadata(&path).is_err() {
             continue;
         }
         if let Some(bytes) = read(&path) {

@@ -723,3 +723,53 @@ fn an_unusable_reference_docx_fails_the_word_edition_naming_it() {
     assert_eq!(status, 0);
     assert!(stdout.contains("\"name\":\"reference-docx\""), "{stdout}");
 }
+
+#[test]
+fn any_text_a_dossier_holds_is_written_as_text() {
+    let project = Project::fixture("basic");
+    let hostile = "</w:t><w:p>& \"quoted\" 'single' <b>bold</b>\u{1}\u{b} ]]>";
+    project.edit(
+        "dossiers/harbour.toml",
+        "title = \"Harbour contract\"",
+        &format!("title = {}", toml_string(&format!("Harbour {hostile}"))),
+    );
+    project.edit(
+        "dossiers/harbour.toml",
+        "note = \"The ministry gave no documents.\"",
+        &format!("note = {}", toml_string(hostile)),
+    );
+    build(&project, &["--emit", "docx"]);
+    let parts = unzip(&std::fs::read(project.path("output/harbour.docx")).unwrap());
+    let clean = hostile.replace(['\u{1}', '\u{b}'], "");
+    let document = part(&parts, "word/document.xml");
+    let paragraphs = paragraphs(&document);
+    assert!(
+        paragraphs.contains(&("Title".to_string(), format!("Harbour {clean}"))),
+        "{paragraphs:?}"
+    );
+    assert!(
+        paragraphs.contains(&("ClaimNote".to_string(), format!("Note. {clean}"))),
+        "{paragraphs:?}"
+    );
+    for name in ["word/header1.xml", "docProps/core.xml"] {
+        let text = part(&parts, name);
+        let parsed = roxmltree::Document::parse(&text).unwrap();
+        let all: String = parsed.descendants().filter_map(|n| n.text()).collect();
+        assert!(all.contains(&clean), "{name}: {all}");
+    }
+}
+
+/// `text` as a TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
