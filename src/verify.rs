@@ -172,7 +172,13 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Verification
     let manifest = match read {
         Ok(manifest) => manifest,
         Err(unreadable) => {
-            report.items.push(unreadable_manifest(unreadable));
+            report.items.push(match unreadable {
+                Unreadable::NotAttached if docx => Item::new(Verdict::Missing, "manifest", "customXml")
+                    .detail("the .docx carries no clerk manifest: it was not built by clerk, or it was saved by a program that dropped it"),
+                Unreadable::Damaged(error) if docx => Item::new(Verdict::Failed, "docx", "structure")
+                    .detail(format!("the .docx is damaged or truncated and cannot be read ({error})")),
+                unreadable => unreadable_manifest(unreadable),
+            });
             return Ok(report);
         }
     };

@@ -584,7 +584,22 @@ fn the_word_edition_is_reproducible_listed_fresh_and_verified() {
     .unwrap();
     let (status, stdout, _) = project.run(&["verify", docx_path]);
     assert_eq!(status, 1, "{stdout}");
-    assert!(stdout.contains("MISSING  manifest"), "{stdout}");
+    assert!(
+        stdout.contains("MISSING  manifest      customXml: the .docx carries no clerk manifest"),
+        "{stdout}"
+    );
+    // A damaged one is reported as such.
+    std::fs::write(
+        project.path("output/harbour.docx"),
+        &first[..first.len() / 2],
+    )
+    .unwrap();
+    let (status, stdout, _) = project.run(&["verify", docx_path]);
+    assert_eq!(status, 1, "{stdout}");
+    assert!(
+        stdout.contains("FAILED  docx          structure: the .docx is damaged"),
+        "{stdout}"
+    );
 }
 
 /// `word/styles.xml`'s style elements by id.
