@@ -154,6 +154,7 @@ fn three_hundred_pages(prose: &str) -> Vec<u8> {
         ident: "bench",
         template: &template,
         attachment: None,
+        readable: &[],
     })
     .expect("the benchmark document compiles")
 }

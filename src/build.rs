@@ -11,7 +11,7 @@ use anyhow::Context;
 use crate::check::{Checked, Parsed};
 use crate::diag::{Diagnostic, Rule};
 use crate::fresh::{self, DigestCache, Stamp};
-use crate::manifest::{self, Manifest};
+use crate::manifest::{self, Manifest, TemplateFiles};
 use crate::output::write_atomic;
 use crate::project::Project;
 use crate::render::TemplateCache;
@@ -96,7 +96,8 @@ pub fn build(
         return Ok(report);
     };
     let templates = TemplateCache::default();
-    let keys = dossier_keys(&selection, &templates);
+    let template_files = TemplateFiles::read(&selection.project);
+    let keys = dossier_keys(&selection, (&templates, &template_files));
     let digests = DigestCache::of_output(&report.out);
     let fresh = fresh_briefs(
         &mut selection,
@@ -118,7 +119,14 @@ pub fn build(
         report.record(id, BriefStatus::Failed, progress);
     }
     crate::diag::sort(&mut report.diagnostics);
-    typeset_all(&checked, &keys, settings, &templates, &mut report, progress);
+    typeset_all(
+        &checked,
+        &keys,
+        settings,
+        (&templates, &template_files),
+        &mut report,
+        progress,
+    );
     report.results.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(signer) = &settings.signer {
         sign_all(signer, &mut report);
@@ -188,8 +196,10 @@ fn select(
 
 /// Each dossier's [`fresh::dossier_key`], known before any source is read,
 /// for the dossiers that parsed without errors.
-fn dossier_keys(selection: &Selection, templates: &TemplateCache) -> BTreeMap<String, String> {
-    let template_files = manifest::template_files(&selection.project);
+fn dossier_keys(
+    selection: &Selection,
+    (templates, template_files): (&TemplateCache, &TemplateFiles),
+) -> BTreeMap<String, String> {
     selection
         .parsed
         .iter()
@@ -200,7 +210,7 @@ fn dossier_keys(selection: &Selection, templates: &TemplateCache) -> BTreeMap<St
                 &selection.sources,
                 &p.input,
                 dossier,
-                (templates, &template_files),
+                (templates, template_files),
             )?;
             Some((p.input.id.clone(), key))
         })
@@ -293,7 +303,7 @@ fn typeset_all(
     checked: &CheckedSelection,
     keys: &BTreeMap<String, String>,
     settings: &BuildSettings,
-    templates: &TemplateCache,
+    (templates, template_files): (&TemplateCache, &TemplateFiles),
     report: &mut BuildReport,
     progress: &(dyn Fn(Event<'_>) + Sync),
 ) {
@@ -305,19 +315,28 @@ fn typeset_all(
         .iter()
         .filter(|c| c.is_buildable())
         .collect();
-    let typesetter = typeset::Typesetter::new(&checked.project.templates, settings.typeset_timeout);
+    let typesetter = typeset::Typesetter::with_workers(
+        &checked.project.templates,
+        settings.typeset_timeout,
+        crate::batch::jobs().min(buildable.len()),
+    );
     let out = &report.out;
     let outcomes = crate::batch::map(buildable, |dossier| {
         let id = &dossier.input.id;
         let beside = fresh::exports_to_write(out, id, &settings.emit);
         let html = beside.contains(&Emit::Html);
-        let built =
-            build_brief(checked, dossier, &typesetter, (templates, html)).and_then(|mut built| {
-                if beside.contains(&Emit::Docx) {
-                    built.docx = Some(docx_edition(checked, dossier, &built, &typesetter)?);
-                }
-                Ok(built)
-            });
+        let built = build_brief(
+            checked,
+            dossier,
+            &typesetter,
+            (templates, template_files, html),
+        )
+        .and_then(|mut built| {
+            if beside.contains(&Emit::Docx) {
+                built.docx = Some(docx_edition(checked, dossier, &built, &typesetter)?);
+            }
+            Ok(built)
+        });
         let outcome = match built {
             Err(failure) => {
                 // The markup is what a template author needs most when
@@ -498,6 +517,7 @@ pub fn docx_edition(
                         ident: &manifest.options.ident,
                         template: &template,
                         attachment: None,
+                        readable: &[],
                     },
                     FIGURE_SCALE,
                 )
@@ -548,7 +568,7 @@ pub fn build_brief(
     selection: &CheckedSelection,
     checked: &Checked,
     typesetter: &typeset::Typesetter,
-    (templates, html): (&TemplateCache, bool),
+    (templates, template_files, html): (&TemplateCache, &TemplateFiles, bool),
 ) -> Result<Built, BriefFailure> {
     let id = &checked.input.id;
     let with_dossier = |d: Diagnostic| d.dossier(id.clone());
@@ -584,15 +604,27 @@ pub fn build_brief(
         .map_err(|d| vec![with_dossier(*d)])?;
     let date = typeset::datetime(dossier.date.get_ref().0)
         .ok_or_else(|| internal(format!("typst has no date {}", dossier.date.get_ref())))?;
-    let manifest = Manifest::of(&selection.project, checked, &selection.sources, &template)
-        .map_err(internal)?;
+    let manifest = Manifest::of(
+        &selection.project,
+        checked,
+        &selection.sources,
+        (&template, template_files),
+    )
+    .map_err(internal)?;
     let manifest_bytes = manifest.to_bytes();
+    let readable: Vec<String> = manifest
+        .template
+        .files
+        .iter()
+        .map(|f| f.path.clone())
+        .collect();
     let typeset = typesetter.pdf_warned(&typeset::Job {
         markup: &markup,
         date,
         ident: &manifest.options.ident,
         template: &template,
         attachment: Some(Manifest::attachment(&manifest_bytes)),
+        readable: &readable,
     });
     let (pdf, warnings) = match typeset {
         Ok(typeset) => typeset,

@@ -31,7 +31,7 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Worker threads for hashing, checking and typesetting (default: the available cores)
+    /// Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)
     #[arg(long, short = 'j', global = true, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
 
@@ -369,6 +369,17 @@ pub enum Command {
         /// The template's name
         #[arg(value_name = "NAME", default_value = "brief")]
         name: String,
+    },
+
+    /// Typeset briefs sent on standard input (started by `build --jobs N`)
+    #[command(hide = true, name = "typeset-worker")]
+    TypesetWorker {
+        /// The project's templates folder
+        #[arg(long, value_name = "DIR")]
+        templates: PathBuf,
+        /// Longest a brief may take, in seconds
+        #[arg(long, value_name = "SECONDS")]
+        typeset_timeout: u64,
     },
 
     /// Print the JSON Schema of a dossier, a source record or the brief as data

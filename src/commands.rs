@@ -138,6 +138,16 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             },
         ),
         Command::New { id, title } => new(printer, open()?, &id, title.as_deref()),
+        Command::TypesetWorker {
+            templates,
+            typeset_timeout,
+        } => {
+            crate::typeset::serve_worker(
+                &templates,
+                std::time::Duration::from_secs(typeset_timeout),
+            )?;
+            Ok(Outcome::Success)
+        }
         Command::Completions { shell } => {
             std::io::stdout().write_all(&crate::cli::completions(shell))?;
             Ok(Outcome::Success)

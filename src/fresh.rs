@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
 use crate::files::{DigestMemo, sha256_hex};
-use crate::manifest::{self, FileEntry};
+use crate::manifest::{self, TemplateFiles};
 use crate::output::{STATE_DIR, write_atomic};
 use crate::project::{DossierFile, Project};
 use crate::render::{Template, TemplateCache};
@@ -261,15 +261,16 @@ fn digest_of(path: &Path, digests: &DigestCache) -> Option<String> {
 }
 
 /// A digest of everything that shapes a dossier's PDF but the source files:
-/// clerk and typst versions, options, the dossier, the template and every
-/// file under `templates/` (fonts included), and each cited source's record.
+/// clerk and typst versions, options, the dossier, the template and the
+/// files under `templates/` it uses (fonts included), and each cited
+/// source's record.
 /// `None` when an input is missing (such a dossier is never fresh).
 pub fn dossier_key(
     project: &Project,
     index: &SourceIndex,
     input: &DossierFile,
     dossier: &Dossier,
-    (templates, template_files): (&TemplateCache, &[FileEntry]),
+    (templates, template_files): (&TemplateCache, &TemplateFiles),
 ) -> Option<String> {
     let template: Template = templates.get(project, dossier.template()).ok()?;
     let mut sources = Vec::new();
@@ -285,7 +286,10 @@ pub fn dossier_key(
         "dossier": input.sha256,
         "dossier_path": input.file.display,
         "template": [template.name, sha256_hex(template.text.as_bytes())],
-        "template_files": template_files,
+        // A project template that repeats the built-in one word for word
+        // still changes the manifest, which names its file.
+        "template_path": template.path.as_ref().map(|p| project.display(p)),
+        "template_files": template_files.inputs(&template, dossier.citation_style()),
         "records": sources,
     });
     Some(sha256_hex(key.to_string().as_bytes()))

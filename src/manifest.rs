@@ -61,8 +61,9 @@ pub struct TemplateEntry {
     /// `templates/<name>.typ.hbs`, or `None` for the built-in template.
     pub path: Option<String>,
     pub sha256: String,
-    /// Every file under `templates/` (images, includes, fonts), which a
-    /// template may read.
+    /// The files under `templates/` the brief depends on (fonts, locales,
+    /// its citation style and the files the template names: see
+    /// [`TemplateFiles::inputs`]).
     pub files: Vec<FileEntry>,
 }
 
@@ -129,7 +130,7 @@ impl Manifest {
         project: &Project,
         checked: &Checked,
         sources: &SourceIndex,
-        template: &Template,
+        (template, template_files): (&Template, &TemplateFiles),
     ) -> Result<Manifest, String> {
         let dossier = checked
             .dossier
@@ -173,7 +174,7 @@ impl Manifest {
                 name: template.name.clone(),
                 path: template.path.as_ref().map(|p| project.display(p)),
                 sha256: sha256_hex(template.text.as_bytes()),
-                files: template_files(project),
+                files: template_files.inputs(template, dossier.citation_style()),
             },
             sources: entries,
             quote_normalisation: crate::quote::PROFILE.to_string(),
@@ -310,33 +311,112 @@ fn claim_entries(checked: &Checked) -> Vec<ClaimEntry> {
         .collect()
 }
 
-/// Every file under `templates/`, sorted, with its digest.
-pub fn template_files(project: &Project) -> Vec<FileEntry> {
-    if !project.templates.is_dir() {
-        return Vec::new();
-    }
-    // Links are followed: typst reads through them, so what they point to
-    // shapes the PDF.
-    walkdir::WalkDir::new(&project.templates)
-        .follow_links(true)
-        .max_depth(files::MAX_DEPTH)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        // HTML templates shape the HTML edition, not the PDF (typst cannot
-        // read them).
-        .filter(|e| !crate::builtin::is_html_template(e.path()))
-        // Nor does the Word edition's reference document.
-        .filter(|e| !crate::builtin::is_reference_docx(&project.templates, e.path()))
-        .filter_map(|e| {
-            let bytes = files::read_limited(e.path(), crate::settings::MAX_SOURCE_SIZE).ok()?;
-            Some(FileEntry {
-                path: project.display(e.path()),
-                sha256: sha256_hex(&bytes),
+/// Every file under `templates/` that a template could read (all but the
+/// HTML templates), sorted, with its digest, and its text when it is a
+/// Typst file (which can name further files). Read once per run; each
+/// brief takes from it what [`TemplateFiles::inputs`] says it uses.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateFiles {
+    files: Vec<TemplateFile>,
+}
+
+#[derive(Debug, Clone)]
+struct TemplateFile {
+    entry: FileEntry,
+    path: std::path::PathBuf,
+    /// The path inside `templates/`, with forward slashes.
+    relative: String,
+    /// The text of a `.typ` file.
+    typst_text: Option<String>,
+}
+
+impl TemplateFiles {
+    pub fn read(project: &Project) -> TemplateFiles {
+        if !project.templates.is_dir() {
+            return TemplateFiles::default();
+        }
+        // Links are followed: typst reads through them, so what they
+        // point to shapes the PDF.
+        let files = walkdir::WalkDir::new(&project.templates)
+            .follow_links(true)
+            .max_depth(files::MAX_DEPTH)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            // HTML templates shape the HTML edition, not the PDF (typst
+            // cannot read them).
+            .filter(|e| !crate::builtin::is_html_template(e.path()))
+            // Nor can the Word edition's reference document shape it.
+            .filter(|e| !crate::builtin::is_reference_docx(&project.templates, e.path()))
+            .filter_map(|e| {
+                let bytes = files::read_limited(e.path(), crate::settings::MAX_SOURCE_SIZE).ok()?;
+                let relative = e.path().strip_prefix(&project.templates).ok()?;
+                let relative = files::with_slashes(relative);
+                let typst_text = relative
+                    .ends_with(".typ")
+                    .then(|| String::from_utf8_lossy(&bytes).into_owned());
+                Some(TemplateFile {
+                    entry: FileEntry {
+                        path: project.display(e.path()),
+                        sha256: sha256_hex(&bytes),
+                    },
+                    path: e.path().to_path_buf(),
+                    relative,
+                    typst_text,
+                })
             })
-        })
-        .collect()
+            .collect();
+        TemplateFiles { files }
+    }
+
+    /// The files a brief typeset with `template` and
+    /// citing in `citation_style` depends on: the fonts
+    /// (`templates/fonts/`, all of them, since typst falls back from one to
+    /// another), the locale files, the `.csl` file the style names, and
+    /// every file whose name the template writes, or a Typst file it names
+    /// writes in turn. Anything else (a README, notes, another unit's
+    /// template) is no input: editing it changes no brief. The typesetter
+    /// refuses to read a file outside this list, so the list is exact.
+    /// The template's own file is recorded as the template, not here.
+    pub fn inputs(&self, template: &Template, citation_style: &str) -> Vec<FileEntry> {
+        let template_text = template.text.as_str();
+        let mut used: Vec<bool> = self
+            .files
+            .iter()
+            .map(|f| {
+                // Marked as used so that it is neither listed nor scanned.
+                if template.path.as_deref() == Some(f.path.as_path()) {
+                    return true;
+                }
+                f.relative.starts_with("fonts/")
+                    || f.relative.starts_with("locales/")
+                    || f.relative == citation_style
+            })
+            .collect();
+        let mut naming: Vec<&str> = vec![template_text];
+        while let Some(text) = naming.pop() {
+            for (file, used) in self.files.iter().zip(used.iter_mut()) {
+                if !*used && names(text, &file.relative) {
+                    *used = true;
+                    naming.extend(file.typst_text.as_deref());
+                }
+            }
+        }
+        self.files
+            .iter()
+            .zip(used)
+            .filter(|(f, used)| *used && template.path.as_deref() != Some(f.path.as_path()))
+            .map(|(f, _)| f.entry.clone())
+            .collect()
+    }
+}
+
+/// Whether `text` names the file at `relative` (inside `templates/`): by
+/// its file name, which is how a template in any folder refers to it.
+fn names(text: &str, relative: &str) -> bool {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    !name.is_empty() && text.contains(name)
 }
 
 /// An in-toto Statement (v1) with a SLSA provenance (v1) predicate for a

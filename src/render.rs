@@ -49,6 +49,13 @@ impl Template {
         }
     }
 
+    /// A template known by its name, how messages name it and its text,
+    /// for locating typst's errors in a process that did not read it (a
+    /// typesetting worker).
+    pub fn described(name: &str, display: String, text: String) -> Template {
+        Template::new(name, display, text, None)
+    }
+
     /// A template with no text or file, for markup rendered elsewhere
     /// (typesetting Typst directly); errors name it `<name>`.
     pub fn inline(name: &str) -> Template {

@@ -23,6 +23,12 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::diag::{Diagnostic, Rule, TextFile};
 use crate::files::Escape;
 
+mod worker;
+
+pub use worker::{
+    SUBCOMMAND as WORKER_SUBCOMMAND, enable as enable_workers, serve as serve_worker,
+};
+
 /// The one file id every brief's main file uses (ids are interned forever,
 /// so one per brief would leak in a long batch).
 static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| project_file("/__clerk_brief__.typ"));
@@ -70,6 +76,8 @@ pub struct Typesetter {
     shared: Arc<Shared>,
     /// Longest a brief may take; a runaway template is stopped waiting for.
     timeout: Duration,
+    /// Worker processes to typeset in, when there are several jobs.
+    workers: Option<Arc<worker::Pool>>,
 }
 
 struct Shared {
@@ -92,6 +100,18 @@ impl Typesetter {
                 root: std::fs::canonicalize(templates).ok(),
             }),
             timeout,
+            workers: None,
+        }
+    }
+
+    /// Like [`Typesetter::new`], typesetting in worker processes of the
+    /// `clerk` binary (see [`enable_workers`]) when `jobs` is more than one,
+    /// and in this process otherwise. The PDFs are the same bytes either
+    /// way.
+    pub fn with_workers(templates: &Path, timeout: Duration, jobs: usize) -> Self {
+        Typesetter {
+            workers: (jobs > 1 && worker::enabled()).then(|| worker::Pool::new(templates, timeout)),
+            ..Typesetter::new(templates, timeout)
         }
     }
 
@@ -105,6 +125,15 @@ impl Typesetter {
     /// Like [`Typesetter::pdf`], with typst's warnings (an unknown font, a
     /// label used twice) as `warning[template]` diagnostics.
     pub fn pdf_warned(&self, job: &Job<'_>) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        match &self.workers {
+            Some(pool) => pool.pdf(job),
+            None => self.pdf_in_process(job).map_err(|(errors, _)| errors),
+        }
+    }
+
+    /// Typesets `job` on a thread of this process. An error says whether
+    /// that thread was left running (it did not finish in time).
+    fn pdf_in_process(&self, job: &Job<'_>) -> Result<(Vec<u8>, Vec<Diagnostic>), Unfinished> {
         let mut markup = job.markup.to_string();
         if let Some(attachment) = &job.attachment {
             // Attached whatever the template does.
@@ -126,6 +155,7 @@ impl Typesetter {
             }),
             today: job.date,
             files: Mutex::new(HashMap::new()),
+            readable: job.readable.to_vec(),
         };
         let options = PdfOptions {
             ident: Smart::Custom(job.ident.to_string()),
@@ -152,6 +182,7 @@ impl Typesetter {
             attachment: None,
             today: job.date,
             files: Mutex::new(HashMap::new()),
+            readable: job.readable.to_vec(),
         };
         self.compile(job, world, move |document| {
             let failed = |message: String| {
@@ -168,6 +199,7 @@ impl Typesetter {
             rasterize(&svg, scale).map_err(failed)
         })
         .map(|(png, _)| png)
+        .map_err(|(errors, _)| errors)
     }
 
     /// Compiles `world` on a thread of its own, then makes the output with
@@ -177,7 +209,7 @@ impl Typesetter {
         job: &Job<'_>,
         world: BriefWorld,
         finish: impl FnOnce(&PagedDocument) -> typst::diag::SourceResult<T> + Send + 'static,
-    ) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
+    ) -> Result<(T, Vec<Diagnostic>), Unfinished> {
         // Typst cannot be interrupted: compile on a thread of its own and
         // stop waiting for it after the time limit. A runaway thread is
         // left to the end of the process; the build goes on without it.
@@ -213,13 +245,16 @@ impl Typesetter {
             ]
         };
         if let Err(error) = spawned {
-            return Err(vec![
-                Diagnostic::new(
-                    Rule::Template,
-                    format!("cannot start typesetting ({error})"),
-                )
-                .in_file(job.template.display.clone()),
-            ]);
+            return Err((
+                vec![
+                    Diagnostic::new(
+                        Rule::Template,
+                        format!("cannot start typesetting ({error})"),
+                    )
+                    .in_file(job.template.display.clone()),
+                ],
+                false,
+            ));
         }
         match receiver.recv_timeout(self.timeout) {
             Ok((result, warnings, world)) => {
@@ -228,12 +263,16 @@ impl Typesetter {
                 };
                 result
                     .map(|output| (output, diagnose(&warnings)))
-                    .map_err(|errors| diagnose(&errors))
+                    .map_err(|errors| (diagnose(&errors), false))
             }
-            Err(_) => Err(timed_out()),
+            Err(_) => Err((timed_out(), true)),
         }
     }
 }
+
+/// Why a brief was not typeset, and whether its compilation was left
+/// running.
+type Unfinished = (Vec<Diagnostic>, bool);
 
 /// An SVG drawn into a PNG at `scale` pixels per SVG unit (a point), on
 /// the CPU, so the same SVG gives the same bytes.
@@ -266,6 +305,10 @@ pub struct Job<'a> {
     pub template: &'a crate::render::Template,
     /// A file to attach to the PDF, if any.
     pub attachment: Option<Attachment<'a>>,
+    /// The files under `templates/` the brief may read, as the project
+    /// names them (`templates/logo.png`): its recorded inputs, so that a
+    /// file it reads is never missing from its manifest.
+    pub readable: &'a [String],
 }
 
 /// A file embedded in the PDF (PDF/A-3 associated file).
@@ -293,6 +336,7 @@ struct BriefWorld {
     attachment: Option<(FileId, Bytes)>,
     today: Datetime,
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
+    readable: Vec<String>,
 }
 
 impl BriefWorld {
@@ -346,6 +390,12 @@ impl BriefWorld {
             return Err(FileError::Other(Some(
                 "templates/reference.docx styles the Word edition and is not readable from a Typst template".into(),
             )));
+        }
+        let name = crate::files::with_slashes(&shown);
+        if !self.readable.contains(&name) {
+            return Err(FileError::Other(Some(typst::ecow::eco_format!(
+                "`{name}` is not an input of this brief: clerk counts a file under templates/ as one only when the template writes its name (a comment will do), so that editing any other file changes no brief"
+            ))));
         }
         let metadata = std::fs::metadata(&canonical).map_err(|e| FileError::from_io(e, &shown))?;
         if !metadata.is_file() {

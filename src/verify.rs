@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::build::{Built, build_brief};
 use crate::files::{self, Escape, sha256_hex};
-use crate::manifest::{self, MANIFEST_NAME, MANIFEST_VERSION, Manifest, Unreadable};
+use crate::manifest::{self, MANIFEST_NAME, MANIFEST_VERSION, Manifest, TemplateFiles, Unreadable};
 use crate::project::Project;
 use crate::selection::CheckedSelection;
 use crate::settings::Emit;
@@ -212,6 +212,22 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Verification
     Ok(report)
 }
 
+/// Files under `templates/` that the brief uses now but did not when it
+/// was built (added since, or named by the template since).
+fn new_template_inputs(recorded: &Manifest, rebuilt: &Manifest) -> Vec<Item> {
+    rebuilt
+        .template
+        .files
+        .iter()
+        .filter(|file| !recorded.template.files.iter().any(|f| f.path == file.path))
+        .map(|file| Item {
+            found: Some(file.sha256.clone()),
+            ..Item::new(Verdict::Changed, "template file", &file.path)
+                .detail("an input of the brief now (added to templates/ or named by the template since the PDF was built)")
+        })
+        .collect()
+}
+
 /// The dossier, template, template files, sources and records the
 /// manifest names, each compared with the project's file.
 fn compare_inputs(project: &Project, manifest: &Manifest) -> Vec<Item> {
@@ -232,15 +248,6 @@ fn compare_inputs(project: &Project, manifest: &Manifest) -> Vec<Item> {
             &file.path,
             &file.sha256,
         ));
-    }
-    for file in &manifest::template_files(project) {
-        if !manifest.template.files.iter().any(|f| f.path == file.path) {
-            items.push(Item {
-                found: Some(file.sha256.clone()),
-                ..Item::new(Verdict::Changed, "template file", &file.path)
-                    .detail("added to templates/ since the PDF was built")
-            });
-        }
     }
     for source in &manifest.sources {
         items.push(
@@ -409,8 +416,11 @@ fn recheck_and_rebuild(
         crate::settings::DEFAULT_TYPESET_TIMEOUT,
     );
     let templates = crate::render::TemplateCache::default();
-    match build_brief(&selection, checked, &typesetter, (&templates, false)) {
+    let template_files = TemplateFiles::read(&selection.project);
+    let context = (&templates, &template_files, false);
+    match build_brief(&selection, checked, &typesetter, context) {
         Ok(mut built) => {
+            items.extend(new_template_inputs(manifest, &built.manifest));
             items.push(compare_quotes(manifest, &built.manifest));
             if docx {
                 items.push(

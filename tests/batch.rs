@@ -317,3 +317,145 @@ fn a_build_reports_an_uncited_source_whether_or_not_its_briefs_are_fresh() {
         assert!(closing(&stderr).starts_with(expected), "{stderr}");
     }
 }
+
+/// A template that takes minutes to typeset (typst stops a `while` loop
+/// that seems endless, not a long `for`).
+const SLOW_TEMPLATE: &str = "#set document(title: {{str title}})\n#set text(lang: \"en\")\n#let n = 0\n#for i in range(100000) { for j in range(100000) { n += 1 } }\n#n\n";
+
+/// The ids of the processes whose command line mentions `needle`.
+fn processes_mentioning(needle: &str) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            String::from_utf8_lossy(&cmdline)
+                .contains(needle)
+                .then_some(pid)
+        })
+        .collect()
+}
+
+#[test]
+fn a_runaway_brief_fails_alone_and_leaves_no_worker() {
+    let project = many(3);
+    project.write("templates/forever.typ.hbs", SLOW_TEMPLATE);
+    project.edit(
+        "dossiers/copy-1.toml",
+        "summary = ",
+        "template = \"forever\"\nsummary = ",
+    );
+    let (status, _, stderr) = project.run(&["build", "--jobs", "2", "--typeset-timeout", "2"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        closing(&stderr).starts_with("built 3, fresh 0, failed 1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("typesetting did not finish within 2 s"),
+        "{stderr}"
+    );
+    // The others are the bytes a build on one thread makes.
+    let alone = many(3);
+    build(&alone, &["--jobs", "1"]);
+    for id in ["harbour", "copy-0", "copy-2"] {
+        let a = std::fs::read(project.path(&format!("output/{id}.pdf"))).unwrap();
+        let b = std::fs::read(alone.path(&format!("output/{id}.pdf"))).unwrap();
+        assert!(a == b, "{id}.pdf differs between --jobs 2 and --jobs 1");
+    }
+    // The worker left computing was stopped with the build.
+    let templates = project.path("templates").display().to_string();
+    assert_eq!(processes_mentioning(&templates), Vec::<u32>::new());
+}
+
+#[test]
+fn interrupting_a_build_leaves_no_worker_behind() {
+    let project = many(3);
+    project.write("templates/brief.typ.hbs", SLOW_TEMPLATE);
+    let templates = project.path("templates").display().to_string();
+    let mut parent = std::process::Command::new(env!("CARGO_BIN_EXE_clerk"))
+        .arg("--root")
+        .arg(project.root())
+        .args(["build", "--jobs", "2", "--typeset-timeout", "600"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while processes_mentioning(&templates).len() < 2 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "no two workers started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Ctrl-C sent to the parent alone (a terminal would signal the
+    // workers too), which stops without any clean-up of its own.
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &parent.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    parent.wait().unwrap();
+    let stopped = std::time::Instant::now();
+    while !processes_mentioning(&templates).is_empty() {
+        assert!(
+            stopped.elapsed() < std::time::Duration::from_secs(5),
+            "workers outlived their parent: {:?}",
+            processes_mentioning(&templates)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_worker_killed_mid_brief_fails_only_that_brief() {
+    let project = many(3);
+    project.write("templates/forever.typ.hbs", SLOW_TEMPLATE);
+    project.edit(
+        "dossiers/copy-1.toml",
+        "summary = ",
+        "template = \"forever\"\nsummary = ",
+    );
+    let templates = project.path("templates").display().to_string();
+    let parent = std::process::Command::new(env!("CARGO_BIN_EXE_clerk"))
+        .arg("--root")
+        .arg(project.root())
+        .args(["--color", "never", "build", "--jobs", "2"])
+        .args(["--typeset-timeout", "600"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the three other briefs are written, the worker still busy is
+    // the one typesetting copy-1.
+    let started = std::time::Instant::now();
+    while !["harbour", "copy-0", "copy-2"]
+        .iter()
+        .all(|id| project.path(&format!("output/{id}.pdf")).exists())
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "the other briefs were not built"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    for pid in processes_mentioning(&templates) {
+        std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+    }
+    let output = parent.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        closing(&stderr).starts_with("built 3, fresh 0, failed 1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("the typesetting process stopped while typesetting (was killed by signal 9)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("copy-1"), "{stderr}");
+}

@@ -24,6 +24,7 @@ fn typeset(text: &str) -> String {
             ident: "test",
             template: &template,
             attachment: None,
+            readable: &[],
         })
         .unwrap_or_else(|e| panic!("markup did not compile: {e:?}\n{markup}"));
     common::pdf_text(&pdf)

@@ -43,6 +43,18 @@ fn the_response_table_lists_who_answered_each_allegation() {
         "{html}"
     );
     assert!(html.contains("<em>No response recorded</em>"), "{html}");
+
+    // Every denial of the example is undated: the timeline lists them
+    // instead of drawing an empty band.
+    assert!(
+        html.contains("<g class=\"band\" data-kind=\"allegation\">"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<g class=\"band\" data-kind=\"denial\">"),
+        "{html}"
+    );
+    assert!(pdf.contains("Without a date: A4 (L'Express)"), "{pdf}");
 }
 
 #[test]

@@ -105,3 +105,130 @@ fn an_unknown_style_is_an_error_at_its_line_and_the_styles_are_listed() {
         "{stderr}"
     );
 }
+
+/// The words and numbers of a formatted reference, in order: what must
+/// agree between two processors, whose punctuation may differ.
+fn words(entry: &str) -> Vec<String> {
+    entry
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The text of each entry of the HTML edition's references, in order.
+fn html_references(html: &str) -> Vec<String> {
+    let list = &html[html
+        .find("<ol class=\"references\">")
+        .expect("a references list")..];
+    let list = &list[..list.find("</ol>").expect("its end")];
+    list.split("<li ")
+        .skip(1)
+        .map(|item| {
+            let body = &item[item.find('>').unwrap() + 1..];
+            let body = &body[..body
+                .find("<span class=\"fingerprint\">")
+                .unwrap_or(body.len())];
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in body.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text.replace("&#x27;", "'")
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+#[test]
+fn a_house_style_formats_the_references_as_pandoc_citeproc_does() {
+    let pandoc = std::process::Command::new("pandoc")
+        .arg("--version")
+        .output();
+    if pandoc.is_err() {
+        if std::env::var_os("CI").is_some() {
+            panic!("pandoc is not installed: the comparison cannot run under CI");
+        }
+        eprintln!("SKIPPED: pandoc is not installed (apt-get install pandoc)");
+        return;
+    }
+    let project = Project::example();
+    project.write(
+        "templates/house.csl",
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/styles/house.csl"),
+        )
+        .unwrap(),
+    );
+    project.edit(
+        "dossiers/nc-azerbaijan.toml",
+        "language = \"en\"",
+        "language = \"en\"\ncitation-style = \"house.csl\"",
+    );
+    let (status, _, stderr) = project.run(&["build", "--emit", "html,csl"]);
+    assert_eq!(status, 0, "{stderr}");
+    let clerk = html_references(&project.read("output/nc-azerbaijan.html"));
+    assert_eq!(clerk.len(), 7, "{clerk:#?}");
+
+    // pandoc formats the CSL-JSON clerk exports with the same style.
+    project.write("all.md", "---\nnocite: \"@*\"\n---\n");
+    let output = std::process::Command::new("pandoc")
+        .current_dir(project.path(""))
+        .args([
+            "all.md",
+            "--citeproc",
+            "--csl",
+            "templates/house.csl",
+            "--bibliography",
+            "output/nc-azerbaijan.csl.json",
+            "--to",
+            "plain",
+            "--wrap",
+            "none",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pandoc: Vec<String> = String::from_utf8(output.stdout)
+        .unwrap()
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(str::to_string)
+        .collect();
+    assert_eq!(pandoc.len(), clerk.len(), "{pandoc:#?}\n{clerk:#?}");
+
+    // The same authors (or the publisher in their place, once), years,
+    // titles, newspapers and publishers, in the same order in each entry.
+    // clerk keeps its own order of entries (its numbers, which its
+    // citations point to), pandoc sorts them: entries are matched by
+    // content.
+    let mut clerk_words: Vec<Vec<String>> = clerk.iter().map(|e| words(e)).collect();
+    let mut pandoc_words: Vec<Vec<String>> = pandoc.iter().map(|e| words(e)).collect();
+    clerk_words.sort();
+    pandoc_words.sort();
+    assert_eq!(clerk_words, pandoc_words, "{clerk:#?}\n{pandoc:#?}");
+    // The author equal to the publisher is printed once.
+    let resolution = clerk
+        .iter()
+        .find(|e| e.contains("European resolution") && !e.contains("print"))
+        .unwrap();
+    assert_eq!(
+        resolution.matches("Assemblée nationale").count(),
+        1,
+        "{resolution}"
+    );
+}

@@ -88,7 +88,7 @@ type Case = (&'static str, fn(&Project), &'static str);
 
 #[test]
 fn edited_inputs_are_named() {
-    let cases: [Case; 4] = [
+    let cases: [Case; 3] = [
         (
             "source",
             |p| {
@@ -113,11 +113,6 @@ fn edited_inputs_are_named() {
             "record",
             |p| p.edit("sources/beta.toml", "Compte rendu", "Compte-rendu"),
             "CHANGED  record        sources/beta.toml",
-        ),
-        (
-            "template file",
-            |p| p.write("templates/logo.svg", "<svg/>"),
-            "CHANGED  template file templates/logo.svg",
         ),
     ];
     for (what, change, expected) in cases {
@@ -165,10 +160,12 @@ fn a_tampered_or_truncated_pdf_fails() {
         let (status, out) = verify(&project, &tampered);
         assert_eq!(status, 1, "byte {offset}: {out}");
         assert!(out.contains("NOT VERIFIED"), "byte {offset}: {out}");
-        // Either the PDF no longer parses, or it parses and its bytes
-        // differ from the rebuild of unchanged inputs: both say so.
+        // Either the PDF no longer parses, or the manifest inside it no
+        // longer reads, or it parses and its bytes differ from the rebuild
+        // of unchanged inputs: each says so.
         assert!(
             out.contains("the PDF is damaged or truncated")
+                || out.contains("the PDF carries no clerk manifest")
                 || out.contains(&format!(
                     "differs from the rebuild at byte {offset} ({len} bytes, rebuild {len} bytes): the inputs match, so the PDF itself was altered after it was built"
                 )),
@@ -217,6 +214,7 @@ fn typeset_with_manifest(manifest: Option<&[u8]>) -> Vec<u8> {
         ident: "x",
         template: &template,
         attachment: manifest.map(clerk::manifest::Manifest::attachment),
+        readable: &[],
     })
     .unwrap()
 }
@@ -484,4 +482,71 @@ fn a_linked_template_file_is_an_input() {
     assert!(stderr.contains("built 1, fresh 0"), "{stderr}");
     let text = common::pdf_text(&std::fs::read(project.path("output/harbour.pdf")).unwrap());
     assert!(text.contains("Second motto"), "{text}");
+}
+
+#[test]
+fn only_the_files_a_brief_uses_are_its_inputs() {
+    // Notes and files the template never names change no brief: it still
+    // verifies, and it is not rebuilt.
+    let project = built();
+    project.write("templates/README.md", "Our house style, in words.\n");
+    project.write("templates/logo.svg", "<svg/>");
+    let (status, out) = verify(&project, &project.path("output/harbour.pdf"));
+    assert_eq!(status, 0, "{out}");
+    let (status, _, stderr) = project.run(&["build"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("built 0, fresh 1"), "{stderr}");
+
+    // A file the template names is an input, recorded and checked.
+    project.write(
+        "templates/brief.typ.hbs",
+        "#set document(title: {{str title}})\n#set text(lang: \"en\")\n#image(\"logo.svg\", width: 1cm, alt: \"Logo\")\n",
+    );
+    project.write(
+        "templates/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>",
+    );
+    let (status, _, stderr) = project.run(&["build"]);
+    assert_eq!(status, 0, "{stderr}");
+    let pdf = project.path("output/harbour.pdf");
+    let attached = project
+        .run(&["verify", pdf.to_str().unwrap(), "--format", "json"])
+        .1;
+    assert!(attached.contains("templates/logo.svg"), "{attached}");
+    assert!(!attached.contains("templates/README.md"), "{attached}");
+    project.write(
+        "templates/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><circle r=\"5\"/></svg>",
+    );
+    let (status, out) = verify(&project, &project.path("output/harbour.pdf"));
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        out.contains("CHANGED  template file templates/logo.svg"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_template_cannot_read_a_file_it_does_not_name() {
+    let project = Project::fixture("basic");
+    project.write(
+        "templates/brief.typ.hbs",
+        "#set document(title: \"t\")\n#set text(lang: \"en\")\n#read(\"mot\" + \"to.txt\")\n",
+    );
+    project.write("templates/motto.txt", "A motto");
+    let (status, _, stderr) = project.run(&["build"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("`templates/motto.txt` is not an input of this brief"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("a comment will do"), "{stderr}");
+    // Naming it, even in a comment, makes it one.
+    project.edit(
+        "templates/brief.typ.hbs",
+        "#read(",
+        "// reads motto.txt\n#read(",
+    );
+    let (status, _, stderr) = project.run(&["build"]);
+    assert_eq!(status, 0, "{stderr}");
 }
