@@ -496,9 +496,16 @@ pub fn timeline_markup(brief: &Brief) -> Option<String> {
     }
     for band in &timeline.bands {
         m.push_str(&format!(
-            "#place(line(start: (0pt, {y}pt), end: ({w}pt, {y}pt), stroke: 0.4pt + luma(190)))\n#mark({kind}, {shape}, 2pt, {hy}pt - 4pt)\n#label-at(14pt, {hy}pt, text(weight: \"bold\", fill: muted)[{title}])\n",
-            y = band.y, w = timeline.width, kind = string(&band.kind), shape = string(&band.shape), hy = band.heading_y, title = text(&band.title),
+            "#place(line(start: (0pt, {y}pt), end: ({w}pt, {y}pt), stroke: 0.4pt + luma(190)))\n#mark({kind}, {shape}, 2pt, {hy}pt - 4pt)\n",
+            y = band.y, w = timeline.width, kind = string(&band.kind), shape = string(&band.shape), hy = band.heading_y,
         ));
+        for line in &band.title_lines {
+            m.push_str(&format!(
+                "#label-at(14pt, {}pt, text(weight: \"bold\", fill: muted)[{}])\n",
+                line.y,
+                text(&line.text)
+            ));
+        }
     }
     m.push_str(&format!(
         "#place(line(start: ({l}pt, {y}pt), end: ({r}pt, {y}pt), stroke: 0.6pt + muted))\n",
