@@ -238,6 +238,7 @@ fn fresh_briefs(
         .iter()
         .filter_map(|p| Some((p.input.id.as_str(), p.dossier.as_ref()?.template())))
         .collect();
+    let reference_docx = fresh::project_reference_docx_key(&selection.project);
     let candidates: BTreeMap<String, (Stamp, &String)> = keys
         .iter()
         .filter_map(|(id, key)| {
@@ -248,9 +249,11 @@ fn fresh_briefs(
                     let name = templates_of.get(id.as_str())?;
                     Some(html_template_key(&selection.project, name, templates))
                 });
+            let docx = fresh::exports_to_write(out, id, &settings.emit).contains(&Emit::Docx);
             let may_be = stamp.may_be_fresh(key)
                 && stamp.wrote(out, id, &settings.emit)
-                && html.is_none_or(|html| html.is_some_and(|html| stamp.has_html_template(&html)));
+                && html.is_none_or(|html| html.is_some_and(|html| stamp.has_html_template(&html)))
+                && (!docx || stamp.has_reference_docx(&reference_docx));
             may_be.then(|| (id.clone(), (stamp, key)))
         })
         .collect();
@@ -320,13 +323,21 @@ fn typeset_all(
     let out = &report.out;
     let outcomes = crate::batch::map(buildable, |dossier| {
         let id = &dossier.input.id;
-        let html = fresh::exports_to_write(out, id, &settings.emit).contains(&Emit::Html);
-        let outcome = match build_brief(
+        let beside = fresh::exports_to_write(out, id, &settings.emit);
+        let html = beside.contains(&Emit::Html);
+        let built = build_brief(
             checked,
             dossier,
             &typesetter,
             (templates, template_files, html),
-        ) {
+        )
+        .and_then(|mut built| {
+            if beside.contains(&Emit::Docx) {
+                built.docx = Some(docx_edition(checked, dossier, &built, &typesetter)?);
+            }
+            Ok(built)
+        });
+        let outcome = match built {
             Err(failure) => {
                 // The markup is what a template author needs most when
                 // typst fails on it.
@@ -351,9 +362,11 @@ fn typeset_all(
                     let brief_key = fresh::brief_key(dossier_key, &checked.sources, parsed)?;
                     let keys = (dossier_key.as_str(), brief_key.as_str());
                     Some(
-                        Stamp::new(keys, &built.pdf, &exports, &found).with_html_template(
-                            built.html.as_ref().map(|h| h.template_key.clone()),
-                        ),
+                        Stamp::new(keys, &built.pdf, &exports, &found)
+                            .with_html_template(built.html.as_ref().map(|h| h.template_key.clone()))
+                            .with_reference_docx(
+                                built.docx.as_ref().map(|d| d.reference_key.clone()),
+                            ),
                     )
                 });
                 let files = Outputs {
@@ -410,6 +423,8 @@ pub struct Built {
     pub brief: model::Brief,
     /// The HTML edition, when it was asked for.
     pub html: Option<HtmlEdition>,
+    /// The Word edition, when it was asked for.
+    pub docx: Option<DocxEdition>,
 }
 
 impl Built {
@@ -418,6 +433,7 @@ impl Built {
     pub fn beside(&self, kind: Emit) -> Option<Vec<u8>> {
         match kind {
             Emit::Html => Some(self.html.as_ref()?.html.clone().into_bytes()),
+            Emit::Docx => Some(self.docx.as_ref()?.docx.clone()),
             _ => export::render(kind, &self.data),
         }
     }
@@ -428,6 +444,105 @@ pub struct HtmlEdition {
     pub html: String,
     /// [`fresh::html_template_key`] of its template.
     pub template_key: String,
+}
+
+/// A brief's Word edition and what it was styled with.
+pub struct DocxEdition {
+    pub docx: Vec<u8>,
+    /// The manifest it carries: the PDF's, and its reference document.
+    pub manifest: Manifest,
+    /// [`fresh::reference_docx_key`] of its reference document.
+    pub reference_key: String,
+}
+
+/// Pixels per point of the Word edition's timeline picture (216 dpi).
+const FIGURE_SCALE: f32 = 3.0;
+
+/// Writes the Word edition of `built`, styled by the project's
+/// `templates/reference.docx` or the built-in styles, with the timeline
+/// drawn by typst and the manifest of `built` naming the reference
+/// document.
+pub fn docx_edition(
+    selection: &CheckedSelection,
+    checked: &Checked,
+    built: &Built,
+    typesetter: &typeset::Typesetter,
+) -> Result<DocxEdition, Vec<Diagnostic>> {
+    let id = &checked.input.id;
+    let project = &selection.project;
+    let path = project.templates.join(crate::docx::REFERENCE_DOCX);
+    let shown = project.display(&path);
+    let unusable = |why: String| {
+        vec![
+            Diagnostic::new(
+                Rule::Template,
+                format!("the reference document `{shown}` cannot be used: {why}"),
+            )
+            .in_file(shown.clone())
+            .dossier(id.clone())
+            .help("start from clerk's: `clerk template reference-docx > templates/reference.docx`, then restyle it in Word and save it as a .docx"),
+        ]
+    };
+    let mut manifest = built.manifest.clone();
+    let (reference, reference_key) = if std::fs::symlink_metadata(&path).is_ok() {
+        let bytes = crate::files::read_limited(&path, project.max_source_size)
+            .map_err(|e| unusable(format!("{e:#}")))?;
+        manifest.reference_docx = Some(manifest::FileEntry {
+            path: shown.clone(),
+            sha256: crate::files::sha256_hex(&bytes),
+        });
+        let reference = crate::docx::Reference::read(&bytes).map_err(unusable)?;
+        (reference, fresh::reference_docx_key(Some(&bytes)))
+    } else {
+        (
+            crate::docx::Reference::builtin(),
+            fresh::reference_docx_key(None),
+        )
+    };
+    let figure = match crate::docx::timeline_markup(&built.brief) {
+        None => None,
+        Some(markup) => {
+            let dossier = checked
+                .dossier
+                .as_ref()
+                .ok_or_else(|| unusable("the dossier did not parse".into()))?;
+            let date = typeset::datetime(dossier.date.get_ref().0)
+                .ok_or_else(|| unusable(format!("typst has no date {}", dossier.date.get_ref())))?;
+            let template = crate::render::Template::inline("built-in Word timeline");
+            let png = typesetter
+                .png(
+                    &typeset::Job {
+                        markup: &markup,
+                        date,
+                        ident: &manifest.options.ident,
+                        template: &template,
+                        attachment: None,
+                        readable: &[],
+                    },
+                    FIGURE_SCALE,
+                )
+                .map_err(|found| {
+                    found
+                        .into_iter()
+                        .map(|d| d.dossier(id.clone()))
+                        .collect::<Vec<_>>()
+                })?;
+            let (width, height) = crate::docx::figure_size(&built.brief);
+            Some(crate::docx::Figure { png, width, height })
+        }
+    };
+    let docx = crate::docx::write(
+        &built.brief,
+        &reference,
+        figure.as_ref(),
+        &manifest.to_bytes(),
+    )
+    .map_err(unusable)?;
+    Ok(DocxEdition {
+        docx,
+        manifest,
+        reference_key,
+    })
 }
 
 /// Why a brief was not built: the findings, and the markup when the
@@ -528,6 +643,7 @@ pub fn build_brief(
         data,
         brief,
         html,
+        docx: None,
     })
 }
 

@@ -89,3 +89,13 @@ pub fn is_html_template(path: &std::path::Path) -> bool {
     path.file_name()
         .is_some_and(|name| name.to_string_lossy().ends_with(Markup::Html.extension()))
 }
+
+/// The Word edition's reference document, directly under `templates/`.
+pub const REFERENCE_DOCX: &str = "reference.docx";
+
+/// Whether `path` is the reference document of the project whose
+/// templates folder is `templates`: an input of the Word edition only,
+/// never of the PDF.
+pub fn is_reference_docx(templates: &std::path::Path, path: &std::path::Path) -> bool {
+    path.parent() == Some(templates) && path.file_name().is_some_and(|name| name == REFERENCE_DOCX)
+}

@@ -363,6 +363,8 @@ pub enum Command {
     /// the fixed words of French briefs) as templates/locales/<tag>.toml to
     /// change a language's words or add one. `clerk template styles` lists
     /// the citation styles a dossier's `citation-style` may name.
+    /// `clerk template reference-docx > templates/reference.docx` writes the
+    /// Word edition's reference document, to restyle in Word.
     Template {
         /// The template's name
         #[arg(value_name = "NAME", default_value = "brief")]
@@ -452,6 +454,8 @@ pub enum Emit {
     Csl,
     /// The HTML edition, a self-contained web page: `<id>.html`
     Html,
+    /// The Word edition, styled by templates/reference.docx: `<id>.docx`
+    Docx,
 }
 
 impl From<Emit> for crate::settings::Emit {
@@ -462,6 +466,7 @@ impl From<Emit> for crate::settings::Emit {
             Emit::Annotations => crate::settings::Emit::Annotations,
             Emit::Csl => crate::settings::Emit::Csl,
             Emit::Html => crate::settings::Emit::Html,
+            Emit::Docx => crate::settings::Emit::Docx,
         }
     }
 }

@@ -850,12 +850,15 @@ fn template(printer: &Printer, name: &str) -> anyhow::Result<Outcome> {
     if name == "styles" {
         return styles(printer);
     }
+    if name == "reference-docx" {
+        return reference_docx(printer);
+    }
     let locale = name
         .strip_prefix("locale-")
         .and_then(crate::locale::builtin);
     let text = crate::builtin::printable(name).or(locale).ok_or_else(|| {
         Fatal::new(format!("no built-in template `{name}`")).help(format!(
-            "built-in templates: {}; built-in locales: {}",
+            "built-in templates: {}, reference-docx; built-in locales: {}",
             crate::builtin::names().join(", "),
             crate::locale::BUILTIN_TAGS
                 .iter()
@@ -871,6 +874,36 @@ fn template(printer: &Printer, name: &str) -> anyhow::Result<Outcome> {
             "name": name,
             "text": text,
         })),
+    }
+    Ok(Outcome::Success)
+}
+
+/// `clerk template reference-docx`: the Word edition's built-in reference
+/// document, a binary file, so never written to a terminal.
+fn reference_docx(printer: &Printer) -> anyhow::Result<Outcome> {
+    use std::io::IsTerminal;
+    let bytes = crate::docx::builtin_reference()
+        .map_err(|e| anyhow::anyhow!("cannot write the reference document ({e})"))?;
+    match printer.format {
+        Format::Human => {
+            let mut out = std::io::stdout().lock();
+            if out.is_terminal() {
+                return Err(Fatal::new(
+                    "`clerk template reference-docx` writes a Word document, not text",
+                )
+                .help("redirect it into a file: `clerk template reference-docx > templates/reference.docx`")
+                .into());
+            }
+            out.write_all(&bytes)?;
+        }
+        Format::Json => {
+            use base64::Engine;
+            printer.record(serde_json::json!({
+                "type": "template",
+                "name": "reference-docx",
+                "base64": base64::engine::general_purpose::STANDARD.encode(&bytes),
+            }));
+        }
     }
     Ok(Outcome::Success)
 }

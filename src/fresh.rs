@@ -66,6 +66,10 @@ pub struct Stamp {
     /// wrote (empty if it wrote none).
     #[serde(default)]
     html_template: String,
+    /// [`reference_docx_key`] of the reference document of the Word
+    /// edition that build wrote (empty if it wrote none).
+    #[serde(default)]
+    reference_docx: String,
     /// The dossier's warnings at that build, replayed while it stays fresh
     /// (as Cargo replays a cached crate's warnings).
     #[serde(default)]
@@ -75,7 +79,13 @@ pub struct Stamp {
 /// The files `--emit` can ask for that are made from the built brief and
 /// kept up to date once written: the exports and the HTML edition (the
 /// Typst markup is not: it is written only when asked for).
-pub const BESIDE_PDF: [Emit; 4] = [Emit::Json, Emit::Annotations, Emit::Csl, Emit::Html];
+pub const BESIDE_PDF: [Emit; 5] = [
+    Emit::Json,
+    Emit::Annotations,
+    Emit::Csl,
+    Emit::Html,
+    Emit::Docx,
+];
 
 /// The exports and the HTML edition a build writes beside the PDF of
 /// brief `id` in `out`: those `emit` asks for, and those an earlier build
@@ -99,6 +109,26 @@ pub fn html_template_key(template: &Template) -> String {
     sha256_hex(key.to_string().as_bytes())
 }
 
+/// A digest of the reference document a Word edition is styled with
+/// (`bytes` of `templates/reference.docx`, `None` for the built-in one):
+/// what the .docx depends on besides the brief's own inputs.
+pub fn reference_docx_key(bytes: Option<&[u8]>) -> String {
+    bytes.map_or_else(|| "built-in".to_string(), sha256_hex)
+}
+
+/// The [`reference_docx_key`] of `project`'s reference document as it is
+/// now; an unreadable one gives a key no stamp has.
+pub fn project_reference_docx_key(project: &Project) -> String {
+    let path = project.templates.join(crate::builtin::REFERENCE_DOCX);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return reference_docx_key(None);
+    }
+    match crate::files::read_limited(&path, project.max_source_size) {
+        Ok(bytes) => reference_docx_key(Some(&bytes)),
+        Err(_) => "unreadable".to_string(),
+    }
+}
+
 impl Stamp {
     /// The stamp of a brief just built from inputs with these keys, which
     /// wrote `pdf` and `exports` (file names and bytes).
@@ -118,7 +148,23 @@ impl Stamp {
                 .collect(),
             warnings: found.iter().filter(|d| !d.is_error()).cloned().collect(),
             html_template: String::new(),
+            reference_docx: String::new(),
         }
+    }
+
+    /// This stamp, for a build that wrote a Word edition with the
+    /// reference document of [`reference_docx_key`] `key`.
+    pub fn with_reference_docx(self, key: Option<String>) -> Stamp {
+        Stamp {
+            reference_docx: key.unwrap_or_default(),
+            ..self
+        }
+    }
+
+    /// Whether the Word edition was made with the reference document of
+    /// [`reference_docx_key`] `key`.
+    pub fn has_reference_docx(&self, key: &str) -> bool {
+        self.reference_docx == key
     }
 
     /// This stamp, for a build that wrote an HTML edition with the template

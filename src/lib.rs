@@ -48,7 +48,10 @@
 //! - [`render`]: Handlebars templates to Typst markup, with Typst escaping.
 //! - [`cite`]: the references in the dossier's citation style, as Typst
 //!   markup and HTML.
-//! - [`typeset`]: an in-memory typst `World` and PDF export.
+//! - [`docx`]: the Word edition, Office Open XML styled by the unit's
+//!   reference document.
+//! - [`typeset`]: an in-memory typst `World`, PDF export, and the Word
+//!   edition's timeline picture.
 //! - [`manifest`]: the inputs every PDF carries, and its provenance.
 //! - [`fresh`]: stamps and remembered digests: which briefs need no rebuild.
 //! - [`build`]: the batch: freshness, typesetting, writing each brief.
@@ -71,6 +74,7 @@ pub mod cite;
 pub mod cli;
 pub mod diag;
 pub mod documents;
+pub mod docx;
 pub mod export;
 pub mod files;
 pub mod find;

@@ -40,6 +40,11 @@ pub struct Manifest {
     pub quote_normalisation: String,
     pub claims: Vec<ClaimEntry>,
     pub options: BuildOptions,
+    /// The reference document that styled a Word edition
+    /// (`templates/reference.docx`): only in the manifest a `.docx`
+    /// carries, and only when the project has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_docx: Option<FileEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,6 +184,7 @@ impl Manifest {
                 tagged: true,
                 ident: ident(&checked.input.id),
             },
+            reference_docx: None,
         })
     }
 
@@ -208,8 +214,21 @@ impl Manifest {
             Ok(None) => return Err(Unreadable::NotAttached),
             Err(error) => return Err(Unreadable::Damaged(error)),
         };
+        Manifest::parse(&bytes)
+    }
+
+    /// Reads the manifest a Word edition carries as custom XML.
+    pub fn read_docx(docx: &[u8]) -> Result<Manifest, Unreadable> {
+        match crate::docx::read_manifest(docx) {
+            Ok(bytes) => Manifest::parse(&bytes),
+            Err(crate::docx::NoManifest::NotAttached) => Err(Unreadable::NotAttached),
+            Err(crate::docx::NoManifest::Damaged(error)) => Err(Unreadable::Damaged(error)),
+        }
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Manifest, Unreadable> {
         let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| Unreadable::NotJson(e.to_string()))?;
+            serde_json::from_slice(bytes).map_err(|e| Unreadable::NotJson(e.to_string()))?;
         match value
             .get("manifest_version")
             .and_then(serde_json::Value::as_u64)
@@ -328,6 +347,8 @@ impl TemplateFiles {
             // HTML templates shape the HTML edition, not the PDF (typst
             // cannot read them).
             .filter(|e| !crate::builtin::is_html_template(e.path()))
+            // Nor can the Word edition's reference document shape it.
+            .filter(|e| !crate::builtin::is_reference_docx(&project.templates, e.path()))
             .filter_map(|e| {
                 let bytes = files::read_limited(e.path(), crate::settings::MAX_SOURCE_SIZE).ok()?;
                 let relative = e.path().strip_prefix(&project.templates).ok()?;

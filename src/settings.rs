@@ -63,6 +63,8 @@ pub enum Emit {
     Csl,
     /// The HTML edition of the brief, a self-contained web page.
     Html,
+    /// The Word edition of the brief, styled by `templates/reference.docx`.
+    Docx,
 }
 
 impl Emit {
@@ -74,6 +76,7 @@ impl Emit {
             Emit::Annotations => format!("{stem}.annotations.jsonld"),
             Emit::Csl => format!("{stem}.csl.json"),
             Emit::Html => format!("{stem}.html"),
+            Emit::Docx => format!("{stem}.docx"),
         }
     }
 }

@@ -167,6 +167,49 @@ impl Typesetter {
             tagged: true,
             pretty: false,
         };
+        self.compile(job, world, move |document| {
+            typst_pdf::pdf(document, &options)
+        })
+    }
+
+    /// Typesets `job`'s markup (no attachment) and draws its first page as
+    /// a PNG picture at `scale` pixels per point: the Word edition's
+    /// timeline. Text is drawn as outlines, so no font is needed to show it.
+    pub fn png(&self, job: &Job<'_>, scale: f32) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let world = BriefWorld {
+            shared: Arc::clone(&self.shared),
+            main: Source::new(*MAIN_ID, job.markup.to_string()),
+            attachment: None,
+            today: job.date,
+            files: Mutex::new(HashMap::new()),
+            readable: job.readable.to_vec(),
+        };
+        self.compile(job, world, move |document| {
+            let failed = |message: String| {
+                typst::ecow::eco_vec![SourceDiagnostic::error(
+                    typst::syntax::Span::detached(),
+                    message
+                )]
+            };
+            let page = document
+                .pages()
+                .first()
+                .ok_or_else(|| failed("the figure has no page".into()))?;
+            let svg = typst_svg::svg(page, &typst_svg::SvgOptions::default());
+            rasterize(&svg, scale).map_err(failed)
+        })
+        .map(|(png, _)| png)
+        .map_err(|(errors, _)| errors)
+    }
+
+    /// Compiles `world` on a thread of its own, then makes the output with
+    /// `finish`, within the time limit.
+    fn compile<T: Send + 'static>(
+        &self,
+        job: &Job<'_>,
+        world: BriefWorld,
+        finish: impl FnOnce(&PagedDocument) -> typst::diag::SourceResult<T> + Send + 'static,
+    ) -> Result<(T, Vec<Diagnostic>), Unfinished> {
         // Typst cannot be interrupted: compile on a thread of its own and
         // stop waiting for it after the time limit. A runaway thread is
         // left to the end of the process; the build goes on without it.
@@ -177,9 +220,7 @@ impl Typesetter {
             .spawn(move || {
                 let compiling = Compiling::start();
                 let warned = typst::compile::<PagedDocument>(&world);
-                let result = warned
-                    .output
-                    .and_then(|document| typst_pdf::pdf(&document, &options));
+                let result = warned.output.and_then(|document| finish(&document));
                 // Free typst's memoised results so a batch's memory stays
                 // flat. While another brief is being typeset, what was used
                 // since the previous eviction survives this one: that brief
@@ -221,7 +262,7 @@ impl Typesetter {
                     found.iter().map(|d| world.diagnostic(d, job)).collect()
                 };
                 result
-                    .map(|pdf| (pdf, diagnose(&warnings)))
+                    .map(|output| (output, diagnose(&warnings)))
                     .map_err(|errors| (diagnose(&errors), false))
             }
             Err(_) => Err((timed_out(), true)),
@@ -232,6 +273,28 @@ impl Typesetter {
 /// Why a brief was not typeset, and whether its compilation was left
 /// running.
 type Unfinished = (Vec<Diagnostic>, bool);
+
+/// An SVG drawn into a PNG at `scale` pixels per SVG unit (a point), on
+/// the CPU, so the same SVG gives the same bytes.
+fn rasterize(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
+    use resvg::{tiny_skia, usvg};
+    let tree = usvg::Tree::from_str(svg, &usvg::Options::default())
+        .map_err(|e| format!("the figure cannot be drawn ({e})"))?;
+    let size = tree.size();
+    let width = (size.width() * scale).ceil() as u32;
+    let height = (size.height() * scale).ceil() as u32;
+    let mut pixmap = tiny_skia::Pixmap::new(width.max(1), height.max(1))
+        .ok_or("the figure is too large to draw")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| format!("the figure cannot be encoded as PNG ({e})"))
+}
 
 /// One brief to typeset.
 pub struct Job<'a> {
@@ -319,6 +382,13 @@ impl BriefWorld {
         if crate::builtin::is_html_template(&canonical) {
             return Err(FileError::Other(Some(
                 "HTML templates (*.html.hbs) are not readable from a Typst template".into(),
+            )));
+        }
+        // The Word edition's reference document is no input of the PDF
+        // either (editing it rebuilds only the .docx).
+        if crate::builtin::is_reference_docx(root, &canonical) {
+            return Err(FileError::Other(Some(
+                "templates/reference.docx styles the Word edition and is not readable from a Typst template".into(),
             )));
         }
         let name = crate::files::with_slashes(&shown);

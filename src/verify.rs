@@ -161,10 +161,24 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Verification
         items: Vec::new(),
         signatures: Vec::new(),
     };
-    let manifest = match Manifest::read_attached(&pdf) {
+    // A Word edition is verified as a PDF is, by its own manifest and a
+    // rebuild of itself.
+    let docx = crate::docx::is_package(&pdf);
+    let read = if docx {
+        Manifest::read_docx(&pdf)
+    } else {
+        Manifest::read_attached(&pdf)
+    };
+    let manifest = match read {
         Ok(manifest) => manifest,
         Err(unreadable) => {
-            report.items.push(unreadable_manifest(unreadable));
+            report.items.push(match unreadable {
+                Unreadable::NotAttached if docx => Item::new(Verdict::Missing, "manifest", "customXml")
+                    .detail("the .docx carries no clerk manifest: it was not built by clerk, or it was saved by a program that dropped it"),
+                Unreadable::Damaged(error) if docx => Item::new(Verdict::Failed, "docx", "structure")
+                    .detail(format!("the .docx is damaged or truncated and cannot be read ({error})")),
+                unreadable => unreadable_manifest(unreadable),
+            });
             return Ok(report);
         }
     };
@@ -185,10 +199,15 @@ pub fn verify(project: &Project, pdf_path: &Path) -> anyhow::Result<Verification
         );
     }
     report.items.extend(compare_inputs(project, &manifest));
+    if docx {
+        report.items.extend(reference_docx(project, &manifest));
+    }
     report.items.extend(builder(&manifest));
-    report
-        .items
-        .extend(recheck_and_rebuild(project, &manifest, (pdf_path, &pdf)));
+    report.items.extend(recheck_and_rebuild(
+        project,
+        &manifest,
+        (pdf_path, &pdf, docx),
+    ));
     report.verified = report.items.iter().all(|i| i.status == Verdict::Ok);
     Ok(report)
 }
@@ -252,6 +271,29 @@ fn compare_inputs(project: &Project, manifest: &Manifest) -> Vec<Item> {
         }
     }
     items
+}
+
+/// The reference document a Word edition's manifest names, compared with
+/// the project's; or one the project has now that styled no edition.
+fn reference_docx(project: &Project, manifest: &Manifest) -> Option<Item> {
+    match &manifest.reference_docx {
+        Some(file) => Some(Item::file(
+            "reference doc",
+            project,
+            &file.path,
+            &file.sha256,
+        )),
+        None => {
+            let path = project.templates.join(crate::docx::REFERENCE_DOCX);
+            let bytes = files::read_limited(&path, project.max_source_size).ok()?;
+            Some(Item {
+                found: Some(sha256_hex(&bytes)),
+                ..Item::new(Verdict::Changed, "reference doc", project.display(&path)).detail(
+                    "added to templates/ since the .docx was built with the built-in styles",
+                )
+            })
+        }
+    }
 }
 
 /// The built-in template the manifest names, compared with this clerk's.
@@ -332,11 +374,11 @@ fn unreadable_manifest(unreadable: Unreadable) -> Item {
 }
 
 /// Re-checks the dossier's quotes and rebuilds the PDF (at `pdf_path`) and
-/// its exports in memory.
+/// its exports in memory; or, for a Word edition (`docx`), the .docx.
 fn recheck_and_rebuild(
     project: &Project,
     manifest: &Manifest,
-    (pdf_path, pdf): (&Path, &[u8]),
+    (pdf_path, pdf, docx): (&Path, &[u8], bool),
 ) -> Vec<Item> {
     if read_in_project(project, &manifest.dossier.path).is_err() {
         return Vec::new();
@@ -380,7 +422,34 @@ fn recheck_and_rebuild(
         Ok(mut built) => {
             items.extend(new_template_inputs(manifest, &built.manifest));
             items.push(compare_quotes(manifest, &built.manifest));
+            if docx {
+                items.push(
+                    match crate::build::docx_edition(&selection, checked, &built, &typesetter) {
+                        Ok(edition) => compare_docx(manifest, pdf, &edition),
+                        Err(found) => Item::new(Verdict::Failed, "docx", "rebuilt in memory")
+                            .detail(format!(
+                                "cannot rebuild it: {}",
+                                found.first().map_or("", |d| d.message.as_str())
+                            )),
+                    },
+                );
+                return items;
+            }
             items.push(compare_pdf(manifest, pdf, &built));
+            // The Word edition beside the PDF, if there is one, likewise.
+            let docx_path = pdf_path.with_extension("docx");
+            if std::fs::symlink_metadata(&docx_path).is_ok() {
+                match crate::build::docx_edition(&selection, checked, &built, &typesetter) {
+                    Ok(edition) => built.docx = Some(edition),
+                    Err(found) => items.push(
+                        Item::new(Verdict::Failed, "export", docx_path.display().to_string())
+                            .detail(format!(
+                                "cannot rebuild it: {}",
+                                found.first().map_or("", |d| d.message.as_str())
+                            )),
+                    ),
+                }
+            }
             // The HTML edition beside the PDF, if there is one, is rebuilt
             // too; a template that no longer renders fails only it.
             let html_path = pdf_path.with_extension("html");
@@ -446,6 +515,34 @@ fn compare_pdf(manifest: &Manifest, pdf: &[u8], built: &Built) -> Item {
         "differs from the rebuild at byte {first} ({} bytes, rebuild {} bytes): {why}",
         pdf.len(),
         built.pdf.len()
+    ))
+}
+
+/// A Word edition compared byte for byte with its rebuild.
+fn compare_docx(manifest: &Manifest, docx: &[u8], edition: &crate::build::DocxEdition) -> Item {
+    let same = docx == edition.docx.as_slice();
+    let item = Item {
+        recorded: Some(sha256_hex(docx)),
+        found: Some(sha256_hex(&edition.docx)),
+        ..Item::new(
+            if same { Verdict::Ok } else { Verdict::Changed },
+            "docx",
+            "rebuilt in memory",
+        )
+    };
+    if same {
+        return item.detail(format!("byte-identical ({} bytes)", docx.len()));
+    }
+    let why = if edition.manifest == *manifest {
+        "the inputs match, so the .docx itself was altered after it was built (opened and saved in Word, say)"
+    } else {
+        "the inputs differ from those recorded"
+    };
+    item.detail(format!(
+        "differs from the rebuild at byte {} ({} bytes, rebuild {} bytes): {why}",
+        first_difference(docx, &edition.docx),
+        docx.len(),
+        edition.docx.len()
     ))
 }
 
@@ -515,7 +612,11 @@ fn compare_export(
             found.len()
         ));
     }
-    let why = if inputs_match && kind == Emit::Html {
+    let why = if inputs_match && kind == Emit::Docx {
+        // Its reference document is not among the PDF's inputs; the
+        // .docx records it in its own manifest.
+        "the inputs match those recorded, so this file was altered after it was built, comes from another build, or templates/reference.docx changed since (`clerk verify` on the .docx says which)"
+    } else if inputs_match && kind == Emit::Html {
         // Its template is not among the inputs the manifest records.
         "the inputs match those recorded, so this file was altered after it was built, comes from another build, or its HTML template (templates/<name>.html.hbs) changed since"
     } else if inputs_match {
@@ -560,7 +661,8 @@ pub fn signatures(pdf_path: &Path, trusted: &crate::sign::Trusted<'_>) -> Vec<cr
     checks.extend(crate::sign::check_file(pdf_path, &pdf, trusted));
     for kind in crate::fresh::BESIDE_PDF {
         let path = pdf_path.with_file_name(kind.file_name(&stem));
-        if std::fs::symlink_metadata(&path).is_err() {
+        // A Word edition verified on its own is checked above.
+        if path == pdf_path || std::fs::symlink_metadata(&path).is_err() {
             continue;
         }
         if let Some(bytes) = read(&path) {

@@ -283,6 +283,6 @@ fn template_names_its_built_ins_on_a_help_line() {
     assert_eq!(status, 2);
     assert_eq!(
         stderr,
-        "error: no built-in template `fancy`\nhelp: built-in templates: brief, brief-html; built-in locales: locale-de, locale-en, locale-es, locale-fr, locale-it, locale-nl\n"
+        "error: no built-in template `fancy`\nhelp: built-in templates: brief, brief-html, reference-docx; built-in locales: locale-de, locale-en, locale-es, locale-fr, locale-it, locale-nl\n"
     );
 }

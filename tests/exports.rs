@@ -744,7 +744,7 @@ fn emit_takes_a_comma_separated_list_and_may_repeat() {
     let (status, _, stderr) = project.run(&["build", "--emit", "json,pdf"]);
     assert_eq!(status, 2, "{stderr}");
     assert!(
-        stderr.starts_with("error: invalid value 'pdf' for '--emit <WHAT>'\n  [possible values: typ, json, annotations, csl, html]\n"),
+        stderr.starts_with("error: invalid value 'pdf' for '--emit <WHAT>'\n  [possible values: typ, json, annotations, csl, html, docx]\n"),
         "{stderr}"
     );
 }

@@ -37,7 +37,7 @@ pub fn render(kind: Emit, brief: &Brief) -> Option<Vec<u8>> {
         Emit::Json => Some(pretty(brief)),
         Emit::Annotations => Some(pretty(&annotations::collection(brief))),
         Emit::Csl => Some(pretty(&csl::items(brief))),
-        Emit::Typ | Emit::Html => None,
+        Emit::Typ | Emit::Html | Emit::Docx => None,
     }
 }
 
