@@ -27,12 +27,21 @@ pub fn pages() -> Vec<Page> {
     // each one `clerk build` for its synopsis.
     root.build();
     let mut pages = vec![page(root.clone(), "clerk", &ROOT)];
-    for command in root.get_subcommands().filter(|c| !c.is_hide_set()) {
-        let name = format!("clerk-{}", command.get_name());
+    for command in commands(&root) {
+        // clap names commands with `&'static str` (its `string` feature
+        // is off); these few names live as long as the program anyway.
+        let name: &'static str =
+            Box::leak(format!("clerk-{}", command.get_name()).into_boxed_str());
         let notes = notes(command.get_name()).unwrap_or(&NO_NOTES);
-        pages.push(page(command.clone().name(name.clone()), &name, notes));
+        pages.push(page(command.clone().name(name), name, notes));
     }
     pages
+}
+
+/// The commands `clerk --help` lists, less `help` (its text is `--help`'s).
+fn commands(root: &clap::Command) -> impl Iterator<Item = &clap::Command> {
+    root.get_subcommands()
+        .filter(|c| !c.is_hide_set() && c.get_name() != "help")
 }
 
 /// What a page says beyond the clap definitions.
@@ -440,7 +449,7 @@ fn see_also(roff: &mut Roff, name: &str) {
     roff.text(refs);
 }
 
-/// `text` with its `code` spans in bold, as the help text writes them.
+/// `text` with its `code` spans in italic.
 fn words(text: &str) -> Vec<Inline> {
     text.split('`')
         .enumerate()
@@ -466,8 +475,9 @@ mod tests {
 
     #[test]
     fn every_command_has_its_exit_status_and_an_example() {
-        let root = crate::cli::Cli::command();
-        for command in root.get_subcommands().filter(|c| !c.is_hide_set()) {
+        let mut root = crate::cli::Cli::command();
+        root.build();
+        for command in commands(&root) {
             let notes = notes(command.get_name())
                 .unwrap_or_else(|| panic!("`{}` has no notes", command.get_name()));
             assert!(notes.exit.iter().any(|(code, _)| *code == 0));

@@ -127,7 +127,6 @@ fn man_renders_every_page_without_a_warning() {
             .arg("--local-file")
             .arg(&file)
             .env("MANWIDTH", "80")
-            .env("MAN_KEEP_FORMATTING", "0")
             .env("LC_ALL", "C.UTF-8")
             .output()
             .unwrap();
@@ -141,14 +140,20 @@ fn man_renders_every_page_without_a_warning() {
         );
         let name = page.file_name.trim_end_matches(".1");
         let command = name.replacen('-', " ", 1);
-        for needed in ["NAME", "SYNOPSIS", "EXIT STATUS", "EXAMPLES", "SEE ALSO"] {
-            assert!(shown.contains(needed), "{name} has no {needed}:\n{shown}");
+        // man justifies lines; compare words.
+        let words = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        for needed in [
+            format!("NAME {name} - "),
+            format!("SYNOPSIS {command} ["),
+            "EXIT STATUS 0 ".to_string(),
+            "EXAMPLES ".to_string(),
+            format!("$ {command}"),
+            "SEE ALSO ".to_string(),
+        ] {
+            assert!(
+                words.contains(&needed),
+                "{name} has no `{needed}`:\n{shown}"
+            );
         }
-        assert!(
-            shown.contains(&format!("       {command} ["))
-                || shown.contains(&format!("       {command} <")),
-            "{name}'s synopsis does not start with `{command}`:\n{shown}"
-        );
-        assert!(shown.contains(&format!("$ {command}")), "{shown}");
     }
 }
