@@ -2,6 +2,7 @@
 """Formats bench/run.sh's measurements as Markdown (called by run.sh).
 
     report.py RESULTS_DIR "SCALES" "QUOTE_SIZES"
+    report.py RESULTS_DIR --binary      # the release binary's section alone
 
 Reads NAME.json (hyperfine --export-json shape), NAME.rss (peak RSS in KB)
 and meta.tsv from RESULTS_DIR; prints the report on stdout.
@@ -13,8 +14,11 @@ import sys
 from pathlib import Path
 
 res = Path(sys.argv[1])
-scales = [int(s) for s in sys.argv[2].split()]
-quote_sizes = sys.argv[3].split()
+# `report.py RESULTS_DIR --binary`: only the section on the binary
+# (bench/run.sh with BINARY_ONLY=1).
+binary_only = sys.argv[2:] == ["--binary"]
+scales = [] if binary_only else [int(s) for s in sys.argv[2].split()]
+quote_sizes = [] if binary_only else sys.argv[3].split()
 
 meta = {}
 for line in (res / "meta.tsv").read_text().splitlines():
@@ -60,6 +64,32 @@ def ok(cond):
 def mb(x):
     return "n/a" if x is None else f"{x:.0f} MB"
 
+
+def binary_section():
+    """The release binary people install: its size and start-up time."""
+    version = timing("version")
+    size = meta.get("bin_bytes")
+    if version is None or size is None:
+        return []
+    lines = [
+        "## The release binary",
+        "",
+        f"`{meta.get('bin_path', 'clerk')}` ({meta.get('clerk', '?')}), built by `{meta.get('bin_profile', '?')}`.",
+        "",
+        "| measurement | result |",
+        "| --- | --- |",
+        f"| size | {int(size) / 1e6:.1f} MB ({int(size):,} bytes) |",
+        f"| start-up: `clerk --version` | {secs(version)} ({spread(version)}) |",
+    ]
+    rv = rss_mb("version")
+    if rv is not None:
+        lines.append(f"| peak RSS of `clerk --version` | {rv:.1f} MB |")
+    return lines + [""]
+
+
+if binary_only:
+    print("\n".join(binary_section()))
+    sys.exit(0)
 
 b100 = timing("build100")
 b100j1 = timing("build100_j1")
@@ -110,6 +140,8 @@ if len([n for n in scales if per[n]]) >= 2:
     r = (per[hi]["median"] / hi) / (per[lo]["median"] / lo)
     w(f"| linear scaling (time per dossier, {hi} vs {lo} dossiers) | {r:.2f}× | ≈ 1× (≤ 1.25×) | {ok(r <= 1.25)} |")
 w("")
+
+out.extend(binary_section())
 
 w("## 100 dossiers: detail")
 w("")

@@ -8,7 +8,9 @@
 # What it does, from the repository root:
 #   1. `cargo build --release` (reusing target/) and copies the binary to
 #      $CORPUS/bin/clerk, so a concurrent rebuild cannot swap it mid-run
-#      (set CLERK_BIN=/path/to/clerk to skip the build and use that binary);
+#      (set CLERK_BIN=/path/to/clerk to skip the build and use that binary,
+#      e.g. target/x86_64-unknown-linux-gnu/dist/clerk, the binary `dist
+#      build` packages: profile `dist` is the release profile);
 #   2. creates bench/.venv and installs the PyPI `typst` package (0.15.x,
 #      clerk's typst minor) for the baseline;
 #   3. installs hyperfine and GNU time with apt-get if they are missing (falls
@@ -18,6 +20,7 @@
 #      that `clerk check` accepts them;
 #   5. measures (wall-clock medians; peak RSS from `/usr/bin/time -v`, median
 #      of RSS_RUNS runs):
+#        - the binary: its size, and its start-up (`clerk --version`);
 #        - full build of 100 dossiers over 100 MB of sources (build --force),
 #          also with --jobs 1;
 #        - no-op rebuild of the same 100 (`clerk build` after a build), with
@@ -45,6 +48,8 @@
 #   SEED [1]         corpus seed
 #   CORPUS [bench/corpus]   where corpora, the binary copy and scratch go
 #   CLERK_BIN        use this clerk binary instead of building one
+#   BINARY_ONLY [0]  1 = measure only the binary (size, start-up) and print
+#                    that section, leaving RESULTS alone (a few seconds)
 #   NICE [5]         the whole run is re-executed under `nice -n $NICE`
 #                    (the machine is shared with a fuzzer and other builds)
 #   RESULTS [bench/RESULTS.md]  where the report is written
@@ -112,6 +117,12 @@ else
     (cd "$ROOT" && cargo build --release >&2)
     src_bin=$ROOT/target/release/clerk
 fi
+bin_profile="cargo build --release"
+case $src_bin in
+*/dist/clerk) bin_profile="dist build (profile dist, which inherits release)" ;;
+*/release/clerk) ;;
+*) bin_profile="CLERK_BIN=$src_bin" ;;
+esac
 mkdir -p "$CORPUS/bin"
 cp "$src_bin" "$CORPUS/bin/clerk.tmp" && mv "$CORPUS/bin/clerk.tmp" "$CORPUS/bin/clerk"
 CLERK=$CORPUS/bin/clerk
@@ -122,13 +133,18 @@ fi
 
 # ------------------------------------------------------------------ python typst
 
-if ! "$VENV/bin/python" -c 'import typst' 2>/dev/null; then
+# (not needed to measure the binary alone)
+PY_TYPST=none PY_FONTS=none
+if [ "${BINARY_ONLY:-0}" = 1 ]; then
+    :
+elif ! "$VENV/bin/python" -c 'import typst' 2>/dev/null; then
     log "creating $VENV with the PyPI typst package"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q --upgrade pip >&2 || true
     "$VENV/bin/pip" install -q 'typst>=0.15,<0.16' >&2 ||
         { echo "typst 0.15.x not available; installing the newest typst" >&2; "$VENV/bin/pip" install -q typst >&2; }
 fi
+if [ "${BINARY_ONLY:-0}" != 1 ]; then
 PY_TYPST=$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("typst"))')
 PY_FONTS=$("$VENV/bin/python" - <<'EOF'
 import typst
@@ -138,6 +154,7 @@ missing = [f for f in need if f not in fams]
 print("bundled: " + ", ".join(sorted(fams)) + ("; MISSING " + ", ".join(missing) if missing else "; has Libertinus Serif and DejaVu Sans Mono"))
 EOF
 )
+fi
 
 meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 meta machine "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GB RAM", $2/1048576}' /proc/meminfo)"
@@ -225,6 +242,21 @@ closing() {
     "$CLERK" "$@" --root "$dir" --color never >"$RES/$label.out" 2>&1 || true
     meta "closing_$label" "$(grep -E '^(built|checked)|[0-9]+ (error|warning)' "$RES/$label.out" | tail -1)"
 }
+
+# ------------------------------------------------------------------ the binary
+
+log "the binary: size and start-up"
+# What people install: its size, and how long it takes to start and answer
+# (`--version`: process start-up and argument parsing, no project read).
+meta bin_bytes "$(stat -c %s "$CLERK")"
+meta bin_path "${src_bin#"$ROOT"/}"
+meta bin_profile "$bin_profile"
+tm version "$RUNS" --warmup 3 -- "$CLERK" --version
+rss version "$RSS_RUNS" -- "$CLERK" --version
+if [ "${BINARY_ONLY:-0}" = 1 ]; then
+    python3 "$BENCH/report.py" "$RES" --binary
+    exit 0
+fi
 
 # ------------------------------------------------------------------ corpora
 

@@ -61,6 +61,8 @@
 //! - [`init`]: a new project with a worked example; [`new`]: a new dossier.
 //! - [`verify`]: checking a built brief against the project.
 //! - [`watch`]: the file watcher behind `clerk watch`.
+//! - [`manual`]: the manual pages, generated from the clap definitions of
+//!   [`cli`] with each command's exit status and examples.
 //!
 //! [`run`] dispatches the commands; it alone prints.
 
@@ -84,6 +86,7 @@ pub mod init;
 pub mod locale;
 pub mod mail;
 pub mod manifest;
+pub mod manual;
 pub mod markdown;
 pub mod metadata;
 pub mod model;
