@@ -473,12 +473,18 @@ pub fn build_brief(
     let manifest = Manifest::of(&selection.project, checked, &selection.sources, &template)
         .map_err(internal)?;
     let manifest_bytes = manifest.to_bytes();
+    // The brief as data travels with the PDF, so `clerk diff` can compare
+    // two PDFs with no project at hand.
+    let data_bytes = export::render(Emit::Json, &data).unwrap_or_default();
     let typeset = typesetter.pdf_warned(&typeset::Job {
         markup: &markup,
         date,
         ident: &manifest.options.ident,
         template: &template,
-        attachment: Some(Manifest::attachment(&manifest_bytes)),
+        attachments: vec![
+            Manifest::attachment(&manifest_bytes),
+            Manifest::brief_attachment(&data_bytes),
+        ],
     });
     let (pdf, warnings) = match typeset {
         Ok(typeset) => typeset,

@@ -57,6 +57,8 @@
 //!   (`clerk add`).
 //! - [`init`]: a new project with a worked example; [`new`]: a new dossier.
 //! - [`verify`]: checking a built brief against the project.
+//! - [`diff`]: what changed between two versions of a brief (`clerk
+//!   diff`).
 //! - [`watch`]: the file watcher behind `clerk watch`.
 //!
 //! [`run`] dispatches the commands; it alone prints.
@@ -70,6 +72,7 @@ pub mod check;
 pub mod cite;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod documents;
 pub mod export;
 pub mod files;

@@ -106,11 +106,12 @@ impl Typesetter {
     /// label used twice) as `warning[template]` diagnostics.
     pub fn pdf_warned(&self, job: &Job<'_>) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut markup = job.markup.to_string();
-        if let Some(attachment) = &job.attachment {
+        for attachment in &job.attachments {
             // Attached whatever the template does.
             markup.push_str(&format!(
-                "\n#pdf.attach({}, relationship: \"source\", mime-type: {}, description: {})\n",
+                "\n#pdf.attach({}, relationship: {}, mime-type: {}, description: {})\n",
                 crate::render::string_literal(attachment.name),
+                crate::render::string_literal(attachment.relationship),
                 crate::render::string_literal(attachment.mime_type),
                 crate::render::string_literal(attachment.description),
             ));
@@ -118,12 +119,16 @@ impl Typesetter {
         let world = BriefWorld {
             shared: Arc::clone(&self.shared),
             main: Source::new(*MAIN_ID, markup),
-            attachment: job.attachment.as_ref().map(|a| {
-                (
-                    project_file(&format!("/{}", a.name)),
-                    Bytes::new(a.bytes.to_vec()),
-                )
-            }),
+            attachments: job
+                .attachments
+                .iter()
+                .map(|a| {
+                    (
+                        project_file(&format!("/{}", a.name)),
+                        Bytes::new(a.bytes.to_vec()),
+                    )
+                })
+                .collect(),
             today: job.date,
             files: Mutex::new(HashMap::new()),
         };
@@ -203,14 +208,17 @@ pub struct Job<'a> {
     pub ident: &'a str,
     /// The template, for error locations.
     pub template: &'a crate::render::Template,
-    /// A file to attach to the PDF, if any.
-    pub attachment: Option<Attachment<'a>>,
+    /// The files to attach to the PDF.
+    pub attachments: Vec<Attachment<'a>>,
 }
 
 /// A file embedded in the PDF (PDF/A-3 associated file).
 pub struct Attachment<'a> {
     /// Its file name inside the PDF.
     pub name: &'a str,
+    /// How it relates to the PDF (PDF/A-3 `AFRelationship`): `source`,
+    /// `data`, `alternative` or `supplement`.
+    pub relationship: &'a str,
     pub mime_type: &'a str,
     pub description: &'a str,
     pub bytes: &'a [u8],
@@ -228,8 +236,8 @@ const MAX_TEMPLATE_FILE: u64 = 64 * 1024 * 1024;
 struct BriefWorld {
     shared: Arc<Shared>,
     main: Source,
-    /// The attachment's file id and bytes.
-    attachment: Option<(FileId, Bytes)>,
+    /// Each attachment's file id and bytes.
+    attachments: Vec<(FileId, Bytes)>,
     today: Datetime,
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
 }
@@ -438,9 +446,7 @@ impl World for BriefWorld {
         if id == *MAIN_ID {
             return Ok(Bytes::from_string(self.main.clone()));
         }
-        if let Some((attachment_id, bytes)) = &self.attachment
-            && id == *attachment_id
-        {
+        if let Some((_, bytes)) = self.attachments.iter().find(|(a, _)| *a == id) {
             return Ok(bytes.clone());
         }
         self.read(id)
