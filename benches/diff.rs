@@ -132,7 +132,10 @@ fn pair(rename_all: bool) -> (String, String) {
             claim["id"] = json!(format!("renamed-{n}"));
         }
         if n % 33 == 5 {
-            let text = claim["quotes"][0]["text"].as_str().unwrap().replacen(" ", "  x ", 1);
+            let text = claim["quotes"][0]["text"]
+                .as_str()
+                .unwrap()
+                .replacen(" ", "  x ", 1);
             claim["quotes"][0]["text"] = json!(text);
         }
     }

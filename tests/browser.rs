@@ -428,7 +428,10 @@ fn the_diff_redline_page_is_accessible() {
     assert!(found["del"].as_u64().unwrap() >= 4, "{found}");
     assert!(found["ins"].as_u64().unwrap() >= 4, "{found}");
     assert_eq!(found["sections"], 5, "{found}");
-    assert_eq!(found["bold"], 0, "the dossier's markup is shown, not applied: {found}");
+    assert_eq!(
+        found["bold"], 0,
+        "the dossier's markup is shown, not applied: {found}"
+    );
     assert_eq!(found["strike"], "line-through");
     assert_eq!(found["underline"], "underline");
     assert_eq!(found["announced"], "\" [inserted: \"");

@@ -127,7 +127,11 @@ fn metadata_changes_are_reported_field_by_field() {
         "title = \"Harbour contract\"",
         "title = \"Harbour contract award\"",
     );
-    project.edit("dossiers/harbour.toml", "date = 2025-02-01", "date = 2025-02-03");
+    project.edit(
+        "dossiers/harbour.toml",
+        "date = 2025-02-01",
+        "date = 2025-02-03",
+    );
     project.edit(
         "dossiers/harbour.toml",
         "marking = \"OFFICIAL\"",
@@ -143,7 +147,11 @@ fn metadata_changes_are_reported_field_by_field() {
         .iter()
         .map(|c| c["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["title", "date", "marking", "language"], "{found:#?}");
+    assert_eq!(
+        fields,
+        ["title", "date", "marking", "language"],
+        "{found:#?}"
+    );
     assert_eq!(found.len(), 4, "{found:#?}");
     let title = named(&found, "metadata")[0];
     assert_eq!(marked(&title["words"]), "Harbour contract{+ award+}");
@@ -187,7 +195,10 @@ fn claims_added_removed_and_changed_in_kind_author_date_statement_and_responses(
     assert!(status == 0, "{stderr}");
 
     let (found, _) = changes(&project, "approved.json", "harbour");
-    let names: Vec<&str> = found.iter().map(|c| c["change"].as_str().unwrap()).collect();
+    let names: Vec<&str> = found
+        .iter()
+        .map(|c| c["change"].as_str().unwrap())
+        .collect();
     assert_eq!(
         names,
         [
@@ -220,7 +231,10 @@ fn claims_added_removed_and_changed_in_kind_author_date_statement_and_responses(
     let removed = named(&found, "claim-removed");
     assert_eq!(removed.len(), 1);
     assert_eq!(removed[0]["claim"], "union-support");
-    assert_eq!(removed[0]["statement"], "The bidder was favoured from the start.");
+    assert_eq!(
+        removed[0]["statement"],
+        "The bidder was favoured from the start."
+    );
 }
 
 #[test]
@@ -283,7 +297,10 @@ fn evidence_quotes_and_translations() {
     assert!(status == 0, "{stderr}");
 
     let (found, _) = changes(&project, "approved.json", "harbour");
-    let names: Vec<&str> = found.iter().map(|c| c["change"].as_str().unwrap()).collect();
+    let names: Vec<&str> = found
+        .iter()
+        .map(|c| c["change"].as_str().unwrap())
+        .collect();
     assert_eq!(
         names,
         [
@@ -473,7 +490,10 @@ fn renamed_claims_and_sources_are_renames_not_removals() {
     assert_eq!(status, 0, "{stderr}");
 
     let (found, _) = changes(&project, "approved.json", "harbour");
-    let names: Vec<&str> = found.iter().map(|c| c["change"].as_str().unwrap()).collect();
+    let names: Vec<&str> = found
+        .iter()
+        .map(|c| c["change"].as_str().unwrap())
+        .collect();
     assert_eq!(
         names,
         ["claim-renamed", "claim-statement", "source-renamed"],
@@ -525,13 +545,7 @@ fn two_pdfs_are_compared_with_no_project_at_hand() {
     let output = assert_cmd::Command::cargo_bin("clerk")
         .unwrap()
         .current_dir(elsewhere.path())
-        .args([
-            "--color",
-            "never",
-            "diff",
-            "approved.pdf",
-            "published.pdf",
-        ])
+        .args(["--color", "never", "diff", "approved.pdf", "published.pdf"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -558,9 +572,13 @@ fn the_attached_brief_is_the_json_export() {
     let attached = clerk::manifest::attachment(&pdf, "clerk-brief.json")
         .unwrap()
         .expect("the PDF carries the brief as data");
-    assert_eq!(attached, std::fs::read(project.path("approved.json")).unwrap());
+    assert_eq!(
+        attached,
+        std::fs::read(project.path("approved.json")).unwrap()
+    );
     // And verify still judges the PDF identical to a rebuild.
-    let (status, stdout, stderr) = project.run(&["verify", "output/harbour.pdf"]);
+    let pdf = project.path("output/harbour.pdf");
+    let (status, stdout, stderr) = project.run(&["verify", pdf.to_str().unwrap()]);
     assert_eq!(status, 0, "{stdout}{stderr}");
 }
 
@@ -602,7 +620,10 @@ fn git_revisions_are_compared_with_their_own_sources() {
     );
     // Against the working tree.
     let (found, _) = changes(&project, "HEAD:harbour", "harbour");
-    let names: Vec<&str> = found.iter().map(|c| c["change"].as_str().unwrap()).collect();
+    let names: Vec<&str> = found
+        .iter()
+        .map(|c| c["change"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["claim-by", "source-repinned"], "{found:#?}");
     assert_eq!(found[1]["source"], "gamma");
     assert_eq!(found[1]["quotes"][0]["holds"], "holds");
@@ -627,7 +648,10 @@ fn git_revisions_are_compared_with_their_own_sources() {
     assert!(stderr.contains("`HEAD~5` is not a revision"), "{stderr}");
     let (status, _, stderr) = diff(&project, &["HEAD:nowhere", "harbour"]);
     assert_eq!(status, 2);
-    assert!(stderr.contains("there was no dossier `nowhere` at `HEAD`"), "{stderr}");
+    assert!(
+        stderr.contains("there was no dossier `nowhere` at `HEAD`"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -637,10 +661,16 @@ fn what_cannot_be_compared_exits_2_with_the_reason() {
     project.write("broken.json", "{not json");
     let (status, _, stderr) = diff(&project, &["notes.json", "harbour"]);
     assert_eq!(status, 2);
-    assert!(stderr.contains("`notes.json` is JSON but not a brief"), "{stderr}");
+    assert!(
+        stderr.contains("`notes.json` is JSON but not a brief"),
+        "{stderr}"
+    );
     let (status, _, stderr) = diff(&project, &["broken.json", "harbour"]);
     assert_eq!(status, 2);
-    assert!(stderr.contains("`broken.json` is not a brief clerk can compare"), "{stderr}");
+    assert!(
+        stderr.contains("`broken.json` is not a brief clerk can compare"),
+        "{stderr}"
+    );
     let (status, _, stderr) = diff(&project, &["missing.pdf", "harbour"]);
     assert_eq!(status, 2, "{stderr}");
     // A dossier with errors has no brief to compare.
@@ -667,7 +697,10 @@ fn what_cannot_be_compared_exits_2_with_the_reason() {
     project.write("other.pdf", pdf);
     let (status, _, stderr) = diff(&project, &["other.pdf", "other.pdf"]);
     assert_eq!(status, 2);
-    assert!(stderr.contains("`other.pdf` carries no brief as data"), "{stderr}");
+    assert!(
+        stderr.contains("`other.pdf` carries no brief as data"),
+        "{stderr}"
+    );
     assert!(stderr.contains("not a brief built by clerk"), "{stderr}");
 }
 
@@ -680,7 +713,11 @@ fn json_lines_follow_their_schema() {
         "kind = \"official-position\"",
         "kind = \"denial\"",
     );
-    project.edit("sources/beta.toml", "kind = \"parliamentary\"", "kind = \"government\"");
+    project.edit(
+        "sources/beta.toml",
+        "kind = \"parliamentary\"",
+        "kind = \"government\"",
+    );
     let (status, schema, _) = project.run(&["schema", "diff"]);
     assert_eq!(status, 0);
     let schema: Value = serde_json::from_str(&schema).unwrap();
@@ -690,7 +727,10 @@ fn json_lines_follow_their_schema() {
     let mut lines = 0;
     for line in stdout.lines() {
         let value: Value = serde_json::from_str(line).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{line}: {errors:?}");
         lines += 1;
     }
@@ -711,13 +751,26 @@ fn the_redline_page_escapes_and_marks_changes() {
     );
     let (status, _, stderr) = diff(
         &project,
-        &["--emit", "html", "--out", "redline.html", "approved.json", "harbour"],
+        &[
+            "--emit",
+            "html",
+            "--out",
+            "redline.html",
+            "approved.json",
+            "harbour",
+        ],
     );
     assert_eq!(status, 1, "{stderr}");
     let page = project.read("redline.html");
-    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"), "{page}");
+    assert!(
+        page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+        "{page}"
+    );
     assert!(!page.contains("<script>"), "{page}");
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
     assert!(page.contains("<ins>") && page.contains("<del>"), "{page}");
     assert!(page.contains("<h2 id=\"claims\">Claims</h2>"));
     // The same page on standard output.
@@ -730,7 +783,11 @@ fn the_redline_page_escapes_and_marks_changes() {
 fn colour_only_when_asked_or_on_a_terminal() {
     let project = Project::fixture("basic");
     approve(&project);
-    project.edit("dossiers/harbour.toml", "marking = \"OFFICIAL\"", "marking = \"SECRET\"");
+    project.edit(
+        "dossiers/harbour.toml",
+        "marking = \"OFFICIAL\"",
+        "marking = \"SECRET\"",
+    );
     let (_, plain, _) = diff(&project, &["approved.json", "harbour"]);
     assert!(!plain.contains('\x1b'), "{plain}");
     let output = project
@@ -740,7 +797,10 @@ fn colour_only_when_asked_or_on_a_terminal() {
         .output()
         .unwrap();
     let coloured = String::from_utf8_lossy(&output.stdout);
-    assert!(coloured.contains("\x1b[31m[-OFFICIAL-]\x1b[0m"), "{coloured}");
+    assert!(
+        coloured.contains("\x1b[31m[-OFFICIAL-]\x1b[0m"),
+        "{coloured}"
+    );
     assert!(coloured.contains("\x1b[32m{+SECRET+}\x1b[0m"), "{coloured}");
 }
 
@@ -749,17 +809,17 @@ fn the_human_report() {
     let project = Project::fixture("basic");
     approve(&project);
     let file = "dossiers/harbour.toml";
-    project.edit(file, "subtitle = \"A test brief\"", "subtitle = \"A revised test brief\"");
+    project.edit(
+        file,
+        "subtitle = \"A test brief\"",
+        "subtitle = \"A revised test brief\"",
+    );
     project.edit(
         file,
         "statement = \"The tender was rigged in favour of one bidder.\"",
         "statement = \"The tender was arranged in favour of one bidder.\"",
     );
-    project.edit(
-        file,
-        "kind = \"official-position\"",
-        "kind = \"denial\"",
-    );
+    project.edit(file, "kind = \"official-position\"", "kind = \"denial\"");
     project.edit(
         file,
         "translation = \"The contract was awarded in accordance with the law.\"",
@@ -777,7 +837,11 @@ fn the_human_report() {
     );
     let (status, _, stderr) = project.run(&["pin", "harbour", "--source", "gamma"]);
     assert_eq!(status, 0, "{stderr}");
-    project.edit("sources/gamma.toml", "publisher = \"Example forum\"", "publisher = \"Example forum (archived)\"");
+    project.edit(
+        "sources/gamma.toml",
+        "publisher = \"Example forum\"",
+        "publisher = \"Example forum (archived)\"",
+    );
     let (status, stdout, stderr) = diff(&project, &["approved.json", "harbour"]);
     assert_eq!(status, 1, "{stderr}");
     insta::assert_snapshot!(stdout);

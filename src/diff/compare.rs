@@ -333,7 +333,8 @@ pub fn compare(old: &Brief, new: &Brief, holds: Checker<'_>) -> Compared {
 
     // What changed in each claim present in both, by category.
     let mut kinds = Vec::new();
-    let mut fields = Vec::new();
+    let (mut bys, mut dates, mut statements, mut notes) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut responds = Vec::new();
     let mut evidence = Vec::new();
     let mut quotes = Vec::new();
@@ -348,7 +349,7 @@ pub fn compare(old: &Brief, new: &Brief, holds: Checker<'_>) -> Compared {
             });
         }
         if o.by != n.by {
-            fields.push(Change::ClaimBy {
+            bys.push(Change::ClaimBy {
                 claim: id.clone(),
                 old: o.by.clone(),
                 new: n.by.clone(),
@@ -356,14 +357,14 @@ pub fn compare(old: &Brief, new: &Brief, holds: Checker<'_>) -> Compared {
             });
         }
         if o.date != n.date {
-            fields.push(Change::ClaimDate {
+            dates.push(Change::ClaimDate {
                 claim: id.clone(),
                 old: o.date.clone(),
                 new: n.date.clone(),
             });
         }
         if o.statement != n.statement {
-            fields.push(Change::ClaimStatement {
+            statements.push(Change::ClaimStatement {
                 claim: id.clone(),
                 old: o.statement.clone(),
                 new: n.statement.clone(),
@@ -371,7 +372,7 @@ pub fn compare(old: &Brief, new: &Brief, holds: Checker<'_>) -> Compared {
             });
         }
         if o.note != n.note {
-            fields.push(Change::ClaimNote {
+            notes.push(Change::ClaimNote {
                 claim: id.clone(),
                 old: o.note.clone(),
                 new: n.note.clone(),
@@ -396,7 +397,10 @@ pub fn compare(old: &Brief, new: &Brief, holds: Checker<'_>) -> Compared {
         translations.extend(found.translations);
     }
     changes.extend(kinds);
-    changes.extend(fields);
+    changes.extend(bys);
+    changes.extend(dates);
+    changes.extend(statements);
+    changes.extend(notes);
     changes.extend(responds);
     changes.extend(evidence);
     changes.extend(quotes);
@@ -673,9 +677,21 @@ fn metadata(old: &Brief, new: &Brief) -> Vec<Change> {
         ("subtitle", o.subtitle.clone(), n.subtitle.clone()),
         ("date", Some(o.date.clone()), Some(n.date.clone())),
         ("marking", o.marking.clone(), n.marking.clone()),
-        ("language", Some(o.language.clone()), Some(n.language.clone())),
-        ("authors", joined(&o.authors, "; "), joined(&n.authors, "; ")),
-        ("summary", joined(&o.summary, "\n\n"), joined(&n.summary, "\n\n")),
+        (
+            "language",
+            Some(o.language.clone()),
+            Some(n.language.clone()),
+        ),
+        (
+            "authors",
+            joined(&o.authors, "; "),
+            joined(&n.authors, "; "),
+        ),
+        (
+            "summary",
+            joined(&o.summary, "\n\n"),
+            joined(&n.summary, "\n\n"),
+        ),
     ];
     fields
         .into_iter()
@@ -932,17 +948,28 @@ fn compare_sources(
 }
 
 /// The record's fields of two versions of a reference, in a fixed order.
-fn record_fields(o: &Reference, n: &Reference) -> Vec<(&'static str, Option<String>, Option<String>)> {
+fn record_fields(
+    o: &Reference,
+    n: &Reference,
+) -> Vec<(&'static str, Option<String>, Option<String>)> {
     vec![
         ("title", Some(o.title.clone()), Some(n.title.clone())),
-        ("publisher", Some(o.publisher.clone()), Some(n.publisher.clone())),
+        (
+            "publisher",
+            Some(o.publisher.clone()),
+            Some(n.publisher.clone()),
+        ),
         ("author", o.author.clone(), n.author.clone()),
         ("published", o.published.clone(), n.published.clone()),
         ("accessed", o.accessed.clone(), n.accessed.clone()),
         ("kind", name(&o.kind), name(&n.kind)),
         ("language", o.language.clone(), n.language.clone()),
         ("url", o.url.clone(), n.url.clone()),
-        ("archived_url", o.archived_url.clone(), n.archived_url.clone()),
+        (
+            "archived_url",
+            o.archived_url.clone(),
+            n.archived_url.clone(),
+        ),
         ("file", Some(o.file.clone()), Some(n.file.clone())),
         ("format", name(&o.format), name(&n.format)),
         ("part_of", o.part_of.clone(), n.part_of.clone()),
@@ -1003,7 +1030,10 @@ mod tests {
     #[test]
     fn the_bound_never_hides_a_rename() {
         let pairs = [
-            ("the tender was rigged in favour of one bidder", "the tender was rigged in favour of a single bidder"),
+            (
+                "the tender was rigged in favour of one bidder",
+                "the tender was rigged in favour of a single bidder",
+            ),
             ("one two three four five", "five four three two one"),
             ("a b c d e f g h i j", "a b c d e f g h i k"),
             ("one", "many words here and there"),

@@ -154,7 +154,11 @@ fn item(change: &Change) -> String {
             old,
             new,
             words: w,
-        } => format!("{}{}", what(&format!("{} changed:", escape(field))), either(old, new, w)),
+        } => format!(
+            "{}{}",
+            what(&format!("{} changed:", escape(field))),
+            either(old, new, w)
+        ),
         Change::ClaimAdded {
             claim,
             kind,
@@ -170,7 +174,9 @@ fn item(change: &Change) -> String {
             statement,
         } => {
             let added = matches!(change, Change::ClaimAdded { .. });
-            let date = date.as_deref().map_or_else(String::new, |d| format!(", {d}"));
+            let date = date
+                .as_deref()
+                .map_or_else(String::new, |d| format!(", {d}"));
             let body = format!("{} ({}, by {by}{date}): {statement}", claim, kind.name());
             match added {
                 true => format!("{}{}", what("Claim added:"), ins(&body)),
@@ -193,7 +199,9 @@ fn item(change: &Change) -> String {
             code(claim),
             replaced(Some(old.name()), Some(new.name()))
         ),
-        Change::ClaimBy { claim, words: w, .. } => {
+        Change::ClaimBy {
+            claim, words: w, ..
+        } => {
             format!("{}{}: {}", what("Author changed:"), code(claim), words(w))
         }
         Change::ClaimDate { claim, old, new } => format!(

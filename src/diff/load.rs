@@ -110,7 +110,10 @@ fn from_pdf(arg: &str, pdf: &[u8]) -> anyhow::Result<Vec<u8>> {
     match crate::manifest::attachment(pdf, crate::manifest::BRIEF_NAME) {
         Ok(Some(bytes)) => Ok(bytes),
         Ok(None) => {
-            let built_by_clerk = matches!(crate::manifest::attachment(pdf, crate::manifest::MANIFEST_NAME), Ok(Some(_)));
+            let built_by_clerk = matches!(
+                crate::manifest::attachment(pdf, crate::manifest::MANIFEST_NAME),
+                Ok(Some(_))
+            );
             let mut error = Fatal::new(format!(
                 "`{arg}` carries no brief as data (`{}`)",
                 crate::manifest::BRIEF_NAME
@@ -121,7 +124,9 @@ fn from_pdf(arg: &str, pdf: &[u8]) -> anyhow::Result<Vec<u8>> {
             };
             Err(error.into())
         }
-        Err(cause) => Err(Fatal::new(format!("`{arg}` is not a PDF clerk can read ({cause})")).into()),
+        Err(cause) => {
+            Err(Fatal::new(format!("`{arg}` is not a PDF clerk can read ({cause})")).into())
+        }
     }
 }
 
@@ -165,9 +170,8 @@ fn from_package(arg: &str, bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
 /// The brief as data in JSON (format `clerk_brief` 1).
 fn parse(arg: &str, data: &[u8]) -> anyhow::Result<Brief> {
     let value: serde_json::Value = serde_json::from_slice(data).map_err(|e| {
-        Fatal::new(format!("`{arg}` is not a brief clerk can compare ({e})")).help(
-            "give a PDF built by clerk, a `--emit json` export, a dossier, or REV:DOSSIER",
-        )
+        Fatal::new(format!("`{arg}` is not a brief clerk can compare ({e})"))
+            .help("give a PDF built by clerk, a `--emit json` export, a dossier, or REV:DOSSIER")
     })?;
     match value.get("clerk_brief").and_then(serde_json::Value::as_u64) {
         None => {
@@ -237,20 +241,34 @@ fn at_revision(
     max_source_size: u64,
 ) -> anyhow::Result<Side> {
     let root = std::fs::canonicalize(root).map_err(|e| {
-        Fatal::new(format!("no project at `{}` ({})", root.display(), files::cause(&e)))
+        Fatal::new(format!(
+            "no project at `{}` ({})",
+            root.display(),
+            files::cause(&e)
+        ))
     })?;
-    let prefix = git(&root, &["rev-parse", "--show-prefix"])
-        .map_err(|e| {
-            Fatal::new(format!("cannot read `{arg}`: the project is not in a git repository ({e})"))
-                .help("commit the project with git, or compare a built PDF or a `--emit json` export")
-        })?;
+    let prefix = git(&root, &["rev-parse", "--show-prefix"]).map_err(|e| {
+        Fatal::new(format!(
+            "cannot read `{arg}`: the project is not in a git repository ({e})"
+        ))
+        .help("commit the project with git, or compare a built PDF or a `--emit json` export")
+    })?;
     let prefix = prefix.trim_end_matches('\n');
-    git(&root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).map_err(
-        |_| {
-            Fatal::new(format!("cannot read `{arg}`: `{rev}` is not a revision of the repository"))
-                .help("give a commit, branch or tag, such as `HEAD~1` or `v1.2`")
-        },
-    )?;
+    git(
+        &root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| {
+        Fatal::new(format!(
+            "cannot read `{arg}`: `{rev}` is not a revision of the repository"
+        ))
+        .help("give a commit, branch or tag, such as `HEAD~1` or `v1.2`")
+    })?;
     let tree = format!("{rev}:{prefix}");
     let listed = git(&root, &["ls-tree", "--name-only", &tree])?;
     let folders: Vec<&str> = listed

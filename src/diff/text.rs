@@ -165,7 +165,9 @@ fn line(change: &Change, paint: &Paint) -> (&'static str, String) {
             statement,
         } => {
             let added = matches!(change, Change::ClaimAdded { .. });
-            let date = date.as_deref().map_or_else(String::new, |d| format!(", {d}"));
+            let date = date
+                .as_deref()
+                .map_or_else(String::new, |d| format!(", {d}"));
             let text = format!("`{claim}` ({}, by {by}{date}): {statement}", kind.name());
             match added {
                 true => ("added", paint.inserted(&text)),
@@ -187,10 +189,15 @@ fn line(change: &Change, paint: &Paint) -> (&'static str, String) {
                 paint.replaced(Some(old.name()), Some(new.name()))
             ),
         ),
-        Change::ClaimBy { claim, words, .. } => ("by", format!("`{claim}`: {}", paint.words(words))),
+        Change::ClaimBy { claim, words, .. } => {
+            ("by", format!("`{claim}`: {}", paint.words(words)))
+        }
         Change::ClaimDate { claim, old, new } => (
             "date",
-            format!("`{claim}`: {}", paint.replaced(old.as_deref(), new.as_deref())),
+            format!(
+                "`{claim}`: {}",
+                paint.replaced(old.as_deref(), new.as_deref())
+            ),
         ),
         Change::ClaimStatement { claim, words, .. } => {
             ("statement", format!("`{claim}`: {}", paint.words(words)))
@@ -223,7 +230,10 @@ fn line(change: &Change, paint: &Paint) -> (&'static str, String) {
             quote,
         } => (
             "added",
-            format!("`{claim}` from `{source}`: {}", paint.inserted(&format!("\"{quote}\""))),
+            format!(
+                "`{claim}` from `{source}`: {}",
+                paint.inserted(&format!("\"{quote}\""))
+            ),
         ),
         Change::EvidenceRemoved {
             claim,
@@ -231,7 +241,10 @@ fn line(change: &Change, paint: &Paint) -> (&'static str, String) {
             quote,
         } => (
             "removed",
-            format!("`{claim}` from `{source}`: {}", paint.deleted(&format!("\"{quote}\""))),
+            format!(
+                "`{claim}` from `{source}`: {}",
+                paint.deleted(&format!("\"{quote}\""))
+            ),
         ),
         Change::QuoteChanged {
             claim,
