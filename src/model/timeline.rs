@@ -484,6 +484,7 @@ mod tests {
                     anchor: format!("claim-{id}"),
                     by: String::new(),
                     kind: String::new(),
+                    date_long: None,
                 })
                 .collect(),
             responses: Vec::new(),
