@@ -92,7 +92,7 @@ fn claim(words: &mut Words, n: usize, id: String) -> Value {
         "date": "2024-05-16",
         "statement": words.sentence(40),
         "note": null,
-        "responds_to": if n % 3 == 0 { vec![] } else { vec![json!({"id": format!("claim-{}", n - n % 3), "number": "A1"})] },
+        "responds_to": if n.is_multiple_of(3) { vec![] } else { vec![json!({"id": format!("claim-{}", n - n % 3), "number": "A1"})] },
         "responses": [],
         "quotes": (0..3).map(|q| quote(words, (n * 3 + q) % SOURCES)).collect::<Vec<_>>(),
     })

@@ -589,8 +589,31 @@ impl<'a, T> Pairing<'a, T> {
         let gone_text: Vec<Profile> = gone.iter().map(|t| Profile::of(text(t))).collect();
         let came_text: Vec<Profile> = came.iter().map(|t| Profile::of(text(t))).collect();
         let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
-        for (i, o) in gone.iter().enumerate() {
-            for (j, n) in came.iter().enumerate() {
+        // Identical texts first, through a map: ids renamed wholesale cost
+        // no comparison of every pair.
+        let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (j, profile) in came_text.iter().enumerate() {
+            by_text.entry(profile.text.as_str()).or_default().push(j);
+        }
+        let mut identical = vec![false; gone.len()];
+        for (i, profile) in gone_text.iter().enumerate() {
+            if let Some(j) = by_text
+                .get_mut(profile.text.as_str())
+                .and_then(|js| (!js.is_empty()).then(|| js.remove(0)))
+            {
+                candidates.push((1.0, i, j));
+                identical[i] = true;
+            }
+        }
+        let taken: Vec<bool> = {
+            let mut taken = vec![false; came.len()];
+            for &(_, _, j) in &candidates {
+                taken[j] = true;
+            }
+            taken
+        };
+        for (i, o) in gone.iter().enumerate().filter(|(i, _)| !identical[*i]) {
+            for (j, n) in came.iter().enumerate().filter(|(j, _)| !taken[*j]) {
                 let ratio = if same_thing(o, n) {
                     1.0
                 } else {

@@ -3,7 +3,7 @@
 //!
 //! Every kind of input (a built PDF, a `--emit json` export, a dossier in
 //! the project, a dossier at a git revision) is first turned into the same
-//! thing, the brief as data ([`crate::export::Brief`]), by [`load`]; the
+//! thing, the brief as data ([`crate::export::Brief`]), by [`load()`]; the
 //! comparison ([`compare()`]) then works on two such briefs only, keyed by
 //! claim and source ids, so the order of claims in the files never matters.
 //! [`text`] prints the result for people, [`html`] as a redline page; the
