@@ -41,7 +41,7 @@ fn main() {
             .unwrap(),
         ident: "passes",
         template: &template,
-        attachment: None,
+        attachments: Vec::new(),
         readable: &[],
     };
     typst_timing::enable();

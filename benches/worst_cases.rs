@@ -153,7 +153,7 @@ fn three_hundred_pages(prose: &str) -> Vec<u8> {
             .unwrap(),
         ident: "bench",
         template: &template,
-        attachment: None,
+        attachments: Vec::new(),
         readable: &[],
     })
     .expect("the benchmark document compiles")

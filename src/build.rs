@@ -516,7 +516,7 @@ pub fn docx_edition(
                         date,
                         ident: &manifest.options.ident,
                         template: &template,
-                        attachment: None,
+                        attachments: Vec::new(),
                         readable: &[],
                     },
                     FIGURE_SCALE,
@@ -618,12 +618,18 @@ pub fn build_brief(
         .iter()
         .map(|f| f.path.clone())
         .collect();
+    // The brief as data travels with the PDF, so `clerk diff` can compare
+    // two PDFs with no project at hand.
+    let data_bytes = export::render(Emit::Json, &data).unwrap_or_default();
     let typeset = typesetter.pdf_warned(&typeset::Job {
         markup: &markup,
         date,
         ident: &manifest.options.ident,
         template: &template,
-        attachment: Some(Manifest::attachment(&manifest_bytes)),
+        attachments: vec![
+            Manifest::attachment(&manifest_bytes),
+            Manifest::brief_attachment(&data_bytes),
+        ],
         readable: &readable,
     });
     let (pdf, warnings) = match typeset {

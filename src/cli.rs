@@ -311,6 +311,37 @@ pub enum Command {
         passphrase_file: Option<PathBuf>,
     },
 
+    /// Compare two versions of a brief, claim by claim, with the sources under it
+    ///
+    /// Each side is a built PDF (the brief as data it carries; no project
+    /// needed), a `--emit json` export, a dossier of the project (id or
+    /// path, checked against its sources), or REV:DOSSIER, the dossier and
+    /// its sources as committed at a git revision (`HEAD~3:nc-azerbaijan`).
+    /// Reports, keyed by id: metadata; claims added, removed, renamed,
+    /// changed in kind, author, date, statement (word by word) or
+    /// responds-to; evidence added or removed; quotes changed or moved;
+    /// translations; sources added, removed, renamed or re-pinned (with the
+    /// old quotes that still hold); records changed. Exits 0 when the
+    /// briefs say the same, 1 when they differ, 2 when they cannot be
+    /// compared.
+    Diff {
+        /// The old version: a PDF, a `.json` export, a dossier, or REV:DOSSIER
+        #[arg(value_name = "OLD")]
+        old: String,
+
+        /// The new version: a PDF, a `.json` export, a dossier, or REV:DOSSIER
+        #[arg(value_name = "NEW")]
+        new: String,
+
+        /// Write a redline page instead of the report: `html` (to --out, or standard output)
+        #[arg(long, value_enum, value_name = "WHAT")]
+        emit: Option<DiffEmit>,
+
+        /// With --emit html: the file to write the page to
+        #[arg(long, short = 'o', value_name = "FILE", requires = "emit")]
+        out: Option<PathBuf>,
+    },
+
     /// Print the text a source's quotes are held to, with line, paragraph and page numbers
     ///
     /// For a text file, its lines; for an HTML page, the text a reader sees,
@@ -416,6 +447,15 @@ pub enum SchemaName {
     Source,
     /// The brief as data: `clerk build --emit json`
     Brief,
+    /// One line of `clerk diff --format json`
+    Diff,
+}
+
+/// What `clerk diff --emit` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffEmit {
+    /// A self-contained, accessible redline page
+    Html,
 }
 
 /// The completion script of `shell` for the `clerk` command.

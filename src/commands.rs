@@ -153,6 +153,18 @@ fn dispatch(cli: Cli, printer: &Printer) -> anyhow::Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Template { name } => template(printer, &name),
+        Command::Diff {
+            old,
+            new,
+            emit,
+            out,
+        } => diff(
+            printer,
+            (&old, &new),
+            (&cli.root, cli.max_source_size),
+            (emit, out.as_deref()),
+            cli.color,
+        ),
         Command::Text { source, normalised } => text(printer, open()?, &source, normalised),
         Command::Find {
             source,
@@ -1353,9 +1365,59 @@ fn schema(name: SchemaName) -> anyhow::Result<Outcome> {
         SchemaName::Dossier => crate::schema::to_text(&crate::schema::dossier()),
         SchemaName::Source => crate::schema::to_text(&crate::schema::source()),
         SchemaName::Brief => serde_json::to_string_pretty(&crate::export::brief_schema())? + "\n",
+        SchemaName::Diff => serde_json::to_string_pretty(&crate::diff::schema())? + "\n",
     };
     print!("{text}");
     Ok(Outcome::Success)
+}
+
+/// `clerk diff`: the changes from one version of a brief to another, as a
+/// report (coloured when standard output is a terminal), JSON lines, or a
+/// redline page. Exit 0 when there are none, 1 when there are.
+fn diff(
+    printer: &Printer,
+    (old, new): (&str, &str),
+    (root, max_source_size): (&std::path::Path, u64),
+    (emit, out): (Option<crate::cli::DiffEmit>, Option<&std::path::Path>),
+    color: Color,
+) -> anyhow::Result<Outcome> {
+    let old_side = crate::diff::load(old, root, max_source_size)?;
+    let new_side = crate::diff::load(new, root, max_source_size)?;
+    let holds = |source: &str, quotes: &[&str]| new_side.holds(source, quotes);
+    let compared = crate::diff::compare(&old_side.brief, &new_side.brief, &holds);
+    let outcome = Outcome::from_ok(compared.changes.is_empty());
+    if emit.is_some() {
+        let page = crate::diff::html::page(&compared, old, new, &new_side.brief.dossier.language);
+        match out {
+            Some(path) => {
+                crate::output::write_atomic(path, page.as_bytes())?;
+                printer.status(&format!("  wrote {}", path.display()));
+            }
+            None => std::io::stdout().write_all(page.as_bytes())?,
+        }
+        return Ok(outcome);
+    }
+    let mut stdout = std::io::stdout().lock();
+    match printer.format {
+        Format::Json => {
+            for change in &compared.changes {
+                writeln!(stdout, "{}", serde_json::to_string(&change.line())?)?;
+            }
+            let summary = crate::diff::Summary::of(&compared.changes, old, new);
+            writeln!(stdout, "{}", serde_json::to_string(&summary)?)?;
+        }
+        Format::Human => {
+            let color = match color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+                }
+            };
+            stdout.write_all(crate::diff::text::report(&compared, old, new, color).as_bytes())?;
+        }
+    }
+    Ok(outcome)
 }
 
 /// `clerk sign`: a signature beside each file, by one key.

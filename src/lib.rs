@@ -60,6 +60,8 @@
 //!   (`clerk add`).
 //! - [`init`]: a new project with a worked example; [`new`]: a new dossier.
 //! - [`verify`]: checking a built brief against the project.
+//! - [`diff`]: what changed between two versions of a brief (`clerk
+//!   diff`).
 //! - [`watch`]: the file watcher behind `clerk watch`.
 //! - [`manual`]: the manual pages, generated from the clap definitions of
 //!   [`cli`] with each command's exit status and examples.
@@ -75,6 +77,7 @@ pub mod check;
 pub mod cite;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod documents;
 pub mod docx;
 pub mod export;

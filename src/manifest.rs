@@ -18,6 +18,12 @@ use crate::typeset::Attachment;
 /// Name of the attachment inside every PDF.
 pub const MANIFEST_NAME: &str = "clerk-manifest.json";
 
+/// Name of the brief as data (the `--emit json` export) inside every PDF.
+pub const BRIEF_NAME: &str = "clerk-brief.json";
+
+/// How the brief as data describes itself inside the PDF.
+const BRIEF_DESCRIPTION: &str = "clerk brief as data (clerk build --emit json): the claims, quotes and references of this brief, for clerk diff";
+
 /// How the attachment describes itself inside the PDF.
 const DESCRIPTION: &str = "clerk manifest: the dossier, template and sources this brief was built from, with their SHA-256";
 
@@ -200,8 +206,21 @@ impl Manifest {
     pub fn attachment(bytes: &[u8]) -> Attachment<'_> {
         Attachment {
             name: MANIFEST_NAME,
+            relationship: "source",
             mime_type: "application/json",
             description: DESCRIPTION,
+            bytes,
+        }
+    }
+
+    /// The attachment that carries `bytes`, the brief as data (its
+    /// `--emit json` export), in the PDF.
+    pub fn brief_attachment(bytes: &[u8]) -> Attachment<'_> {
+        Attachment {
+            name: BRIEF_NAME,
+            relationship: "data",
+            mime_type: "application/json",
+            description: BRIEF_DESCRIPTION,
             bytes,
         }
     }

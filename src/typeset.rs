@@ -135,11 +135,12 @@ impl Typesetter {
     /// that thread was left running (it did not finish in time).
     fn pdf_in_process(&self, job: &Job<'_>) -> Result<(Vec<u8>, Vec<Diagnostic>), Unfinished> {
         let mut markup = job.markup.to_string();
-        if let Some(attachment) = &job.attachment {
+        for attachment in &job.attachments {
             // Attached whatever the template does.
             markup.push_str(&format!(
-                "\n#pdf.attach({}, relationship: \"source\", mime-type: {}, description: {})\n",
+                "\n#pdf.attach({}, relationship: {}, mime-type: {}, description: {})\n",
                 crate::render::string_literal(attachment.name),
+                crate::render::string_literal(attachment.relationship),
                 crate::render::string_literal(attachment.mime_type),
                 crate::render::string_literal(attachment.description),
             ));
@@ -147,12 +148,16 @@ impl Typesetter {
         let world = BriefWorld {
             shared: Arc::clone(&self.shared),
             main: Source::new(*MAIN_ID, markup),
-            attachment: job.attachment.as_ref().map(|a| {
-                (
-                    project_file(&format!("/{}", a.name)),
-                    Bytes::new(a.bytes.to_vec()),
-                )
-            }),
+            attachments: job
+                .attachments
+                .iter()
+                .map(|a| {
+                    (
+                        project_file(&format!("/{}", a.name)),
+                        Bytes::new(a.bytes.to_vec()),
+                    )
+                })
+                .collect(),
             today: job.date,
             files: Mutex::new(HashMap::new()),
             readable: job.readable.to_vec(),
@@ -179,7 +184,7 @@ impl Typesetter {
         let world = BriefWorld {
             shared: Arc::clone(&self.shared),
             main: Source::new(*MAIN_ID, job.markup.to_string()),
-            attachment: None,
+            attachments: Vec::new(),
             today: job.date,
             files: Mutex::new(HashMap::new()),
             readable: job.readable.to_vec(),
@@ -303,8 +308,8 @@ pub struct Job<'a> {
     pub ident: &'a str,
     /// The template, for error locations.
     pub template: &'a crate::render::Template,
-    /// A file to attach to the PDF, if any.
-    pub attachment: Option<Attachment<'a>>,
+    /// The files to attach to the PDF.
+    pub attachments: Vec<Attachment<'a>>,
     /// The files under `templates/` the brief may read, as the project
     /// names them (`templates/logo.png`): its recorded inputs, so that a
     /// file it reads is never missing from its manifest.
@@ -315,6 +320,9 @@ pub struct Job<'a> {
 pub struct Attachment<'a> {
     /// Its file name inside the PDF.
     pub name: &'a str,
+    /// How it relates to the PDF (PDF/A-3 `AFRelationship`): `source`,
+    /// `data`, `alternative` or `supplement`.
+    pub relationship: &'a str,
     pub mime_type: &'a str,
     pub description: &'a str,
     pub bytes: &'a [u8],
@@ -332,8 +340,8 @@ const MAX_TEMPLATE_FILE: u64 = 64 * 1024 * 1024;
 struct BriefWorld {
     shared: Arc<Shared>,
     main: Source,
-    /// The attachment's file id and bytes.
-    attachment: Option<(FileId, Bytes)>,
+    /// Each attachment's file id and bytes.
+    attachments: Vec<(FileId, Bytes)>,
     today: Datetime,
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
     readable: Vec<String>,
@@ -556,9 +564,7 @@ impl World for BriefWorld {
         if id == *MAIN_ID {
             return Ok(Bytes::from_string(self.main.clone()));
         }
-        if let Some((attachment_id, bytes)) = &self.attachment
-            && id == *attachment_id
-        {
+        if let Some((_, bytes)) = self.attachments.iter().find(|(a, _)| *a == id) {
             return Ok(bytes.clone());
         }
         self.read(id)

@@ -501,7 +501,7 @@ fn bash_completes_commands_and_values() {
         .into_iter()
         .filter(|word| !word.starts_with('-'))
         .collect();
-    assert_eq!(names, ["brief", "dossier", "source"]);
+    assert_eq!(names, ["brief", "diff", "dossier", "source"]);
     assert_eq!(
         bash_completes(&["clerk", "completions", "z"]),
         vec!["zsh".to_string()]

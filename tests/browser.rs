@@ -361,3 +361,91 @@ fn the_html_edition_is_navigable_accessible_and_fits_a_phone() {
         std::fs::write(target, png).unwrap();
     }
 }
+
+#[test]
+fn the_diff_redline_page_is_accessible() {
+    let Some(tools) = tools_or_skip() else {
+        return;
+    };
+    let project = Project::fixture("basic");
+    let (status, _, stderr) = project.run(&["build", "--emit", "json"]);
+    assert_eq!(status, 0, "{stderr}");
+    std::fs::copy(
+        project.path("output/harbour.json"),
+        project.path("approved.json"),
+    )
+    .unwrap();
+    // A change of each group: metadata, claim, quote, translation, record.
+    project.edit(
+        "dossiers/harbour.toml",
+        "marking = \"OFFICIAL\"",
+        "marking = \"OFFICIAL-SENSITIVE\"",
+    );
+    project.edit(
+        "dossiers/harbour.toml",
+        "statement = \"The tender was rigged in favour of one bidder.\"",
+        "statement = \"The tender was arranged <b>in favour</b> of one bidder.\"",
+    );
+    project.edit(
+        "dossiers/harbour.toml",
+        "translation = \"The contract was awarded in accordance with the law.\"",
+        "translation = \"The contract was awarded lawfully.\"",
+    );
+    project.edit(
+        "dossiers/harbour.toml",
+        "quote = \"alleged that the tender had been rigged in favour of a single bidder\"",
+        "quote = \"alleged that the tender had been rigged\"",
+    );
+    project.edit(
+        "sources/beta.toml",
+        "title = \"Compte rendu de séance\"",
+        "title = \"Compte rendu intégral\"",
+    );
+    let page = project.path("redline.html");
+    let (status, _, stderr) = project.run(&[
+        "diff",
+        "--emit",
+        "html",
+        "--out",
+        page.to_str().unwrap(),
+        project.path("approved.json").to_str().unwrap(),
+        "harbour",
+    ]);
+    assert_eq!(status, 1, "{stderr}");
+    let browser = Browser::start(&tools);
+    browser.open(&page);
+    let found = browser.run(
+        "return { del: document.querySelectorAll('del').length,
+                  ins: document.querySelectorAll('ins').length,
+                  sections: document.querySelectorAll('main section h2').length,
+                  bold: document.querySelectorAll('main b').length,
+                  strike: getComputedStyle(document.querySelector('del')).textDecorationLine,
+                  underline: getComputedStyle(document.querySelector('ins')).textDecorationLine,
+                  announced: getComputedStyle(document.querySelector('ins'), '::before').content,
+                  external: performance.getEntriesByType('resource').length,
+                  scripts: document.scripts.length };",
+    );
+    assert!(found["del"].as_u64().unwrap() >= 4, "{found}");
+    assert!(found["ins"].as_u64().unwrap() >= 4, "{found}");
+    assert_eq!(found["sections"], 5, "{found}");
+    assert_eq!(
+        found["bold"], 0,
+        "the dossier's markup is shown, not applied: {found}"
+    );
+    assert_eq!(found["strike"], "line-through");
+    assert_eq!(found["underline"], "underline");
+    assert_eq!(found["announced"], "\" [inserted: \"");
+    assert_eq!(found["external"], 0);
+    assert_eq!(found["scripts"], 0);
+    axe(&browser, &tools, "light");
+    browser.devtools(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 320, "height": 640, "deviceScaleFactor": 2, "mobile": true}),
+    );
+    let fit = browser.run(
+        "const root = document.documentElement;
+         return { viewport: root.clientWidth, scroll: root.scrollWidth };",
+    );
+    assert!(fit["scroll"].as_u64() <= fit["viewport"].as_u64(), "{fit}");
+    axe(&browser, &tools, "narrow");
+}

@@ -23,7 +23,7 @@ fn typeset(text: &str) -> String {
             date: datetime(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()).unwrap(),
             ident: "test",
             template: &template,
-            attachment: None,
+            attachments: Vec::new(),
             readable: &[],
         })
         .unwrap_or_else(|e| panic!("markup did not compile: {e:?}\n{markup}"));

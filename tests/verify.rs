@@ -213,7 +213,10 @@ fn typeset_with_manifest(manifest: Option<&[u8]>) -> Vec<u8> {
             .unwrap(),
         ident: "x",
         template: &template,
-        attachment: manifest.map(clerk::manifest::Manifest::attachment),
+        attachments: manifest
+            .map(clerk::manifest::Manifest::attachment)
+            .into_iter()
+            .collect(),
         readable: &[],
     })
     .unwrap()

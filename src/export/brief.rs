@@ -4,7 +4,7 @@
 //! The other exports are made from this one, so the three always agree.
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::check::Checked;
 use crate::model::{self, Unbuildable};
@@ -19,7 +19,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// A clerk brief as data, as `clerk build --emit json` writes it beside the
 /// PDF: the dossier, its claims with their quotes located in their sources,
 /// and the references.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "clerk brief")]
 pub struct Brief {
     /// The version of this format: 1.
@@ -37,7 +37,7 @@ pub struct Brief {
 }
 
 /// The dossier the brief was built from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Dossier {
     /// The dossier id (its file stem).
     pub id: String,
@@ -61,7 +61,7 @@ pub struct Dossier {
 }
 
 /// A claim, as the brief prints it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Claim {
     pub id: String,
     /// Its number in the brief: `A1`, `D2`, `P3` (a letter for the kind,
@@ -84,14 +84,14 @@ pub struct Claim {
 }
 
 /// Another claim of the brief.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ClaimLink {
     pub id: String,
     pub number: String,
 }
 
 /// A quote and where it was found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Quote {
     /// The quote as the dossier writes it, white space folded.
     pub text: String,
@@ -108,11 +108,18 @@ pub struct Quote {
     /// The passage's byte range in the source file, for a text source;
     /// `null` for an HTML page or a PDF, whose text is extracted.
     pub file_bytes: Option<ByteRange>,
+    /// The quote in the brief's language, as the dossier gives it (never
+    /// checked against the source); `null` when it gives none.
+    #[serde(default)]
+    pub translation: Option<String>,
+    /// Who translated it; `null` without a translation.
+    #[serde(default)]
+    pub translated_by: Option<String>,
 }
 
 /// Where a quote starts in its source, counted in the text `clerk text`
 /// prints for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Locator {
     /// The line, from 1.
     #[schemars(range(min = 1))]
@@ -124,22 +131,22 @@ pub struct Locator {
     #[schemars(range(min = 1))]
     pub page: Option<usize>,
     /// The page the passage ends on, when it runs onto a later page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub end_page: Option<usize>,
     /// The source's own number of the paragraph (`78`, `9.1`), where the
     /// source numbers its paragraphs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paragraph_number: Option<String>,
     /// The mark of the footnote or endnote the passage is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
 /// A quote's passage in the text `clerk text SOURCE-ID` prints (without
 /// `--normalised`): each line of the source's text without its line break
 /// and trailing white space, joined by line feeds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Passage {
     /// The passage as printed.
     pub exact: String,
@@ -155,14 +162,14 @@ pub struct Passage {
 }
 
 /// A range of bytes, the end exclusive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ByteRange {
     pub start: usize,
     pub end: usize,
 }
 
 /// How clerk reads a source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// UTF-8 text (`.txt`).
@@ -182,7 +189,7 @@ pub enum Format {
 }
 
 /// An entry of the references: a source and its record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Reference {
     /// The reference number, from 1.
     #[schemars(range(min = 1))]
@@ -303,6 +310,8 @@ fn claim(
                 start: r.start,
                 end: r.end,
             }),
+            translation: quote.translation.clone(),
+            translated_by: quote.translated_by.clone(),
         });
     }
     let link = |l: &model::ClaimLink| ClaimLink {

@@ -64,7 +64,7 @@ pub fn brief_schema() -> serde_json::Value {
 
 /// Drops the `format` schemars gives Rust integers (`uint`, `uint32`):
 /// JSON Schema defines no such format, and `minimum` already says it.
-fn drop_integer_formats(schema: &mut schemars::Schema) {
+pub fn drop_integer_formats(schema: &mut schemars::Schema) {
     if schema
         .get("format")
         .and_then(serde_json::Value::as_str)

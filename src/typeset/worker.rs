@@ -9,7 +9,7 @@
 //!
 //! The protocol is a frame per message, both ways: a little-endian `u32`
 //! length and that much JSON (the header), then a little-endian `u64`
-//! length and that many raw bytes (the attachment one way, the PDF the
+//! length and that many raw bytes (the attachments one way, the PDF the
 //! other), so no file is ever encoded as JSON.
 
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -61,8 +61,9 @@ struct Request {
     template_name: String,
     template_display: String,
     template_text: String,
-    /// Name, MIME type and description of the attachment sent as payload.
-    attachment: Option<(String, String, String)>,
+    /// Each attachment's name, relationship, MIME type, description and
+    /// length: the payload is their bytes, one after the other.
+    attachments: Vec<(String, String, String, String, usize)>,
     readable: Vec<String>,
 }
 
@@ -147,20 +148,28 @@ pub fn serve(templates: &Path, timeout: Duration) -> std::io::Result<()> {
         let Some(date) = typst::foundations::Datetime::from_ymd(year, month, day) else {
             return Err(std::io::Error::other("a request with no valid date"));
         };
+        let mut rest = &attachment[..];
+        let mut attachments = Vec::new();
+        for (name, relationship, mime_type, description, length) in &request.attachments {
+            if *length > rest.len() {
+                return Err(std::io::Error::other("attachments longer than the payload"));
+            }
+            let (bytes, after) = rest.split_at(*length);
+            rest = after;
+            attachments.push(Attachment {
+                name,
+                relationship,
+                mime_type,
+                description,
+                bytes,
+            });
+        }
         let job = Job {
             markup: &request.markup,
             date,
             ident: &request.ident,
             template: &template,
-            attachment: request
-                .attachment
-                .as_ref()
-                .map(|(name, mime_type, description)| Attachment {
-                    name,
-                    mime_type,
-                    description,
-                    bytes: &attachment,
-                }),
+            attachments,
             readable: &request.readable,
         };
         let (response, pdf) = match typesetter.pdf_in_process(&job) {
@@ -335,17 +344,28 @@ impl Pool {
             template_name: job.template.name.clone(),
             template_display: job.template.display.clone(),
             template_text: job.template.text.clone(),
-            attachment: job.attachment.as_ref().map(|a| {
-                (
-                    a.name.to_string(),
-                    a.mime_type.to_string(),
-                    a.description.to_string(),
-                )
-            }),
+            attachments: job
+                .attachments
+                .iter()
+                .map(|a| {
+                    (
+                        a.name.to_string(),
+                        a.relationship.to_string(),
+                        a.mime_type.to_string(),
+                        a.description.to_string(),
+                        a.bytes.len(),
+                    )
+                })
+                .collect(),
             readable: job.readable.to_vec(),
         };
-        let payload = job.attachment.as_ref().map_or(&[][..], |a| a.bytes);
-        if let Err(error) = write_frame(&mut worker.input, &request, payload) {
+        let payload: Vec<u8> = job
+            .attachments
+            .iter()
+            .flat_map(|a| a.bytes)
+            .copied()
+            .collect();
+        if let Err(error) = write_frame(&mut worker.input, &request, &payload) {
             let how = worker.end();
             return Err(failed(format!("stopped ({how}; {error})")));
         }
