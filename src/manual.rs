@@ -169,6 +169,26 @@ pub fn notes(name: &str) -> Option<&'static Notes> {
                 ),
             ],
         },
+        "diff" => &Notes {
+            exit: &[
+                (0, "the two versions say the same"),
+                (1, "they differ: each change is listed"),
+                (
+                    2,
+                    "they could not be compared: not a brief, a PDF without the brief as data, a dossier with errors, or an unknown revision",
+                ),
+            ],
+            examples: &[
+                (
+                    "clerk diff approved/nc-azerbaijan.pdf output/nc-azerbaijan.pdf",
+                    "what changed between the approved brief and the new one, with no project needed",
+                ),
+                (
+                    "clerk diff HEAD~3:nc-azerbaijan nc-azerbaijan --emit html --out changes.html",
+                    "the dossier three commits ago against the working tree, as a redline page",
+                ),
+            ],
+        },
         "watch" => &Notes {
             exit: &[
                 (0, "stopped with Ctrl-C"),

@@ -23,8 +23,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
         'clerk' {
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -40,9 +40,11 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add documents to sources/, each with a record read from the document for review')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify built briefs against the project: inputs, quotes and bytes')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign built briefs with an OpenSSH key, beside each file')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two versions of a brief, claim by claim, with the sources under it')
             [CompletionResult]::new('text', 'text', [CompletionResultType]::ParameterValue, 'Print the text a source''s quotes are held to, with line, paragraph and page numbers')
             [CompletionResult]::new('find', 'find', [CompletionResultType]::ParameterValue, 'Find the passages of a source that best match some words, as evidence to paste')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Print a built-in template or locale, to start a project''s own')
+            [CompletionResult]::new('typeset-worker', 'typeset-worker', [CompletionResultType]::ParameterValue, 'Typeset briefs sent on standard input (started by `build --jobs N`)')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of a dossier, a source record or the brief as data')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -51,8 +53,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
         'clerk;init' {
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('--bare', '--bare', [CompletionResultType]::ParameterName, 'Start empty: the folders, schemas and .gitignore, without the example')
@@ -64,8 +66,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
             [CompletionResult]::new('--title', '--title', [CompletionResultType]::ParameterName, 'The brief''s title (default: made from the id)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -75,8 +77,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
         'clerk;check' {
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -92,8 +94,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
             [CompletionResult]::new('--sign-passphrase-file', '--sign-passphrase-file', [CompletionResultType]::ParameterName, 'The file holding the passphrase of a signing key that has one (its first line)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Rebuild every brief, even those whose inputs have not changed')
@@ -107,8 +109,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
             [CompletionResult]::new('--typeset-timeout', '--typeset-timeout', [CompletionResultType]::ParameterName, 'Give up on a brief whose typesetting takes longer than this many seconds')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -119,8 +121,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
             [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Re-pin only this source (repeatable); default: every source the dossier pins or cites')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -141,8 +143,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Also pin the new sources in this dossier (an id or a path), as `clerk pin` does')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('--fill', '--fill', [CompletionResultType]::ParameterName, 'With --update, also write the keys the document gives and the record lacks')
@@ -156,8 +158,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
             [CompletionResult]::new('--signed-by', '--signed-by', [CompletionResultType]::ParameterName, 'Count only signatures by this principal of the allowed signers (as `ssh-keygen -Y verify -I`)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('--require-signature', '--require-signature', [CompletionResultType]::ParameterName, 'Fail (exit 1) unless the PDF and every file verified with it carry a good signature by an allowed signer and no bad one')
@@ -170,8 +172,22 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'The file holding the passphrase of a key that has one (its first line)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'clerk;diff' {
+            [CompletionResult]::new('--emit', '--emit', [CompletionResultType]::ParameterName, 'Write a redline page instead of the report: `html` (to --out, or standard output)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'With --emit html: the file to write the page to')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'With --emit html: the file to write the page to')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -181,8 +197,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
         'clerk;text' {
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('--normalised', '--normalised', [CompletionResultType]::ParameterName, 'Print the normalised text instead of the text as read')
@@ -194,8 +210,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Most passages to print (1 or more)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -205,19 +221,32 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
         'clerk;template' {
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'clerk;typeset-worker' {
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'The project''s templates folder')
+            [CompletionResult]::new('--typeset-timeout', '--typeset-timeout', [CompletionResultType]::ParameterName, 'Longest a brief may take, in seconds')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'clerk;schema' {
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -227,8 +256,8 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
         'clerk;completions' {
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The project folder (holding dossiers/ and sources/)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Worker threads for hashing, checking and typesetting (default: the available cores)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)')
             [CompletionResult]::new('--max-source-size', '--max-source-size', [CompletionResultType]::ParameterName, 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -245,9 +274,11 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add documents to sources/, each with a record read from the document for review')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify built briefs against the project: inputs, quotes and bytes')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign built briefs with an OpenSSH key, beside each file')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two versions of a brief, claim by claim, with the sources under it')
             [CompletionResult]::new('text', 'text', [CompletionResultType]::ParameterValue, 'Print the text a source''s quotes are held to, with line, paragraph and page numbers')
             [CompletionResult]::new('find', 'find', [CompletionResultType]::ParameterValue, 'Find the passages of a source that best match some words, as evidence to paste')
             [CompletionResult]::new('template', 'template', [CompletionResultType]::ParameterValue, 'Print a built-in template or locale, to start a project''s own')
+            [CompletionResult]::new('typeset-worker', 'typeset-worker', [CompletionResultType]::ParameterValue, 'Typeset briefs sent on standard input (started by `build --jobs N`)')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of a dossier, a source record or the brief as data')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -280,6 +311,9 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
         'clerk;help;sign' {
             break
         }
+        'clerk;help;diff' {
+            break
+        }
         'clerk;help;text' {
             break
         }
@@ -287,6 +321,9 @@ Register-ArgumentCompleter -Native -CommandName 'clerk' -ScriptBlock {
             break
         }
         'clerk;help;template' {
+            break
+        }
+        'clerk;help;typeset-worker' {
             break
         }
         'clerk;help;schema' {

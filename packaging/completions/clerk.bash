@@ -28,6 +28,9 @@ _clerk() {
             clerk,completions)
                 cmd="clerk__subcmd__completions"
                 ;;
+            clerk,diff)
+                cmd="clerk__subcmd__diff"
+                ;;
             clerk,find)
                 cmd="clerk__subcmd__find"
                 ;;
@@ -55,6 +58,9 @@ _clerk() {
             clerk,text)
                 cmd="clerk__subcmd__text"
                 ;;
+            clerk,typeset-worker)
+                cmd="clerk__subcmd__typeset__subcmd__worker"
+                ;;
             clerk,verify)
                 cmd="clerk__subcmd__verify"
                 ;;
@@ -72,6 +78,9 @@ _clerk() {
                 ;;
             clerk__subcmd__help,completions)
                 cmd="clerk__subcmd__help__subcmd__completions"
+                ;;
+            clerk__subcmd__help,diff)
+                cmd="clerk__subcmd__help__subcmd__diff"
                 ;;
             clerk__subcmd__help,find)
                 cmd="clerk__subcmd__help__subcmd__find"
@@ -100,6 +109,9 @@ _clerk() {
             clerk__subcmd__help,text)
                 cmd="clerk__subcmd__help__subcmd__text"
                 ;;
+            clerk__subcmd__help,typeset-worker)
+                cmd="clerk__subcmd__help__subcmd__typeset__subcmd__worker"
+                ;;
             clerk__subcmd__help,verify)
                 cmd="clerk__subcmd__help__subcmd__verify"
                 ;;
@@ -113,7 +125,7 @@ _clerk() {
 
     case "${cmd}" in
         clerk)
-            opts="-j -h -V --root --format --jobs --max-source-size --color --help --version init new check build watch pin add verify sign text find template schema completions help"
+            opts="-j -h -V --root --format --jobs --max-source-size --color --help --version init new check build watch pin add verify sign diff text find template typeset-worker schema completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -244,7 +256,7 @@ _clerk() {
                     return 0
                     ;;
                 --emit)
-                    COMPREPLY=($(compgen -W "typ json annotations csl html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "typ json annotations csl html docx" -- "${cur}"))
                     return 0
                     ;;
                 --typeset-timeout)
@@ -370,6 +382,56 @@ _clerk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clerk__subcmd__diff)
+            opts="-o -j -h --emit --out --root --format --jobs --max-source-size --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --emit)
+                    COMPREPLY=($(compgen -W "html" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-source-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clerk__subcmd__find)
             opts="-j -h --limit --root --format --jobs --max-source-size --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -413,7 +475,7 @@ _clerk() {
             return 0
             ;;
         clerk__subcmd__help)
-            opts="init new check build watch pin add verify sign text find template schema completions help"
+            opts="init new check build watch pin add verify sign diff text find template typeset-worker schema completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,6 +531,20 @@ _clerk() {
             return 0
             ;;
         clerk__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clerk__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -595,6 +671,20 @@ _clerk() {
             return 0
             ;;
         clerk__subcmd__help__subcmd__text)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clerk__subcmd__help__subcmd__typeset__subcmd__worker)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -759,7 +849,7 @@ _clerk() {
             return 0
             ;;
         clerk__subcmd__schema)
-            opts="-j -h --root --format --jobs --max-source-size --color --help dossier source brief"
+            opts="-j -h --root --format --jobs --max-source-size --color --help dossier source brief diff"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +1008,52 @@ _clerk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clerk__subcmd__typeset__subcmd__worker)
+            opts="-j -h --templates --typeset-timeout --root --format --jobs --max-source-size --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --templates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --typeset-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-source-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clerk__subcmd__verify)
             opts="-j -h --allowed-signers --require-signature --signed-by --root --format --jobs --max-source-size --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -976,7 +1112,7 @@ _clerk() {
                     return 0
                     ;;
                 --emit)
-                    COMPREPLY=($(compgen -W "typ json annotations csl html" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "typ json annotations csl html docx" -- "${cur}"))
                     return 0
                     ;;
                 --typeset-timeout)

@@ -27,7 +27,7 @@ end
 complete -c clerk -n "__fish_clerk_needs_command" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_needs_command" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_needs_command" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_needs_command" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_needs_command" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_needs_command" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -43,16 +43,18 @@ complete -c clerk -n "__fish_clerk_needs_command" -f -a "pin" -d 'Write the curr
 complete -c clerk -n "__fish_clerk_needs_command" -f -a "add" -d 'Add documents to sources/, each with a record read from the document for review'
 complete -c clerk -n "__fish_clerk_needs_command" -f -a "verify" -d 'Verify built briefs against the project: inputs, quotes and bytes'
 complete -c clerk -n "__fish_clerk_needs_command" -f -a "sign" -d 'Sign built briefs with an OpenSSH key, beside each file'
+complete -c clerk -n "__fish_clerk_needs_command" -f -a "diff" -d 'Compare two versions of a brief, claim by claim, with the sources under it'
 complete -c clerk -n "__fish_clerk_needs_command" -f -a "text" -d 'Print the text a source\'s quotes are held to, with line, paragraph and page numbers'
 complete -c clerk -n "__fish_clerk_needs_command" -f -a "find" -d 'Find the passages of a source that best match some words, as evidence to paste'
 complete -c clerk -n "__fish_clerk_needs_command" -f -a "template" -d 'Print a built-in template or locale, to start a project\'s own'
+complete -c clerk -n "__fish_clerk_needs_command" -f -a "typeset-worker" -d 'Typeset briefs sent on standard input (started by `build --jobs N`)'
 complete -c clerk -n "__fish_clerk_needs_command" -f -a "schema" -d 'Print the JSON Schema of a dossier, a source record or the brief as data'
 complete -c clerk -n "__fish_clerk_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c clerk -n "__fish_clerk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clerk -n "__fish_clerk_using_subcommand init" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand init" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand init" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand init" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand init" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand init" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -63,7 +65,7 @@ complete -c clerk -n "__fish_clerk_using_subcommand new" -l title -d 'The brief\
 complete -c clerk -n "__fish_clerk_using_subcommand new" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand new" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand new" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand new" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand new" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand new" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -72,7 +74,7 @@ complete -c clerk -n "__fish_clerk_using_subcommand new" -s h -l help -d 'Print 
 complete -c clerk -n "__fish_clerk_using_subcommand check" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand check" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand check" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand check" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand check" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand check" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -83,7 +85,8 @@ complete -c clerk -n "__fish_clerk_using_subcommand build" -l emit -d 'Also writ
 json\t'The brief as data: `<id>.json`'
 annotations\t'W3C Web Annotations of the quotes: `<id>.annotations.jsonld`'
 csl\t'The references as CSL-JSON: `<id>.csl.json`'
-html\t'The HTML edition, a self-contained web page: `<id>.html`'"
+html\t'The HTML edition, a self-contained web page: `<id>.html`'
+docx\t'The Word edition, styled by templates/reference.docx: `<id>.docx`'"
 complete -c clerk -n "__fish_clerk_using_subcommand build" -l typeset-timeout -d 'Give up on a brief whose typesetting takes longer than this many seconds' -r
 complete -c clerk -n "__fish_clerk_using_subcommand build" -l shard -d 'Build only part K of N of the dossiers (e.g. `2/8`), to spread a batch over CI machines' -r
 complete -c clerk -n "__fish_clerk_using_subcommand build" -l sign -d 'Sign each brief with this OpenSSH private key: an SSH signature beside each file (`<file>.sig`) and the provenance signed as `<id>.intoto.jsonl` (default: the key in CLERK_SIGNING_KEY, a path or the key itself; see docs/audit.md)' -r -F
@@ -91,7 +94,7 @@ complete -c clerk -n "__fish_clerk_using_subcommand build" -l sign-passphrase-fi
 complete -c clerk -n "__fish_clerk_using_subcommand build" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand build" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand build" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand build" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand build" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand build" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -103,12 +106,13 @@ complete -c clerk -n "__fish_clerk_using_subcommand watch" -l emit -d 'Also writ
 json\t'The brief as data: `<id>.json`'
 annotations\t'W3C Web Annotations of the quotes: `<id>.annotations.jsonld`'
 csl\t'The references as CSL-JSON: `<id>.csl.json`'
-html\t'The HTML edition, a self-contained web page: `<id>.html`'"
+html\t'The HTML edition, a self-contained web page: `<id>.html`'
+docx\t'The Word edition, styled by templates/reference.docx: `<id>.docx`'"
 complete -c clerk -n "__fish_clerk_using_subcommand watch" -l typeset-timeout -d 'Give up on a brief whose typesetting takes longer than this many seconds' -r
 complete -c clerk -n "__fish_clerk_using_subcommand watch" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand watch" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand watch" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand watch" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand watch" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand watch" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -118,7 +122,7 @@ complete -c clerk -n "__fish_clerk_using_subcommand pin" -l source -d 'Re-pin on
 complete -c clerk -n "__fish_clerk_using_subcommand pin" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand pin" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand pin" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand pin" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand pin" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand pin" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -146,7 +150,7 @@ complete -c clerk -n "__fish_clerk_using_subcommand add" -l to -d 'Also pin the 
 complete -c clerk -n "__fish_clerk_using_subcommand add" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand add" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand add" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand add" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand add" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand add" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -159,7 +163,7 @@ complete -c clerk -n "__fish_clerk_using_subcommand verify" -l signed-by -d 'Cou
 complete -c clerk -n "__fish_clerk_using_subcommand verify" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand verify" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand verify" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand verify" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand verify" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand verify" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -171,16 +175,27 @@ complete -c clerk -n "__fish_clerk_using_subcommand sign" -l passphrase-file -d 
 complete -c clerk -n "__fish_clerk_using_subcommand sign" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand sign" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand sign" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand sign" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand sign" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand sign" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c clerk -n "__fish_clerk_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c clerk -n "__fish_clerk_using_subcommand diff" -l emit -d 'Write a redline page instead of the report: `html` (to --out, or standard output)' -r -f -a "html\t'A self-contained, accessible redline page'"
+complete -c clerk -n "__fish_clerk_using_subcommand diff" -s o -l out -d 'With --emit html: the file to write the page to' -r -F
+complete -c clerk -n "__fish_clerk_using_subcommand diff" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
+complete -c clerk -n "__fish_clerk_using_subcommand diff" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
+json\t''"
+complete -c clerk -n "__fish_clerk_using_subcommand diff" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand diff" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
+complete -c clerk -n "__fish_clerk_using_subcommand diff" -l color -d 'When to colour human output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clerk -n "__fish_clerk_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c clerk -n "__fish_clerk_using_subcommand text" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand text" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand text" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand text" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand text" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand text" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -191,7 +206,7 @@ complete -c clerk -n "__fish_clerk_using_subcommand find" -l limit -d 'Most pass
 complete -c clerk -n "__fish_clerk_using_subcommand find" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand find" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand find" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand find" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand find" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand find" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -200,16 +215,27 @@ complete -c clerk -n "__fish_clerk_using_subcommand find" -s h -l help -d 'Print
 complete -c clerk -n "__fish_clerk_using_subcommand template" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand template" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand template" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand template" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand template" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand template" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c clerk -n "__fish_clerk_using_subcommand template" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c clerk -n "__fish_clerk_using_subcommand typeset-worker" -l templates -d 'The project\'s templates folder' -r -F
+complete -c clerk -n "__fish_clerk_using_subcommand typeset-worker" -l typeset-timeout -d 'Longest a brief may take, in seconds' -r
+complete -c clerk -n "__fish_clerk_using_subcommand typeset-worker" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
+complete -c clerk -n "__fish_clerk_using_subcommand typeset-worker" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
+json\t''"
+complete -c clerk -n "__fish_clerk_using_subcommand typeset-worker" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand typeset-worker" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
+complete -c clerk -n "__fish_clerk_using_subcommand typeset-worker" -l color -d 'When to colour human output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clerk -n "__fish_clerk_using_subcommand typeset-worker" -s h -l help -d 'Print help'
 complete -c clerk -n "__fish_clerk_using_subcommand schema" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand schema" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand schema" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand schema" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand schema" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand schema" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
@@ -218,24 +244,26 @@ complete -c clerk -n "__fish_clerk_using_subcommand schema" -s h -l help -d 'Pri
 complete -c clerk -n "__fish_clerk_using_subcommand completions" -l root -d 'The project folder (holding dossiers/ and sources/)' -r -F
 complete -c clerk -n "__fish_clerk_using_subcommand completions" -l format -d 'How to print diagnostics: `human` (rustc-style) or `json` (one object per line, for CI)' -r -f -a "human\t''
 json\t''"
-complete -c clerk -n "__fish_clerk_using_subcommand completions" -s j -l jobs -d 'Worker threads for hashing, checking and typesetting (default: the available cores)' -r
+complete -c clerk -n "__fish_clerk_using_subcommand completions" -s j -l jobs -d 'Parallel jobs: threads for hashing and checking, worker processes for typesetting (default: the available cores)' -r
 complete -c clerk -n "__fish_clerk_using_subcommand completions" -l max-source-size -d 'Largest source file clerk reads (e.g. `512MiB`, `2GiB`); larger files are an error' -r
 complete -c clerk -n "__fish_clerk_using_subcommand completions" -l color -d 'When to colour human output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c clerk -n "__fish_clerk_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "init" -d 'Create a project, with a worked example that builds'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "new" -d 'Start a dossier: write dossiers/<id>.toml to fill in'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "check" -d 'Check dossiers against their sources: hashes, quotes, ids, links, balance'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "build" -d 'Check, then typeset a PDF brief for every dossier without errors'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "watch" -d 'Build, then rebuild whenever a dossier, source, record or template changes'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "pin" -d 'Write the current SHA-256 of sources into a dossier\'s [sources]'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "add" -d 'Add documents to sources/, each with a record read from the document for review'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "verify" -d 'Verify built briefs against the project: inputs, quotes and bytes'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "sign" -d 'Sign built briefs with an OpenSSH key, beside each file'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "text" -d 'Print the text a source\'s quotes are held to, with line, paragraph and page numbers'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "find" -d 'Find the passages of a source that best match some words, as evidence to paste'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "template" -d 'Print a built-in template or locale, to start a project\'s own'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "schema" -d 'Print the JSON Schema of a dossier, a source record or the brief as data'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign text find template schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "init" -d 'Create a project, with a worked example that builds'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "new" -d 'Start a dossier: write dossiers/<id>.toml to fill in'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "check" -d 'Check dossiers against their sources: hashes, quotes, ids, links, balance'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "build" -d 'Check, then typeset a PDF brief for every dossier without errors'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "watch" -d 'Build, then rebuild whenever a dossier, source, record or template changes'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "pin" -d 'Write the current SHA-256 of sources into a dossier\'s [sources]'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "add" -d 'Add documents to sources/, each with a record read from the document for review'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "verify" -d 'Verify built briefs against the project: inputs, quotes and bytes'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "sign" -d 'Sign built briefs with an OpenSSH key, beside each file'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "diff" -d 'Compare two versions of a brief, claim by claim, with the sources under it'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "text" -d 'Print the text a source\'s quotes are held to, with line, paragraph and page numbers'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "find" -d 'Find the passages of a source that best match some words, as evidence to paste'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "template" -d 'Print a built-in template or locale, to start a project\'s own'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "typeset-worker" -d 'Typeset briefs sent on standard input (started by `build --jobs N`)'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "schema" -d 'Print the JSON Schema of a dossier, a source record or the brief as data'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c clerk -n "__fish_clerk_using_subcommand help; and not __fish_seen_subcommand_from init new check build watch pin add verify sign diff text find template typeset-worker schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
