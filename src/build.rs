@@ -15,8 +15,9 @@ use crate::manifest::{self, Manifest, TemplateFiles};
 use crate::output::write_atomic;
 use crate::project::Project;
 use crate::render::TemplateCache;
-use crate::selection::{CheckedSelection, Selection};
+use crate::selection::{CheckedSelection, Plan, Planned};
 use crate::settings::{BuildSettings, Emit, Shard};
+use crate::sources::SourceIndex;
 use crate::{export, model, render, typeset};
 
 /// How one brief of a build ended.
@@ -91,24 +92,51 @@ pub fn build(
         signed: Vec::new(),
         elapsed: Duration::ZERO,
     };
-    let Some(mut selection) = select(project, args, settings.shard)? else {
+    let templates = TemplateCache::default();
+    let template_files = TemplateFiles::read(&project);
+    let summarise = |project: &Project, parsed: &Parsed, sources: &SourceIndex| Summary {
+        key: dossier_key(project, parsed, sources, (&templates, &template_files)),
+        template: parsed.dossier.as_ref().map(|d| d.template().to_string()),
+    };
+    let Some(mut plan) = select(project, args, settings.shard, &summarise)? else {
         report.elapsed = started.elapsed();
         return Ok(report);
     };
-    let templates = TemplateCache::default();
-    let template_files = TemplateFiles::read(&selection.project);
-    let keys = dossier_keys(&selection, (&templates, &template_files));
     let digests = DigestCache::of_output(&report.out);
-    let fresh = fresh_briefs(
-        &mut selection,
-        &keys,
-        (&report.out, settings),
-        (&templates, &digests),
+    let fresh = fresh_briefs(&mut plan, (&report.out, settings), (&templates, &digests));
+    progress(Event::Start(plan.dossiers.len()));
+    let unreadable = std::mem::take(&mut plan.unreadable);
+    let keys: BTreeMap<String, String> = plan
+        .dossiers
+        .iter()
+        .filter(|p| !fresh.contains_key(&p.id))
+        .filter_map(|p| Some((p.id.clone(), p.summary.key.clone()?)))
+        .collect();
+    let to_build = plan.dossiers.len() - fresh.len();
+    let typesetter = typeset::Typesetter::with_workers(
+        &plan.project.templates,
+        settings.typeset_timeout,
+        crate::batch::jobs().min(to_build),
     );
-    progress(Event::Start(selection.parsed.len()));
-    let unreadable = std::mem::take(&mut selection.unreadable);
-    let checked = selection.check(|p| !fresh.contains_key(&p.input.id), Some(&digests));
-    report.diagnostics = checked.diagnostics();
+    let shared = Shared {
+        keys: &keys,
+        settings,
+        templates: (&templates, &template_files),
+        typesetter: &typesetter,
+    };
+    let streamed = plan.stream(
+        |p| !fresh.contains_key(&p.id),
+        Some(&digests),
+        |chunk| {
+            for checked in &chunk.checked {
+                report
+                    .diagnostics
+                    .extend(checked.diagnostics.iter().cloned());
+            }
+            typeset_all(chunk, &shared, &mut report, progress);
+        },
+    );
+    report.diagnostics.extend(streamed.unattached);
     // A fresh brief's warnings are replayed; a dossier file that cannot be
     // read fails like one with errors.
     for (id, warnings) in fresh {
@@ -119,14 +147,6 @@ pub fn build(
         report.record(id, BriefStatus::Failed, progress);
     }
     crate::diag::sort(&mut report.diagnostics);
-    typeset_all(
-        &checked,
-        &keys,
-        settings,
-        (&templates, &template_files),
-        &mut report,
-        progress,
-    );
     report.results.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(signer) = &settings.signer {
         sign_all(signer, &mut report);
@@ -171,16 +191,38 @@ impl BuildReport {
     }
 }
 
-/// Reads the dossiers of the build: those `args` name (all when empty),
+/// What a build decides about a dossier before checking it.
+struct Summary {
+    /// Its [`fresh::dossier_key`], when it parsed without errors.
+    key: Option<String>,
+    /// The template it names.
+    template: Option<String>,
+}
+
+/// What typesetting each chunk of a build shares.
+struct Shared<'a> {
+    keys: &'a BTreeMap<String, String>,
+    settings: &'a BuildSettings,
+    templates: (&'a TemplateCache, &'a TemplateFiles),
+    typesetter: &'a typeset::Typesetter,
+}
+
+/// Plans the dossiers of the build: those `args` name (all when empty),
 /// less those outside the shard. `None` when the shard has none.
 fn select(
     project: Project,
     args: &[String],
     shard: Option<Shard>,
-) -> anyhow::Result<Option<Selection>> {
+    summarise: &(dyn Fn(&Project, &Parsed, &SourceIndex) -> Summary + Sync),
+) -> anyhow::Result<Option<Plan<Summary>>> {
     let paths = project.select(args)?;
     let Some(shard) = shard else {
-        return Ok(Some(Selection::of_files(project, paths, args.is_empty())));
+        return Ok(Some(Plan::of_files(
+            project,
+            paths,
+            args.is_empty(),
+            summarise,
+        )));
     };
     // A shard names its dossiers up front, so only the sources they cite
     // are read and hashed.
@@ -191,30 +233,22 @@ fn select(
                 .is_some_and(|stem| shard.contains(&stem.to_string_lossy()))
         })
         .collect();
-    Ok((!paths.is_empty()).then(|| Selection::of_files(project, paths, false)))
+    Ok((!paths.is_empty()).then(|| Plan::of_files(project, paths, false, summarise)))
 }
 
-/// Each dossier's [`fresh::dossier_key`], known before any source is read,
-/// for the dossiers that parsed without errors.
-fn dossier_keys(
-    selection: &Selection,
-    (templates, template_files): (&TemplateCache, &TemplateFiles),
-) -> BTreeMap<String, String> {
-    selection
-        .parsed
-        .iter()
-        .filter_map(|p| {
-            let dossier = p.dossier.as_ref().filter(|_| !has_errors(&p.diagnostics))?;
-            let key = fresh::dossier_key(
-                &selection.project,
-                &selection.sources,
-                &p.input,
-                dossier,
-                (templates, template_files),
-            )?;
-            Some((p.input.id.clone(), key))
-        })
-        .collect()
+/// A parsed dossier's [`fresh::dossier_key`], known before any source is
+/// read, when it parsed without errors.
+fn dossier_key(
+    project: &Project,
+    parsed: &Parsed,
+    sources: &SourceIndex,
+    templates: (&TemplateCache, &TemplateFiles),
+) -> Option<String> {
+    let dossier = parsed
+        .dossier
+        .as_ref()
+        .filter(|_| !has_errors(&parsed.diagnostics))?;
+    fresh::dossier_key(project, sources, &parsed.input, dossier, templates)
 }
 
 /// The briefs that need no rebuild, with the warnings their stamps keep.
@@ -225,53 +259,48 @@ fn dossier_keys(
 /// so only those sources are hashed here. The sources of the
 /// other dossiers are read once, when they are checked.
 fn fresh_briefs(
-    selection: &mut Selection,
-    keys: &BTreeMap<String, String>,
+    plan: &mut Plan<Summary>,
     (out, settings): (&Path, &BuildSettings),
     (templates, digests): (&TemplateCache, &DigestCache),
 ) -> BTreeMap<String, Vec<Diagnostic>> {
     if settings.force {
         return BTreeMap::new();
     }
-    let templates_of: BTreeMap<&str, &str> = selection
-        .parsed
+    let reference_docx = fresh::project_reference_docx_key(&plan.project);
+    let candidates: BTreeMap<String, Stamp> = plan
+        .dossiers
         .iter()
-        .filter_map(|p| Some((p.input.id.as_str(), p.dossier.as_ref()?.template())))
-        .collect();
-    let reference_docx = fresh::project_reference_docx_key(&selection.project);
-    let candidates: BTreeMap<String, (Stamp, &String)> = keys
-        .iter()
-        .filter_map(|(id, key)| {
+        .filter_map(|planned| {
+            let (id, key) = (&planned.id, planned.summary.key.as_ref()?);
             let stamp = Stamp::read(out, id)?;
             let html = fresh::exports_to_write(out, id, &settings.emit)
                 .contains(&Emit::Html)
                 .then(|| {
-                    let name = templates_of.get(id.as_str())?;
-                    Some(html_template_key(&selection.project, name, templates))
+                    let name = planned.summary.template.as_ref()?;
+                    Some(html_template_key(&plan.project, name, templates))
                 });
             let docx = fresh::exports_to_write(out, id, &settings.emit).contains(&Emit::Docx);
             let may_be = stamp.may_be_fresh(key)
                 && stamp.wrote(out, id, &settings.emit)
                 && html.is_none_or(|html| html.is_some_and(|html| stamp.has_html_template(&html)))
                 && (!docx || stamp.has_reference_docx(&reference_docx));
-            may_be.then(|| (id.clone(), (stamp, key)))
+            may_be.then(|| (id.clone(), stamp))
         })
         .collect();
-    drop(templates_of);
     if candidates.is_empty() {
         return BTreeMap::new();
     }
-    selection.hash_sources(|p| candidates.contains_key(&p.input.id), Some(digests));
-    let sources = &selection.sources;
-    let candidates: Vec<(&Parsed, &(Stamp, &String))> = selection
-        .parsed
+    plan.hash_sources(|p| candidates.contains_key(&p.id), Some(digests));
+    let sources = &plan.sources;
+    let candidates: Vec<(&Planned<Summary>, &Stamp)> = plan
+        .dossiers
         .iter()
-        .filter_map(|p| Some((p, candidates.get(&p.input.id)?)))
+        .filter_map(|p| Some((p, candidates.get(&p.id)?)))
         .collect();
-    crate::batch::map(candidates, |(p, (stamp, key))| {
-        let brief_key = fresh::brief_key(key, sources, p.dossier.as_ref()?)?;
-        let fresh = stamp.is_fresh(out, &p.input.id, &brief_key, (&settings.emit, digests));
-        fresh.then(|| (p.input.id.clone(), stamp.warnings().to_vec()))
+    crate::batch::map(candidates, |(p, stamp)| {
+        let brief_key = fresh::brief_key(p.summary.key.as_ref()?, sources, &p.cited)?;
+        let fresh = stamp.is_fresh(out, &p.id, &brief_key, (&settings.emit, digests));
+        fresh.then(|| (p.id.clone(), stamp.warnings().to_vec()))
     })
     .into_iter()
     .flatten()
@@ -297,16 +326,20 @@ enum Typeset {
     Unwritten(anyhow::Error),
 }
 
-/// Typesets and writes every buildable brief of `checked` in parallel; the
-/// others are failed.
+/// Typesets and writes every buildable brief of a checked chunk in
+/// parallel; the others are failed.
 fn typeset_all(
     checked: &CheckedSelection,
-    keys: &BTreeMap<String, String>,
-    settings: &BuildSettings,
-    (templates, template_files): (&TemplateCache, &TemplateFiles),
+    shared: &Shared<'_>,
     report: &mut BuildReport,
     progress: &(dyn Fn(Event<'_>) + Sync),
 ) {
+    let Shared {
+        keys,
+        settings,
+        templates: (templates, template_files),
+        typesetter,
+    } = *shared;
     for dossier in checked.checked.iter().filter(|c| !c.is_buildable()) {
         report.record(dossier.input.id.clone(), BriefStatus::Failed, progress);
     }
@@ -315,11 +348,6 @@ fn typeset_all(
         .iter()
         .filter(|c| c.is_buildable())
         .collect();
-    let typesetter = typeset::Typesetter::with_workers(
-        &checked.project.templates,
-        settings.typeset_timeout,
-        crate::batch::jobs().min(buildable.len()),
-    );
     let out = &report.out;
     let outcomes = crate::batch::map(buildable, |dossier| {
         let id = &dossier.input.id;
@@ -328,12 +356,12 @@ fn typeset_all(
         let built = build_brief(
             checked,
             dossier,
-            &typesetter,
+            typesetter,
             (templates, template_files, html),
         )
         .and_then(|mut built| {
             if beside.contains(&Emit::Docx) {
-                built.docx = Some(docx_edition(checked, dossier, &built, &typesetter)?);
+                built.docx = Some(docx_edition(checked, dossier, &built, typesetter)?);
             }
             Ok(built)
         });
@@ -357,9 +385,10 @@ fn typeset_all(
                     .cloned()
                     .collect();
                 let exports = render_exports(out, id, &built, settings);
-                let stamp = dossier.dossier.as_ref().and_then(|parsed| {
+                let stamp = dossier.dossier.as_ref().and_then(|_| {
                     let dossier_key = keys.get(id)?;
-                    let brief_key = fresh::brief_key(dossier_key, &checked.sources, parsed)?;
+                    let brief_key =
+                        fresh::brief_key(dossier_key, &checked.sources, &dossier.source_ids)?;
                     let keys = (dossier_key.as_str(), brief_key.as_str());
                     Some(
                         Stamp::new(keys, &built.pdf, &exports, &found)

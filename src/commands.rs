@@ -11,7 +11,7 @@ use crate::build::{BriefStatus, Event};
 use crate::cli::{Cli, Color, Command, Format, SchemaName};
 use crate::diag::{Diagnostic, Fatal, Tally, render_error};
 use crate::project::Project;
-use crate::selection::CheckedSelection;
+use crate::selection::Plan;
 use crate::settings::BuildSettings;
 
 /// How a command ended.
@@ -331,15 +331,33 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn check(printer: &Printer, project: Project, args: &[String]) -> anyhow::Result<Outcome> {
-    let selection = CheckedSelection::check(project, args)?;
-    let diagnostics = selection.diagnostics();
-    printer.diagnostics(&diagnostics);
-    let tally = Tally::of(&diagnostics);
-    printer.status(&summary("checked", selection.checked.len(), tally));
+    // A stream: each chunk's findings are printed as soon as it is checked,
+    // and only the counts are kept, so a batch of any size fits in memory.
+    let plan = Plan::read(project, args, |_, _, _| ())?;
+    let mut tally = Tally::default();
+    let mut dossiers = 0;
+    let streamed = plan.stream(
+        |_| true,
+        None,
+        |chunk| {
+            let mut found: Vec<Diagnostic> = chunk
+                .checked
+                .iter()
+                .flat_map(|c| c.diagnostics.iter().cloned())
+                .collect();
+            crate::diag::sort(&mut found);
+            printer.diagnostics(&found);
+            tally.add(&found);
+            dossiers += chunk.checked.len();
+        },
+    );
+    printer.diagnostics(&streamed.unattached);
+    tally.add(&streamed.unattached);
+    printer.status(&summary("checked", dossiers, tally));
     printer.record(serde_json::json!({
         "type": "summary",
         "command": "check",
-        "dossiers": selection.checked.len(),
+        "dossiers": dossiers,
         "errors": tally.errors,
         "warnings": tally.warnings,
     }));

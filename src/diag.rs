@@ -471,6 +471,13 @@ impl Tally {
         }
         tally
     }
+
+    /// Counts `diagnostics` too.
+    pub fn add<'a>(&mut self, diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
+        let more = Tally::of(diagnostics);
+        self.errors += more.errors;
+        self.warnings += more.warnings;
+    }
 }
 
 /// Sorts diagnostics for stable output: by file, line, column, then rule.

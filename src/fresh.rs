@@ -298,10 +298,14 @@ pub fn dossier_key(
 /// A digest of everything that shapes a dossier's PDF: its [`dossier_key`]
 /// and the digest of each cited source's file (and capture). `None` when a source has not
 /// been hashed or has errors.
-pub fn brief_key(dossier_key: &str, index: &SourceIndex, dossier: &Dossier) -> Option<String> {
+pub fn brief_key(
+    dossier_key: &str,
+    index: &SourceIndex,
+    cited: &std::collections::BTreeSet<String>,
+) -> Option<String> {
     let mut files = Vec::new();
-    for id in crate::check::cited_sources(dossier) {
-        let source = index.sources.get(&id)?;
+    for id in cited {
+        let source = index.sources.get(id)?;
         if source.has_errors() {
             return None;
         }

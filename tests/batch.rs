@@ -459,3 +459,73 @@ fn a_worker_killed_mid_brief_fails_only_that_brief() {
     );
     assert!(stderr.contains("copy-1"), "{stderr}");
 }
+
+/// Runs clerk with `CLERK_STREAM` set (chunk and window sizes); returns
+/// (exit code, stdout, stderr with the closing line's time taken out).
+fn streamed(project: &Project, sizes: &str, args: &[&str]) -> (i32, String, String) {
+    let output = project
+        .clerk(args)
+        .env("CLERK_STREAM", sizes)
+        .output()
+        .unwrap();
+    let timeless = |text: &[u8]| {
+        String::from_utf8_lossy(text)
+            .lines()
+            .map(|line| match line.find(" in ") {
+                Some(at) if line.starts_with("built ") => line[..at].to_string(),
+                _ => line.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    (
+        output.status.code().unwrap_or(-1),
+        timeless(&output.stdout),
+        timeless(&output.stderr),
+    )
+}
+
+#[test]
+fn a_batch_streamed_in_small_chunks_checks_and_builds_as_one() {
+    // Seven dossiers in chunks of 2 and windows of 3: every boundary is
+    // crossed, a failing dossier sits in the second window, and each
+    // source is read once per window.
+    let project = many(6);
+    project.edit(
+        "dossiers/copy-3.toml",
+        "source = \"gamma\"",
+        "source = \"nowhere\"",
+    );
+    let whole = streamed(&project, "128,1024", &["check"]);
+    assert_eq!(whole.0, 1, "{}", whole.2);
+    assert!(whole.2.contains("error[unknown-source]"), "{}", whole.2);
+    assert!(whole.2.contains("checked 7 dossiers"), "{}", whole.2);
+    assert_eq!(streamed(&project, "2,3", &["check"]), whole);
+    let json = streamed(&project, "2,3", &["check", "--format", "json"]);
+    assert_eq!(
+        json,
+        streamed(&project, "128,1024", &["check", "--format", "json"])
+    );
+
+    let one = streamed(&project, "128,1024", &["build", "--force", "--jobs", "1"]);
+    assert_eq!(one.0, 1, "{}", one.2);
+    assert!(one.2.contains("built 6, fresh 0, failed 1"), "{}", one.2);
+    let pdfs = |project: &Project| -> Vec<Vec<u8>> {
+        (0..6)
+            .filter(|i| *i != 3)
+            .map(|i| std::fs::read(project.path(&format!("output/copy-{i}.pdf"))).unwrap())
+            .chain([std::fs::read(project.path("output/harbour.pdf")).unwrap()])
+            .collect()
+    };
+    let before = pdfs(&project);
+    let chunked = streamed(&project, "2,3", &["build", "--force", "--jobs", "2"]);
+    // One line per brief as it finishes, in whatever order they finish.
+    let sorted = |stderr: &str| {
+        let mut lines: Vec<&str> = stderr.lines().collect();
+        lines.sort();
+        lines.join("\n")
+    };
+    assert_eq!(chunked.0, one.0);
+    assert_eq!(sorted(&chunked.2), sorted(&one.2));
+    assert_eq!(pdfs(&project), before, "the same bytes whatever the chunks");
+}

@@ -447,6 +447,44 @@ impl SourceIndex {
         });
     }
 
+    /// Looks up each source's `quotes` in the named sources, for one
+    /// window of a streamed batch: each source is read (again), hashed
+    /// (the digest checked against the first read's, and taught to
+    /// `learn`) and decoded, and its text dropped after the lookups. A
+    /// source whose file had errors is not read again: they were reported.
+    pub fn look_up(
+        &mut self,
+        project: &Project,
+        ids: &BTreeSet<String>,
+        quotes: &QuoteRequests,
+        learn: Option<&dyn DigestMemo>,
+    ) {
+        let wanted: Vec<&mut Source> = self
+            .sources
+            .values_mut()
+            .filter(|s| ids.contains(&s.id))
+            .filter(|s| !(s.tried && s.has_errors()))
+            .collect();
+        let none = BTreeSet::new();
+        crate::batch::for_each_mut(wanted, |source| {
+            let Some(bytes) = bytes_of(project, source, learn) else {
+                return;
+            };
+            let quotes = quotes.get(&source.id).unwrap_or(&none);
+            decode_source(source, bytes, quotes, false, project.max_source_size);
+        });
+    }
+
+    /// Forgets what the named sources' quotes found, once the chunk that
+    /// asked is checked.
+    pub fn forget_lookups(&mut self, ids: &BTreeSet<String>) {
+        for id in ids {
+            if let Some(content) = self.sources.get_mut(id).and_then(|s| s.content.as_mut()) {
+                content.lookups = HashMap::new();
+            }
+        }
+    }
+
     /// Every problem found so far, for sources in `ids` (all when `None`),
     /// plus the orphans.
     pub fn diagnostics(&self, ids: Option<&std::collections::BTreeSet<String>>) -> Vec<Diagnostic> {
