@@ -1,5 +1,6 @@
 //! Running independent work on several threads, in order: the one place
-//! that decides how many threads clerk uses (`--jobs`).
+//! that decides how many threads clerk uses (`--jobs`), and that gives
+//! the memory they freed back to the system.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,6 +65,20 @@ pub fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R>
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Returns memory freed by a finished piece of work (a chunk of a batch, a
+/// brief typeset) to the system. glibc's allocator keeps freed memory in
+/// one arena per thread that allocated it, so without this a long batch's
+/// resident memory creeps up by whatever happened to land in different
+/// arenas (measured: 178 MB against 137 MB with a single arena, for a
+/// check of 10,000 dossiers).
+pub fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn next<I: Iterator>(queue: &Mutex<I>) -> Option<I::Item> {

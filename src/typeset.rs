@@ -73,7 +73,10 @@ const TYPESET_STACK: usize = 256 * 1024 * 1024;
 
 /// What every compilation of a run shares: the standard library and fonts.
 pub struct Typesetter {
-    shared: Arc<Shared>,
+    /// Set up on first use: a build that typesets in worker processes may
+    /// never need it in this one.
+    shared: std::sync::OnceLock<Arc<Shared>>,
+    templates: PathBuf,
     /// Longest a brief may take; a runaway template is stopped waiting for.
     timeout: Duration,
     /// Worker processes to typeset in, when there are several jobs.
@@ -91,17 +94,26 @@ impl Typesetter {
     /// Sets up the library and the embedded fonts, plus any fonts under
     /// `<templates>/fonts/`.
     pub fn new(templates: &Path, timeout: Duration) -> Self {
-        let mut fonts = FontStore::new();
-        fonts.extend(crate::fonts::load(templates));
         Typesetter {
-            shared: Arc::new(Shared {
-                library: LazyHash::new(Library::default()),
-                fonts,
-                root: std::fs::canonicalize(templates).ok(),
-            }),
+            shared: std::sync::OnceLock::new(),
+            templates: templates.to_path_buf(),
             timeout,
             workers: None,
         }
+    }
+
+    /// The library and fonts, loaded on first use.
+    fn shared(&self) -> Arc<Shared> {
+        let shared = self.shared.get_or_init(|| {
+            let mut fonts = FontStore::new();
+            fonts.extend(crate::fonts::load(&self.templates));
+            Arc::new(Shared {
+                library: LazyHash::new(Library::default()),
+                fonts,
+                root: std::fs::canonicalize(&self.templates).ok(),
+            })
+        });
+        Arc::clone(shared)
     }
 
     /// Like [`Typesetter::new`], typesetting in worker processes of the
@@ -146,7 +158,7 @@ impl Typesetter {
             ));
         }
         let world = BriefWorld {
-            shared: Arc::clone(&self.shared),
+            shared: self.shared(),
             main: Source::new(*MAIN_ID, markup),
             attachments: job
                 .attachments
@@ -182,7 +194,7 @@ impl Typesetter {
     /// timeline. Text is drawn as outlines, so no font is needed to show it.
     pub fn png(&self, job: &Job<'_>, scale: f32) -> Result<Vec<u8>, Vec<Diagnostic>> {
         let world = BriefWorld {
-            shared: Arc::clone(&self.shared),
+            shared: self.shared(),
             main: Source::new(*MAIN_ID, job.markup.to_string()),
             attachments: Vec::new(),
             today: job.date,
@@ -234,6 +246,9 @@ impl Typesetter {
                 // threads 15 % more time per brief).
                 let others = compiling.end();
                 typst::comemo::evict(if others == 0 { 0 } else { 1 });
+                if others == 0 {
+                    crate::batch::give_back_freed_memory();
+                }
                 let _ = sender.send((result, warned.warnings, world));
             });
         let timed_out = || {
