@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::check::{Checked, Parsed};
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, Tally};
 use crate::fresh::{self, DigestCache, Stamp};
 use crate::manifest::{self, Manifest, TemplateFiles};
 use crate::output::write_atomic;
@@ -34,7 +34,9 @@ pub struct BuildReport {
     pub out: PathBuf,
     /// Each dossier of the selection (in its shard): id, status, PDF path.
     pub results: Vec<(String, BriefStatus, PathBuf)>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// How many errors and warnings were found (each chunk's findings are
+    /// handed on as [`Event::Found`], not kept).
+    pub tally: Tally,
     /// Briefs whose files could not be written (an operational failure,
     /// not a finding about the inputs).
     pub write_failures: Vec<WriteFailure>,
@@ -65,6 +67,9 @@ pub enum Event<'a> {
     /// How many dossiers the build covers.
     Start(usize),
     Done(&'a str, BriefStatus),
+    /// Findings to show now, sorted: a chunk's, then at the end those about
+    /// sources and locales and the warnings fresh briefs replay.
+    Found(&'a [Diagnostic]),
 }
 
 /// Builds the dossiers named by `args` (all when empty). `progress` is
@@ -87,7 +92,7 @@ pub fn build(
     let mut report = BuildReport {
         out,
         results: Vec::new(),
-        diagnostics: Vec::new(),
+        tally: Tally::default(),
         write_failures: Vec::new(),
         signed: Vec::new(),
         elapsed: Duration::ZERO,
@@ -128,25 +133,26 @@ pub fn build(
         |p| !fresh.contains_key(&p.id),
         Some(&digests),
         |chunk| {
-            for checked in &chunk.checked {
-                report
-                    .diagnostics
-                    .extend(checked.diagnostics.iter().cloned());
-            }
-            typeset_all(chunk, &shared, &mut report, progress);
+            let mut found: Vec<Diagnostic> = chunk
+                .checked
+                .iter()
+                .flat_map(|c| c.diagnostics.iter().cloned())
+                .collect();
+            found.extend(typeset_all(chunk, &shared, &mut report, progress));
+            report.found(found, progress);
         },
     );
-    report.diagnostics.extend(streamed.unattached);
+    let mut found = streamed.unattached;
     // A fresh brief's warnings are replayed; a dossier file that cannot be
     // read fails like one with errors.
     for (id, warnings) in fresh {
-        report.diagnostics.extend(warnings);
+        found.extend(warnings);
         report.record(id, BriefStatus::Fresh, progress);
     }
     for id in unreadable {
         report.record(id, BriefStatus::Failed, progress);
     }
-    crate::diag::sort(&mut report.diagnostics);
+    report.found(found, progress);
     report.results.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(signer) = &settings.signer {
         sign_all(signer, &mut report);
@@ -184,6 +190,13 @@ fn sign_all(signer: &crate::sign::Signer, report: &mut BuildReport) {
 }
 
 impl BuildReport {
+    /// Counts `found` and hands it on, sorted.
+    fn found(&mut self, mut found: Vec<Diagnostic>, progress: &(dyn Fn(Event<'_>) + Sync)) {
+        crate::diag::sort(&mut found);
+        self.tally.add(&found);
+        progress(Event::Found(&found));
+    }
+
     fn record(&mut self, id: String, status: BriefStatus, progress: &(dyn Fn(Event<'_>) + Sync)) {
         progress(Event::Done(&id, status));
         let pdf = self.out.join(format!("{id}.pdf"));
@@ -327,13 +340,14 @@ enum Typeset {
 }
 
 /// Typesets and writes every buildable brief of a checked chunk in
-/// parallel; the others are failed.
+/// parallel; the others are failed. Returns typst's findings.
 fn typeset_all(
     checked: &CheckedSelection,
     shared: &Shared<'_>,
     report: &mut BuildReport,
     progress: &(dyn Fn(Event<'_>) + Sync),
-) {
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
     let Shared {
         keys,
         settings,
@@ -420,11 +434,11 @@ fn typeset_all(
         let pdf = report.out.join(format!("{id}.pdf"));
         let status = match outcome {
             Typeset::Written(warnings) => {
-                report.diagnostics.extend(warnings);
+                found.extend(warnings);
                 BriefStatus::Built
             }
-            Typeset::Failed(found) => {
-                report.diagnostics.extend(found);
+            Typeset::Failed(failure) => {
+                found.extend(failure);
                 BriefStatus::Failed
             }
             Typeset::Unwritten(error) => {
@@ -437,6 +451,7 @@ fn typeset_all(
         };
         report.results.push((id, status, pdf));
     }
+    found
 }
 
 /// A brief's PDF, the markup it was typeset from, its manifest and the

@@ -402,6 +402,8 @@ fn build(
             printer.status(&format!("{:>8} {shown_out}/{id}.pdf", status_word(status)));
         }
         (None, Event::Start(_)) => {}
+        (Some(bar), Event::Found(found)) => bar.suspend(|| printer.diagnostics(found)),
+        (None, Event::Found(found)) => printer.diagnostics(found),
     };
     let report = crate::build::build(project, args, settings, &progress)?;
     if let Some(bar) = &bar {
@@ -415,7 +417,6 @@ fn build(
             "pdf": shown_path(&shown_root, pdf),
         }));
     }
-    printer.diagnostics(&report.diagnostics);
     for failure in &report.write_failures {
         let error = anyhow::anyhow!("{:#}", failure.error).context(format!(
             "cannot write the brief of dossier `{}`",
@@ -423,7 +424,7 @@ fn build(
         ));
         printer.error(&error);
     }
-    let tally = Tally::of(&report.diagnostics);
+    let tally = report.tally;
     let failed = report.count(BriefStatus::Failed);
     if let Some(signer) = &settings.signer {
         let n = report.signed.len();
