@@ -40,6 +40,8 @@ library is used.
 from __future__ import annotations
 
 import argparse
+import bisect
+import functools
 import hashlib
 import math
 import os
@@ -154,34 +156,42 @@ def make_text(rng: random.Random, seeds: Seeds, lang: str, size: int, heading: s
     return text, spans
 
 
-def quote_windows(paragraph: str) -> list[tuple[int, int]]:
-    """Maximal runs of the paragraph free of FORBIDDEN characters, >= 60 chars."""
-    runs, start = [], None
-    for i, ch in enumerate(paragraph + "\x00"):
-        bad = ch in FORBIDDEN or ch == "\x00"
-        if not bad and start is None:
-            start = i
-        elif bad and start is not None:
-            if i - start >= 60:
-                runs.append((start, i))
-            start = None
-    return runs
+# A run of characters a quote may hold (NUL ends a run too).
+QUOTABLE_RUN = re.compile("[^" + re.escape("".join(sorted(FORBIDDEN))) + "\x00]{60,}")
+
+
+@functools.lru_cache(maxsize=65536)
+def quote_windows(paragraph: str) -> tuple[tuple[int, int], ...]:
+    """Maximal runs of the paragraph free of FORBIDDEN characters, >= 60 chars.
+
+    Cached: seed paragraphs recur in many sources, and a large corpus cuts
+    millions of quotes from them.
+    """
+    return tuple(m.span() for m in QUOTABLE_RUN.finditer(paragraph))
+
+
+@functools.lru_cache(maxsize=65536)
+def word_bounds(seg: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Word starts (after white space, or at 0) and word ends of seg."""
+    starts = [0] + [m.end() for m in re.finditer(r"\s+", seg)]
+    ends = [m.start() for m in re.finditer(r"\s+", seg)] + [len(seg)]
+    starts = [s for s in starts if s < len(seg) and not seg[s].isspace()]
+    return tuple(starts), tuple(ends)
 
 
 def cut_quote(rng: random.Random, paragraph: str, run: tuple[int, int], at_end: bool = False) -> str | None:
     """A 60-250 character piece of paragraph[run], cut at white space."""
     lo, hi = run
     seg = paragraph[lo:hi]
-    # Word starts (after white space, or the run start) and word ends.
-    starts = [0] + [m.end() for m in re.finditer(r"\s+", seg)]
-    ends = [m.start() for m in re.finditer(r"\s+", seg)] + [len(seg)]
-    starts = [s for s in starts if s < len(seg) and not seg[s].isspace()]
+    starts_t, ends = word_bounds(seg)
+    starts = list(starts_t)
     if at_end:
         starts = list(reversed(starts))
     else:
         rng.shuffle(starts)
     for s in starts[:40]:
-        cands = [e for e in ends if 60 <= e - s <= 250]
+        # ends is ascending: the ends 60-250 characters after s, in order.
+        cands = ends[bisect.bisect_left(ends, s + 60) : bisect.bisect_right(ends, s + 250)]
         if not cands:
             continue
         e = cands[-1] if at_end else rng.choice(cands)
@@ -207,26 +217,13 @@ def pick_quote(rng: random.Random, text: str, spans: list[tuple[int, int]]) -> s
 # --------------------------------------------------------------------------- TOML
 
 
+# Characters a TOML basic string must escape.
+TOML_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
 def toml_str(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif o < 0x20 or o == 0x7F:
-            out.append(f"\\u{o:04X}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    return '"' + TOML_ESCAPE.sub(lambda m: TOML_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), s) + '"'
 
 
 def write_record(sources: Path, sid: str, title: str, publisher: str, kind: str, lang: str, date: str) -> None:
