@@ -40,6 +40,7 @@ library is used.
 from __future__ import annotations
 
 import argparse
+import array
 import bisect
 import functools
 import hashlib
@@ -171,12 +172,17 @@ def quote_windows(paragraph: str) -> tuple[tuple[int, int], ...]:
 
 
 @functools.lru_cache(maxsize=65536)
-def word_bounds(seg: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Word starts (after white space, or at 0) and word ends of seg."""
+def word_bounds(seg: str) -> tuple[array.array, array.array]:
+    """Word starts (after white space, or at 0) and word ends of seg.
+
+    Cached like quote_windows, as compact arrays: the cache holds tens of
+    thousands of paragraphs when a large corpus cuts quotes from all the
+    sources in turn.
+    """
     starts = [0] + [m.end() for m in re.finditer(r"\s+", seg)]
     ends = [m.start() for m in re.finditer(r"\s+", seg)] + [len(seg)]
     starts = [s for s in starts if s < len(seg) and not seg[s].isspace()]
-    return tuple(starts), tuple(ends)
+    return array.array("l", starts), array.array("l", ends)
 
 
 def cut_quote(rng: random.Random, paragraph: str, run: tuple[int, int], at_end: bool = False) -> str | None:
@@ -292,7 +298,7 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
         sid = f"src-{len(pool) + 1:05d}"
         kind = rng.choice(KINDS)
         lang = "fr" if rng.random() < 0.4 else "en"
-        pool.append({"id": sid, "size": size, "kind": kind, "lang": lang, "quotes": []})
+        pool.append({"id": sid, "size": size, "kind": kind, "lang": lang})
         total += size
 
     # 2. Which dossier pins which sources: deal the shuffled pool round-robin
@@ -322,8 +328,30 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
                 have.add(idx)
                 chosen[d].append(idx)
 
-    # 3. Claims and evidence slots; each pinned source is cited at least once.
-    dossiers = []
+    # 3. Write the sources.  Each keeps its text and its own random stream,
+    # from which the quotes it owes are cut, in dossier order, below: the
+    # dossiers are then planned and written one at a time, so memory holds
+    # the sources (about twice their size in text) but not the dossiers,
+    # whatever their number.
+    sources_dir = out / "sources"
+    sources_dir.mkdir(parents=True)
+    for i, src in enumerate(pool):
+        srng = random.Random(f"clerk-bench:{seed}:{src['id']}")
+        title = short_title(srng, seeds, src["lang"])
+        publisher = srng.choice(PUBLISHERS[src["kind"]])
+        heading = f"{title}\n{publisher}"
+        text, spans = make_text(srng, seeds, src["lang"], src["size"], heading)
+        data = text.encode("utf-8")
+        (sources_dir / f"{src['id']}.txt").write_bytes(data)
+        write_record(sources_dir, src["id"], title, publisher, src["kind"], src["lang"], rand_date(srng))
+        src.update(pin=hashlib.sha256(data).hexdigest(), text=text, spans=spans, rng=srng)
+        if (i + 1) % 500 == 0:
+            print(f"gen_corpus: {i + 1}/{len(pool)} sources", file=sys.stderr)
+
+    # 4. Each dossier: claims and evidence slots (each pinned source cited at
+    # least once), the quotes cut from its sources, then its file.
+    dossiers_dir = out / "dossiers"
+    dossiers_dir.mkdir(parents=True)
     for d in range(n_dossiers):
         claims = plan_claims(rng)
         slots = []
@@ -340,39 +368,18 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
             slots.append((ci, len(claims[ci]["evidence"])))
             claims[ci]["evidence"].append(None)
         rng.shuffle(slots)
+        quotes = {}
         for j, (ci, ei) in enumerate(slots):
             idx = srcs[j] if j < len(srcs) else rng.choice(srcs)
             claims[ci]["evidence"][ei] = idx
-            pool[idx]["quotes"].append((d, ci, ei))
-        dossiers.append({"id": f"d-{d + 1:05d}", "claims": claims, "sources": sorted(chosen[d]), "quotes": {}})
+            src = pool[idx]
+            quotes[(ci, ei)] = pick_quote(src["rng"], src["text"], src["spans"])
 
-    # 4. Write the sources, hashing them and cutting the quotes they owe.
-    sources_dir = out / "sources"
-    sources_dir.mkdir(parents=True)
-    pins = {}
-    for i, src in enumerate(pool):
-        srng = random.Random(f"clerk-bench:{seed}:{src['id']}")
-        title = short_title(srng, seeds, src["lang"])
-        publisher = srng.choice(PUBLISHERS[src["kind"]])
-        heading = f"{title}\n{publisher}"
-        text, spans = make_text(srng, seeds, src["lang"], src["size"], heading)
-        data = text.encode("utf-8")
-        (sources_dir / f"{src['id']}.txt").write_bytes(data)
-        write_record(sources_dir, src["id"], title, publisher, src["kind"], src["lang"], rand_date(srng))
-        pins[src["id"]] = hashlib.sha256(data).hexdigest()
-        for d, ci, ei in src["quotes"]:
-            dossiers[d]["quotes"][(ci, ei)] = pick_quote(srng, text, spans)
-        if (i + 1) % 500 == 0:
-            print(f"gen_corpus: {i + 1}/{len(pool)} sources", file=sys.stderr)
-
-    # 5. Write the dossiers.
-    dossiers_dir = out / "dossiers"
-    dossiers_dir.mkdir(parents=True)
-    for d, dos in enumerate(dossiers):
-        drng = random.Random(f"clerk-bench:{seed}:{dos['id']}")
+        did = f"d-{d + 1:05d}"
+        drng = random.Random(f"clerk-bench:{seed}:{did}")
         lines = [
-            f"# Synthetic benchmark dossier {dos['id']} (bench/gen_corpus.py, seed {seed}).",
-            f"title = {toml_str('Synthetic dossier ' + dos['id'] + ': ' + short_title(drng, seeds))}",
+            f"# Synthetic benchmark dossier {did} (bench/gen_corpus.py, seed {seed}).",
+            f"title = {toml_str('Synthetic dossier ' + did + ': ' + short_title(drng, seeds))}",
             f"subtitle = {toml_str('Allegations, denials and official positions')}",
             f"date = 2025-04-01",
             'authors = ["Benchmark Unit"]',
@@ -382,10 +389,9 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
             "",
             "[sources]",
         ]
-        for idx in dos["sources"]:
-            sid = pool[idx]["id"]
-            lines.append(f'{sid} = "sha256:{pins[sid]}"')
-        for ci, c in enumerate(dos["claims"]):
+        for idx in sorted(chosen[d]):
+            lines.append(f'{pool[idx]["id"]} = "sha256:{pool[idx]["pin"]}"')
+        for ci, c in enumerate(claims):
             lines += ["", "[[claims]]", f'id = "{c["id"]}"', f'kind = "{c["kind"]}"', f"by = {toml_str(drng.choice(ACTORS))}"]
             lines.append(f"date = {rand_date(drng)}")
             lines.append("statement = " + toml_str(" ".join(seeds.sentence(drng) for _ in range(drng.randint(1, 2)))))
@@ -394,8 +400,10 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
             if drng.random() < 0.3:
                 lines.append("note = " + toml_str(seeds.sentence(drng)))
             for ei, idx in enumerate(c["evidence"]):
-                lines += ["", "[[claims.evidence]]", f'source = "{pool[idx]["id"]}"', "quote = " + toml_str(dos["quotes"][(ci, ei)])]
-        (dossiers_dir / f"{dos['id']}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+                lines += ["", "[[claims.evidence]]", f'source = "{pool[idx]["id"]}"', "quote = " + toml_str(quotes[(ci, ei)])]
+        (dossiers_dir / f"{did}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if (d + 1) % 10000 == 0:
+            print(f"gen_corpus: {d + 1}/{n_dossiers} dossiers", file=sys.stderr)
 
     mb = sum(s["size"] for s in pool) / (1024 * 1024)
     print(f"gen_corpus: {n_dossiers} dossiers, {len(pool)} sources, {mb:.1f} MB of source text in {out}", file=sys.stderr)
