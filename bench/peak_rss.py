@@ -22,7 +22,11 @@ Caveats, stated in bench/README.md:
   a little slower to read;
 * a peak shorter than the interval can be missed; the tree's peak is at
   least the kernel's exact maximum of any single process (wait4's
-  ru_maxrss, GNU time's figure), which is reported too.
+  ru_maxrss, GNU time's figure), which is reported too, and used when it
+  exceeds this sampler's own size (the kernel carries a maximum across
+  exec, so a command forked from Python starts at Python's size);
+* so a command of a few milliseconds, shorter than a poll, is not
+  measured: use GNU time for those (bench/run.sh does, for `--version`).
 
 Prints one summary line on stderr; with --out, writes a JSON object:
 tree_peak_kb, parent_peak_kb (sampled), largest_single_kb (ru_maxrss),
@@ -37,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -123,6 +128,7 @@ def main() -> int:
     if not cmd:
         ap.error("no command")
 
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd)
     tree = Tree(proc.pid)
@@ -154,14 +160,22 @@ def main() -> int:
     # ru_maxrss is the largest single process among the command and the
     # descendants it reaped (what GNU time reports): a lower bound of the
     # tree's peak, exact where sampling may have missed a short peak.
+    # But the kernel carries a process's maximum across exec, so it starts at
+    # this sampler's own size (the command was forked from it): below that,
+    # it says nothing of the command.
     largest = usage.ru_maxrss
-    tree_peak = max(tree_peak, largest)
+    if largest > self_kb:
+        tree_peak = max(tree_peak, largest)
+        if max_procs <= 1:
+            # No other process was ever seen (a command too short for a poll,
+            # or one that starts none): the maximum is the command's own.
+            parent_peak = max(parent_peak, largest)
     result = {
         "command": " ".join(cmd),
         "tree_peak_kb": tree_peak,
         "parent_peak_kb": parent_peak,
         "largest_single_kb": largest,
-        "tree_peak_pss_kb": pss_peak if args.pss else None,
+        "tree_peak_pss_kb": pss_peak if args.pss and pss_peak else None,
         "max_processes": max_procs,
         "samples": samples,
         "wall_s": wall,

@@ -20,8 +20,8 @@
 #      bench/.typst-cli, removed afterwards, never the project's target/), and
 #      tries to create bench/.venv with the PyPI `typst` package (0.15.x) for
 #      one reference row (a reused compiler); without it that row is skipped;
-#   3. installs hyperfine with apt-get if it is missing (falls back to
-#      bench/timer.py when it cannot be installed);
+#   3. installs hyperfine and GNU time with apt-get if they are missing (falls
+#      back to bench/timer.py when hyperfine cannot be installed);
 #   4. generates the corpora with bench/gen_corpus.py (cached in $CORPUS and
 #      regenerated when the generator or its arguments change) and checks
 #      that `clerk check` accepts them;
@@ -121,6 +121,7 @@ apt_install() {
 }
 command -v hyperfine >/dev/null || apt_install hyperfine || true
 [ -r /proc/self/statm ] || die "bench/peak_rss.py needs Linux's /proc for peak memory"
+[ -x /usr/bin/time ] || apt_install time || die "GNU time (/usr/bin/time) is needed for the start-up's peak RSS"
 if command -v hyperfine >/dev/null; then
     TIMER="hyperfine $(hyperfine --version | awk '{print $2}')"
 else
@@ -255,6 +256,18 @@ rss() {
     printf '  [%s] peak RSS of the process tree %s KB (runs: %s; own %s KB, PSS %s KB)\n' \
         "$name" "$(cat "$RES/$name.rss")" "${tree[*]}" "$(cat "$RES/$name.own.rss")" "$(cat "$RES/$name.pss")" >&2
 }
+# rss1 NAME RUNS -- CMD...: peak RSS (KB) of a single-process command too
+# short for the sampler (a few ms), under GNU time, median of RUNS runs.
+rss1() {
+    local name=$1 runs=$2 i vals=()
+    shift 3
+    for ((i = 0; i < runs; i++)); do
+        /usr/bin/time -f %M -o "$RES/$name.time" "$@" >/dev/null 2>"$RES/$name.err" || true
+        vals+=("$(tail -1 "$RES/$name.time")")
+    done
+    median "${vals[@]}" >"$RES/$name.rss"
+    printf '  [%s] peak RSS %s KB (runs: %s)\n' "$name" "$(cat "$RES/$name.rss")" "${vals[*]}" >&2
+}
 # field FILE KEY: one value of a flat JSON object.
 field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 # median VALUE...: the median (the lower one of an even count).
@@ -302,7 +315,8 @@ meta bin_bytes "$(stat -c %s "$CLERK")"
 meta bin_path "${src_bin#"$ROOT"/}"
 meta bin_profile "$bin_profile"
 tm version "$RUNS" --warmup 3 -- "$CLERK" --version
-rss version "$RSS_RUNS" -- "$CLERK" --version
+# (GNU time: `--version` is over before the sampler's first poll)
+rss1 version "$RSS_RUNS" -- "$CLERK" --version
 if [ "${BINARY_ONLY:-0}" = 1 ]; then
     python3 "$BENCH/report.py" "$RES" --binary
     exit 0
