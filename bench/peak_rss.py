@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Peak memory of a command and every process it starts (Linux, stdlib only).
 
-    peak_rss.py [--interval MS] [--pss] [--out FILE] -- COMMAND [ARG...]
+    peak_rss.py [--interval MS] [--pss] [--limit-mb MB] [--out FILE] -- COMMAND [ARG...]
 
 Runs COMMAND (no shell, its stdout and stderr passed through) and, every
 --interval milliseconds (default 20), finds the processes of its tree in
@@ -28,10 +28,14 @@ Caveats, stated in bench/README.md:
 * so a command of a few milliseconds, shorter than a poll, is not
   measured: use GNU time for those (bench/run.sh does, for `--version`).
 
+With --limit-mb, the whole tree is killed (SIGKILL) as soon as its summed
+RSS exceeds MB megabytes, so that a command whose memory grows without
+bound cannot take a shared machine down; the result then says so.
+
 Prints one summary line on stderr; with --out, writes a JSON object:
 tree_peak_kb, parent_peak_kb (sampled), largest_single_kb (ru_maxrss),
 tree_peak_pss_kb (with --pss, else null),
-max_processes, samples, wall_s, user_s, sys_s (CPU time of the command and
+max_processes, samples, stopped_at_limit, limit_kb, wall_s, user_s, sys_s (CPU time of the command and
 the processes it waited for, from wait4), exit_code.  Exits with COMMAND's
 exit status.
 """
@@ -42,6 +46,7 @@ import argparse
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -121,6 +126,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--interval", type=float, default=20.0, help="milliseconds between polls (default 20)")
     ap.add_argument("--pss", action="store_true", help="also sum the proportional set sizes")
+    ap.add_argument("--limit-mb", type=float, help="kill the tree when its summed RSS exceeds this")
     ap.add_argument("--out", help="write the measurements to this JSON file")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     args = ap.parse_args()
@@ -134,6 +140,8 @@ def main() -> int:
     tree = Tree(proc.pid)
     tree_peak = parent_peak = pss_peak = 0
     max_procs = samples = 0
+    limit_kb = int(args.limit_mb * 1024) if args.limit_mb else None
+    stopped = False
     status = None
     while status is None:
         members = tree.poll()
@@ -146,6 +154,13 @@ def main() -> int:
         if args.pss:
             pss_peak = max(pss_peak, sum(pss_kb(pid) for pid in members))
         tree_peak = max(tree_peak, total)
+        if limit_kb is not None and total > limit_kb and not stopped:
+            stopped = True
+            for pid in members:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
         max_procs = max(max_procs, len(members))
         samples += 1
         # Reap without blocking, so the poll goes on while the command runs;
@@ -178,6 +193,8 @@ def main() -> int:
         "tree_peak_pss_kb": pss_peak if args.pss and pss_peak else None,
         "max_processes": max_procs,
         "samples": samples,
+        "stopped_at_limit": stopped,
+        "limit_kb": limit_kb,
         "wall_s": wall,
         "user_s": usage.ru_utime,
         "sys_s": usage.ru_stime,
@@ -187,6 +204,8 @@ def main() -> int:
         with open(args.out, "w") as f:
             json.dump(result, f, indent=1)
     pss = f", PSS {pss_peak / 1024:.1f} MB" if args.pss else ""
+    if stopped:
+        pss += f", KILLED above the limit of {limit_kb / 1024:.0f} MB"
     print(
         f"peak_rss: tree {tree_peak / 1024:.1f} MB{pss} (up to {max_procs} processes), "
         f"own {parent_peak / 1024:.1f} MB, largest single {largest / 1024:.1f} MB; {wall:.2f} s wall, {samples} samples, exit {status}",

@@ -205,7 +205,13 @@ def rss_target(label, name, limit, skipped):
     if r is None:
         target_row(5, label, "not measured in this run" + (f" ({skipped})" if skipped else ""), f"≤ {limit} MB", None)
         return
-    exit_code = meta.get(f"bigcheck_exit_{name.removeprefix('bigcheck_')}") if name.startswith("bigcheck_") else None
+    n = name.removeprefix("bigcheck_")
+    exit_code = meta.get(f"bigcheck_exit_{n}") if name.startswith("bigcheck_") else None
+    if name.startswith("bigcheck_") and meta.get(f"bigcheck_stopped_{n}") == "True":
+        t = timing(name)
+        after = f" after {secs(t)}" if t else ""
+        target_row(5, label, f"more than {r:.0f} MB: killed at the benchmark's limit (BIG_CHECK_LIMIT_MB){after}", f"≤ {limit} MB", False)
+        return
     if exit_code not in (None, "0"):
         target_row(5, label, f"{mem(name)}, but `clerk check` exited {exit_code}", f"≤ {limit} MB", False)
         return
@@ -306,6 +312,9 @@ if big_checks:
         if not t:
             continue
         cpu = "" if t.get("cpu") is None else f"{t['cpu']:.1f} s"
+        if meta.get(f"bigcheck_stopped_{n}") == "True":
+            w(f"| {n:,} | {meta.get(f'bigcheck_{n}', '?')} | killed after {secs(t)}: memory above BIG_CHECK_LIMIT_MB | | {cpu} | > {mem(f'bigcheck_{n}')} | |")
+            continue
         w(f"| {n:,} | {meta.get(f'bigcheck_{n}', '?')} | {secs(t)} | {t['median'] / n * 1000:.2f} ms | {cpu} | {mem(f'bigcheck_{n}')} | `{meta.get(f'closing_bigcheck_{n}', '')}` |")
     w("")
 

@@ -59,6 +59,9 @@
 #   RSS_RUNS [3; 1]  runs under bench/peak_rss.py for peak memory
 #   SCALES ["10 100 1000"; "10 100"]   dossier counts for the scaling test
 #   BIG_CHECKS ["10000 100000"; "10000"]   dossier counts checked over 100 MB
+#   BIG_CHECK_LIMIT_MB [4096]  those checks are killed when their memory
+#                    exceeds this (a clerk that keeps every dossier needs
+#                    about 2 GB for 10,000 and so some 20 GB for 100,000)
 #   PASS_BRIEFS [5]  briefs whose layout passes are counted
 #   QUOTE_SIZES ["1K 10K 100K 1M 10M 50M"; "1K 10K 100K 1M 10M"]
 #   SEED [1]         corpus seed
@@ -96,6 +99,7 @@ else
     QUOTE_SIZES=${QUOTE_SIZES:-"1K 10K 100K 1M 10M 50M"}
 fi
 PASS_BRIEFS=${PASS_BRIEFS:-5}
+BIG_CHECK_LIMIT_MB=${BIG_CHECK_LIMIT_MB:-4096}
 SEED=${SEED:-1}
 CORPUS=${CORPUS:-$BENCH/corpus}
 RESULTS=${RESULTS:-$BENCH/RESULTS.md}
@@ -438,13 +442,15 @@ log "check of ${BIG_CHECKS} dossiers over 100 MB of sources"
 # what grows is the number of dossiers, claims and quotes. One run each
 # (they are slow), under the sampler: wall time, CPU and peak memory. Only
 # the last lines of the diagnostics are kept (some 27 warnings a dossier:
-# about 1.7 GB of text for 100,000 dossiers).
+# about 1.7 GB of text for 100,000 dossiers). A check whose memory passes
+# BIG_CHECK_LIMIT_MB is killed, and the report says so, rather than let it
+# exhaust the machine.
 for n in $BIG_CHECKS; do
     dir=$CORPUS/check$n
     corpus "$dir" --dossiers "$n" --source-mb 100 --seed "$SEED"
     meta "bigcheck_$n" "$(find "$dir/sources" -name '*.txt' | wc -l) sources ($(du -sm --apparent-size "$dir/sources" | cut -f1) MB), dossiers $(du -sm --apparent-size "$dir/dossiers" | cut -f1) MB; $(du -sm "$dir" | cut -f1) MB on disk; generated in $(cat "$dir/.gentime" 2>/dev/null || echo '? s')"
     printf '  [bigcheck_%s] %s check --root %s\n' "$n" "$CLERK" "$dir" >&2
-    { python3 "$BENCH/peak_rss.py" --pss --out "$RES/bigcheck_$n.tree.json" -- \
+    { python3 "$BENCH/peak_rss.py" --pss --limit-mb "$BIG_CHECK_LIMIT_MB" --out "$RES/bigcheck_$n.tree.json" -- \
         "$CLERK" check --root "$dir" --color never 2>&1 >/dev/null; } | tail -n 3 >"$RES/bigcheck_$n.tail" || true
     cat "$RES/bigcheck_$n.tail" >&2
     python3 - "$RES" "bigcheck_$n" <<'EOF'
@@ -461,6 +467,7 @@ t = json.loads((res / f"{name}.tree.json").read_text())
 (res / f"{name}.pss").write_text(f"{t['tree_peak_pss_kb']}\n")
 EOF
     meta "bigcheck_exit_$n" "$(field "$RES/bigcheck_$n.tree.json" exit_code)"
+    meta "bigcheck_stopped_$n" "$(field "$RES/bigcheck_$n.tree.json" stopped_at_limit)"
     meta "closing_bigcheck_$n" "$(grep -E '^checked' "$RES/bigcheck_$n.tail" | tail -1)"
 done
 
