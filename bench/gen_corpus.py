@@ -207,9 +207,16 @@ def cut_quote(rng: random.Random, paragraph: str, run: tuple[int, int], at_end: 
     return None
 
 
-def pick_quote(rng: random.Random, text: str, spans: list[tuple[int, int]]) -> str:
+def pick_quote(rng: random.Random, text: str, spans: array.array) -> str:
+    """A quote from a paragraph of text other than the heading.
+
+    spans holds the paragraphs' (start, end) offsets flattened, start0,
+    end0, start1, ... (compact: a large corpus keeps them for every source).
+    """
+    n = len(spans) // 2
     for _ in range(500):
-        a, b = spans[rng.randrange(1, len(spans)) if len(spans) > 1 else 0]
+        i = rng.randrange(1, n) if n > 1 else 0
+        a, b = spans[2 * i], spans[2 * i + 1]
         para = text[a:b]
         runs = quote_windows(para)
         if not runs:
@@ -328,11 +335,12 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
                 have.add(idx)
                 chosen[d].append(idx)
 
-    # 3. Write the sources.  Each keeps its text and its own random stream,
-    # from which the quotes it owes are cut, in dossier order, below: the
-    # dossiers are then planned and written one at a time, so memory holds
-    # the sources (about twice their size in text) but not the dossiers,
-    # whatever their number.
+    # 3. Write the sources.  Each keeps its own random stream, from which the
+    # quotes it owes are cut, in dossier order, below, and its paragraph
+    # offsets; its text is read back from disk when a dossier cites it (the
+    # last 1,024 are kept).  The dossiers are then planned and written one
+    # at a time, so memory holds neither all the dossiers nor all the
+    # sources' text, whatever their number.
     sources_dir = out / "sources"
     sources_dir.mkdir(parents=True)
     for i, src in enumerate(pool):
@@ -344,9 +352,13 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
         data = text.encode("utf-8")
         (sources_dir / f"{src['id']}.txt").write_bytes(data)
         write_record(sources_dir, src["id"], title, publisher, src["kind"], src["lang"], rand_date(srng))
-        src.update(pin=hashlib.sha256(data).hexdigest(), text=text, spans=spans, rng=srng)
+        src.update(pin=hashlib.sha256(data).hexdigest(), spans=array.array("l", [x for span in spans for x in span]), rng=srng)
         if (i + 1) % 500 == 0:
             print(f"gen_corpus: {i + 1}/{len(pool)} sources", file=sys.stderr)
+
+    @functools.lru_cache(maxsize=1024)
+    def source_text(idx: int) -> str:
+        return (sources_dir / f"{pool[idx]['id']}.txt").read_bytes().decode("utf-8")
 
     # 4. Each dossier: claims and evidence slots (each pinned source cited at
     # least once), the quotes cut from its sources, then its file.
@@ -373,7 +385,7 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
             idx = srcs[j] if j < len(srcs) else rng.choice(srcs)
             claims[ci]["evidence"][ei] = idx
             src = pool[idx]
-            quotes[(ci, ei)] = pick_quote(src["rng"], src["text"], src["spans"])
+            quotes[(ci, ei)] = pick_quote(src["rng"], source_text(idx), src["spans"])
 
         did = f"d-{d + 1:05d}"
         drng = random.Random(f"clerk-bench:{seed}:{did}")
