@@ -155,6 +155,10 @@ commit=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git -C "$ROOT" status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null)" ]; then
     commit="$commit + uncommitted changes in src/ or Cargo.*"
 fi
+if [ -n "${CLERK_BIN:-}" ]; then
+    # A given binary may come from another checkout or commit than this one.
+    commit="not known: CLERK_BIN, built $(date -u -r "$src_bin" '+%Y-%m-%d %H:%M UTC'); this checkout is at $commit"
+fi
 
 # ------------------------------------------------------------------ the baseline
 
