@@ -40,6 +40,9 @@ library is used.
 from __future__ import annotations
 
 import argparse
+import array
+import bisect
+import functools
 import hashlib
 import math
 import os
@@ -154,34 +157,47 @@ def make_text(rng: random.Random, seeds: Seeds, lang: str, size: int, heading: s
     return text, spans
 
 
-def quote_windows(paragraph: str) -> list[tuple[int, int]]:
-    """Maximal runs of the paragraph free of FORBIDDEN characters, >= 60 chars."""
-    runs, start = [], None
-    for i, ch in enumerate(paragraph + "\x00"):
-        bad = ch in FORBIDDEN or ch == "\x00"
-        if not bad and start is None:
-            start = i
-        elif bad and start is not None:
-            if i - start >= 60:
-                runs.append((start, i))
-            start = None
-    return runs
+# A run of characters a quote may hold (NUL ends a run too).
+QUOTABLE_RUN = re.compile("[^" + re.escape("".join(sorted(FORBIDDEN))) + "\x00]{60,}")
+
+
+@functools.lru_cache(maxsize=65536)
+def quote_windows(paragraph: str) -> tuple[tuple[int, int], ...]:
+    """Maximal runs of the paragraph free of FORBIDDEN characters, >= 60 chars.
+
+    Cached: seed paragraphs recur in many sources, and a large corpus cuts
+    millions of quotes from them.
+    """
+    return tuple(m.span() for m in QUOTABLE_RUN.finditer(paragraph))
+
+
+@functools.lru_cache(maxsize=65536)
+def word_bounds(seg: str) -> tuple[array.array, array.array]:
+    """Word starts (after white space, or at 0) and word ends of seg.
+
+    Cached like quote_windows, as compact arrays: the cache holds tens of
+    thousands of paragraphs when a large corpus cuts quotes from all the
+    sources in turn.
+    """
+    starts = [0] + [m.end() for m in re.finditer(r"\s+", seg)]
+    ends = [m.start() for m in re.finditer(r"\s+", seg)] + [len(seg)]
+    starts = [s for s in starts if s < len(seg) and not seg[s].isspace()]
+    return array.array("l", starts), array.array("l", ends)
 
 
 def cut_quote(rng: random.Random, paragraph: str, run: tuple[int, int], at_end: bool = False) -> str | None:
     """A 60-250 character piece of paragraph[run], cut at white space."""
     lo, hi = run
     seg = paragraph[lo:hi]
-    # Word starts (after white space, or the run start) and word ends.
-    starts = [0] + [m.end() for m in re.finditer(r"\s+", seg)]
-    ends = [m.start() for m in re.finditer(r"\s+", seg)] + [len(seg)]
-    starts = [s for s in starts if s < len(seg) and not seg[s].isspace()]
+    starts_t, ends = word_bounds(seg)
+    starts = list(starts_t)
     if at_end:
         starts = list(reversed(starts))
     else:
         rng.shuffle(starts)
     for s in starts[:40]:
-        cands = [e for e in ends if 60 <= e - s <= 250]
+        # ends is ascending: the ends 60-250 characters after s, in order.
+        cands = ends[bisect.bisect_left(ends, s + 60) : bisect.bisect_right(ends, s + 250)]
         if not cands:
             continue
         e = cands[-1] if at_end else rng.choice(cands)
@@ -191,9 +207,16 @@ def cut_quote(rng: random.Random, paragraph: str, run: tuple[int, int], at_end: 
     return None
 
 
-def pick_quote(rng: random.Random, text: str, spans: list[tuple[int, int]]) -> str:
+def pick_quote(rng: random.Random, text: str, spans: array.array) -> str:
+    """A quote from a paragraph of text other than the heading.
+
+    spans holds the paragraphs' (start, end) offsets flattened, start0,
+    end0, start1, ... (compact: a large corpus keeps them for every source).
+    """
+    n = len(spans) // 2
     for _ in range(500):
-        a, b = spans[rng.randrange(1, len(spans)) if len(spans) > 1 else 0]
+        i = rng.randrange(1, n) if n > 1 else 0
+        a, b = spans[2 * i], spans[2 * i + 1]
         para = text[a:b]
         runs = quote_windows(para)
         if not runs:
@@ -207,26 +230,13 @@ def pick_quote(rng: random.Random, text: str, spans: list[tuple[int, int]]) -> s
 # --------------------------------------------------------------------------- TOML
 
 
+# Characters a TOML basic string must escape.
+TOML_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
 def toml_str(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif o < 0x20 or o == 0x7F:
-            out.append(f"\\u{o:04X}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    return '"' + TOML_ESCAPE.sub(lambda m: TOML_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), s) + '"'
 
 
 def write_record(sources: Path, sid: str, title: str, publisher: str, kind: str, lang: str, date: str) -> None:
@@ -295,7 +305,7 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
         sid = f"src-{len(pool) + 1:05d}"
         kind = rng.choice(KINDS)
         lang = "fr" if rng.random() < 0.4 else "en"
-        pool.append({"id": sid, "size": size, "kind": kind, "lang": lang, "quotes": []})
+        pool.append({"id": sid, "size": size, "kind": kind, "lang": lang})
         total += size
 
     # 2. Which dossier pins which sources: deal the shuffled pool round-robin
@@ -325,8 +335,35 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
                 have.add(idx)
                 chosen[d].append(idx)
 
-    # 3. Claims and evidence slots; each pinned source is cited at least once.
-    dossiers = []
+    # 3. Write the sources.  Each keeps its own random stream, from which the
+    # quotes it owes are cut, in dossier order, below, and its paragraph
+    # offsets; its text is read back from disk when a dossier cites it (the
+    # last 1,024 are kept).  The dossiers are then planned and written one
+    # at a time, so memory holds neither all the dossiers nor all the
+    # sources' text, whatever their number.
+    sources_dir = out / "sources"
+    sources_dir.mkdir(parents=True)
+    for i, src in enumerate(pool):
+        srng = random.Random(f"clerk-bench:{seed}:{src['id']}")
+        title = short_title(srng, seeds, src["lang"])
+        publisher = srng.choice(PUBLISHERS[src["kind"]])
+        heading = f"{title}\n{publisher}"
+        text, spans = make_text(srng, seeds, src["lang"], src["size"], heading)
+        data = text.encode("utf-8")
+        (sources_dir / f"{src['id']}.txt").write_bytes(data)
+        write_record(sources_dir, src["id"], title, publisher, src["kind"], src["lang"], rand_date(srng))
+        src.update(pin=hashlib.sha256(data).hexdigest(), spans=array.array("l", [x for span in spans for x in span]), rng=srng)
+        if (i + 1) % 500 == 0:
+            print(f"gen_corpus: {i + 1}/{len(pool)} sources", file=sys.stderr)
+
+    @functools.lru_cache(maxsize=1024)
+    def source_text(idx: int) -> str:
+        return (sources_dir / f"{pool[idx]['id']}.txt").read_bytes().decode("utf-8")
+
+    # 4. Each dossier: claims and evidence slots (each pinned source cited at
+    # least once), the quotes cut from its sources, then its file.
+    dossiers_dir = out / "dossiers"
+    dossiers_dir.mkdir(parents=True)
     for d in range(n_dossiers):
         claims = plan_claims(rng)
         slots = []
@@ -343,39 +380,18 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
             slots.append((ci, len(claims[ci]["evidence"])))
             claims[ci]["evidence"].append(None)
         rng.shuffle(slots)
+        quotes = {}
         for j, (ci, ei) in enumerate(slots):
             idx = srcs[j] if j < len(srcs) else rng.choice(srcs)
             claims[ci]["evidence"][ei] = idx
-            pool[idx]["quotes"].append((d, ci, ei))
-        dossiers.append({"id": f"d-{d + 1:05d}", "claims": claims, "sources": sorted(chosen[d]), "quotes": {}})
+            src = pool[idx]
+            quotes[(ci, ei)] = pick_quote(src["rng"], source_text(idx), src["spans"])
 
-    # 4. Write the sources, hashing them and cutting the quotes they owe.
-    sources_dir = out / "sources"
-    sources_dir.mkdir(parents=True)
-    pins = {}
-    for i, src in enumerate(pool):
-        srng = random.Random(f"clerk-bench:{seed}:{src['id']}")
-        title = short_title(srng, seeds, src["lang"])
-        publisher = srng.choice(PUBLISHERS[src["kind"]])
-        heading = f"{title}\n{publisher}"
-        text, spans = make_text(srng, seeds, src["lang"], src["size"], heading)
-        data = text.encode("utf-8")
-        (sources_dir / f"{src['id']}.txt").write_bytes(data)
-        write_record(sources_dir, src["id"], title, publisher, src["kind"], src["lang"], rand_date(srng))
-        pins[src["id"]] = hashlib.sha256(data).hexdigest()
-        for d, ci, ei in src["quotes"]:
-            dossiers[d]["quotes"][(ci, ei)] = pick_quote(srng, text, spans)
-        if (i + 1) % 500 == 0:
-            print(f"gen_corpus: {i + 1}/{len(pool)} sources", file=sys.stderr)
-
-    # 5. Write the dossiers.
-    dossiers_dir = out / "dossiers"
-    dossiers_dir.mkdir(parents=True)
-    for d, dos in enumerate(dossiers):
-        drng = random.Random(f"clerk-bench:{seed}:{dos['id']}")
+        did = f"d-{d + 1:05d}"
+        drng = random.Random(f"clerk-bench:{seed}:{did}")
         lines = [
-            f"# Synthetic benchmark dossier {dos['id']} (bench/gen_corpus.py, seed {seed}).",
-            f"title = {toml_str('Synthetic dossier ' + dos['id'] + ': ' + short_title(drng, seeds))}",
+            f"# Synthetic benchmark dossier {did} (bench/gen_corpus.py, seed {seed}).",
+            f"title = {toml_str('Synthetic dossier ' + did + ': ' + short_title(drng, seeds))}",
             f"subtitle = {toml_str('Allegations, denials and official positions')}",
             f"date = 2025-04-01",
             'authors = ["Benchmark Unit"]',
@@ -385,10 +401,9 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
             "",
             "[sources]",
         ]
-        for idx in dos["sources"]:
-            sid = pool[idx]["id"]
-            lines.append(f'{sid} = "sha256:{pins[sid]}"')
-        for ci, c in enumerate(dos["claims"]):
+        for idx in sorted(chosen[d]):
+            lines.append(f'{pool[idx]["id"]} = "sha256:{pool[idx]["pin"]}"')
+        for ci, c in enumerate(claims):
             lines += ["", "[[claims]]", f'id = "{c["id"]}"', f'kind = "{c["kind"]}"', f"by = {toml_str(drng.choice(ACTORS))}"]
             lines.append(f"date = {rand_date(drng)}")
             lines.append("statement = " + toml_str(" ".join(seeds.sentence(drng) for _ in range(drng.randint(1, 2)))))
@@ -397,8 +412,10 @@ def generate_corpus(out: Path, n_dossiers: int, seed: int, source_mb: float, see
             if drng.random() < 0.3:
                 lines.append("note = " + toml_str(seeds.sentence(drng)))
             for ei, idx in enumerate(c["evidence"]):
-                lines += ["", "[[claims.evidence]]", f'source = "{pool[idx]["id"]}"', "quote = " + toml_str(dos["quotes"][(ci, ei)])]
-        (dossiers_dir / f"{dos['id']}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+                lines += ["", "[[claims.evidence]]", f'source = "{pool[idx]["id"]}"', "quote = " + toml_str(quotes[(ci, ei)])]
+        (dossiers_dir / f"{did}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if (d + 1) % 10000 == 0:
+            print(f"gen_corpus: {d + 1}/{n_dossiers} dossiers", file=sys.stderr)
 
     mb = sum(s["size"] for s in pool) / (1024 * 1024)
     print(f"gen_corpus: {n_dossiers} dossiers, {len(pool)} sources, {mb:.1f} MB of source text in {out}", file=sys.stderr)
