@@ -311,7 +311,7 @@ fn fresh_briefs(
         .filter_map(|p| Some((p, candidates.get(&p.id)?)))
         .collect();
     crate::batch::map(candidates, |(p, stamp)| {
-        let brief_key = fresh::brief_key(p.summary.key.as_ref()?, sources, &p.cited)?;
+        let brief_key = fresh::brief_key(p.summary.key.as_ref()?, sources, &plan.cited(p))?;
         let fresh = stamp.is_fresh(out, &p.id, &brief_key, (&settings.emit, digests));
         fresh.then(|| (p.id.clone(), stamp.warnings().to_vec()))
     })

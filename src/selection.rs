@@ -58,6 +58,9 @@ pub struct Plan<T> {
     /// Whether the selection is the whole project, whose every record and
     /// source is checked, cited or not.
     whole_project: bool,
+    /// Every source id a dossier cites, once: dossiers name them by index,
+    /// so a plan of 100,000 dossiers does not hold millions of strings.
+    cited_ids: Vec<String>,
 }
 
 /// What a [`Plan`] keeps of one dossier between its two reads.
@@ -68,8 +71,9 @@ pub struct Planned<T> {
     /// The file's digest at the first read: a dossier that changes before
     /// the second is not checked against the wrong plan.
     sha256: String,
-    /// The sources it pins or cites (none when it did not parse).
-    pub cited: BTreeSet<String>,
+    /// The sources it pins or cites (none when it did not parse), as
+    /// indexes into the plan's `cited_ids` ([`Plan::cited`]).
+    cited: Vec<u32>,
     pub summary: T,
 }
 
@@ -120,6 +124,8 @@ impl<T: Send + Sync> Plan<T> {
         let mut unattached = Vec::new();
         let mut unreadable = Vec::new();
         let mut dossiers = Vec::with_capacity(paths.len());
+        let mut cited_ids: Vec<String> = Vec::new();
+        let mut index_of: std::collections::HashMap<String, u32> = Default::default();
         for chunk in paths.chunks(stream_sizes().0) {
             let read = crate::batch::map(chunk.to_vec(), |path| {
                 let input = project.read_dossier(&path)?;
@@ -130,17 +136,31 @@ impl<T: Send + Sync> Plan<T> {
                     .as_ref()
                     .map(check::cited_sources)
                     .unwrap_or_default();
-                Ok(Planned {
-                    id: parsed.input.id.clone(),
-                    path,
-                    sha256,
+                Ok((
+                    Planned {
+                        id: parsed.input.id.clone(),
+                        path,
+                        sha256,
+                        cited: Vec::new(),
+                        summary: summarise(&project, &parsed, &sources),
+                    },
                     cited,
-                    summary: summarise(&project, &parsed, &sources),
-                })
+                ))
             });
             for outcome in read {
                 match outcome {
-                    Ok(planned) => dossiers.push(planned),
+                    Ok((mut planned, cited)) => {
+                        planned.cited = cited
+                            .into_iter()
+                            .map(|id| {
+                                *index_of.entry(id).or_insert_with_key(|id| {
+                                    cited_ids.push(id.clone());
+                                    (cited_ids.len() - 1) as u32
+                                })
+                            })
+                            .collect();
+                        dossiers.push(planned);
+                    }
                     Err(d) => {
                         let d: Box<Diagnostic> = d;
                         unreadable.extend(d.dossier.clone());
@@ -156,7 +176,17 @@ impl<T: Send + Sync> Plan<T> {
             unattached,
             unreadable,
             whole_project,
+            cited_ids,
         }
+    }
+
+    /// The sources `planned` pins or cites.
+    pub fn cited(&self, planned: &Planned<T>) -> BTreeSet<String> {
+        planned
+            .cited
+            .iter()
+            .map(|&index| self.cited_ids[index as usize].clone())
+            .collect()
     }
 
     /// Hashes the files of the sources the dossiers `of` selects rely on
@@ -180,7 +210,7 @@ impl<T: Send + Sync> Plan<T> {
             .dossiers
             .iter()
             .filter(|p| of(p))
-            .flat_map(|p| p.cited.iter().cloned())
+            .flat_map(|p| self.cited(p))
             .collect();
         if self.whole_project {
             ids.extend(self.uncited());
@@ -190,7 +220,7 @@ impl<T: Send + Sync> Plan<T> {
 
     /// The sources no dossier of the plan cites.
     fn uncited(&self) -> Vec<String> {
-        let anywhere: BTreeSet<&String> = self.dossiers.iter().flat_map(|p| &p.cited).collect();
+        let anywhere: BTreeSet<&String> = self.cited_ids.iter().collect();
         self.sources
             .sources
             .keys()
@@ -202,12 +232,7 @@ impl<T: Send + Sync> Plan<T> {
     /// The sources any selected dossier cites; `None` in a whole-project
     /// run, whose findings cover every source.
     fn reported_sources(&self) -> Option<BTreeSet<String>> {
-        (!self.whole_project).then(|| {
-            self.dossiers
-                .iter()
-                .flat_map(|p| p.cited.iter().cloned())
-                .collect()
-        })
+        (!self.whole_project).then(|| self.cited_ids.iter().cloned().collect())
     }
 
     /// Checks the dossiers `keep` selects, a chunk at a time, and hands
@@ -233,6 +258,7 @@ impl<T: Send + Sync> Plan<T> {
             .into_iter()
             .filter(|p| keep(p))
             .collect();
+        let cited_ids = std::mem::take(&mut self.cited_ids);
         let mut languages = BTreeSet::new();
         let mut chunk_view = CheckedSelection {
             project: self.project,
@@ -259,7 +285,8 @@ impl<T: Send + Sync> Plan<T> {
             }
             let needed: BTreeSet<String> = window
                 .iter()
-                .flat_map(|p| p.cited.iter().cloned())
+                .flat_map(|p| &p.cited)
+                .map(|&index| cited_ids[index as usize].clone())
                 .collect();
             chunk_view.sources.look_up(project, &needed, &quotes, learn);
             drop(quotes);
