@@ -275,9 +275,7 @@ impl<T: Send + Sync> Plan<T> {
             let project = &chunk_view.project;
             let mut quotes = QuoteRequests::new();
             for chunk in window.chunks(chunk_size) {
-                let parsed = crate::batch::map(chunk.iter().collect(), |planned| {
-                    read_again(project, planned)
-                });
+                let parsed = read_again(project, chunk);
                 let asked = check::quote_requests(parsed.iter().filter_map(|p| p.dossier.as_ref()));
                 for (source, asked) in asked {
                     quotes.entry(source).or_default().extend(asked);
@@ -292,9 +290,7 @@ impl<T: Send + Sync> Plan<T> {
             drop(quotes);
             for chunk in window.chunks(chunk_size) {
                 let project = &chunk_view.project;
-                let parsed = crate::batch::map(chunk.iter().collect(), |planned| {
-                    read_again(project, planned)
-                });
+                let parsed = read_again(project, chunk);
                 languages.extend(
                     parsed
                         .iter()
@@ -365,9 +361,16 @@ fn locale_problems(
     found
 }
 
+/// Planned dossiers read and parsed again, on the worker threads.
+fn read_again<T: Sync>(project: &Project, chunk: &[Planned<T>]) -> Vec<Parsed> {
+    crate::batch::map(chunk.iter().collect(), |planned| {
+        read_one_again(project, planned)
+    })
+}
+
 /// A planned dossier read and parsed again; a file that went away or
 /// changed since the plan is a finding, and the dossier is not built.
-fn read_again<T>(project: &Project, planned: &Planned<T>) -> Parsed {
+fn read_one_again<T>(project: &Project, planned: &Planned<T>) -> Parsed {
     match project.read_dossier(&planned.path) {
         Ok(input) if input.sha256 == planned.sha256 => check::parse(input),
         Ok(input) => Parsed {
