@@ -3,9 +3,9 @@
 //! dossier cites, and what a build needs to decide freshness), then the
 //! dossiers are read again, checked and handed on a chunk at a time
 //! ([`Plan::stream`]), so memory holds one chunk of dossiers whatever the
-//! size of the batch. A source is read once per batch: its text stays in
-//! memory only until the last chunk that quotes it. Also the one source
-//! `clerk text` and `clerk find` read ([`read_source`]).
+//! size of the batch. A source is read once per window of dossiers that
+//! quote it, and its text dropped once their quotes are looked up. Also
+//! the one source `clerk text` and `clerk find` read ([`read_source`]).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -237,9 +237,9 @@ impl<T: Send + Sync> Plan<T> {
 
     /// Checks the dossiers `keep` selects, a chunk at a time, and hands
     /// each checked chunk to `each` (in the order of the plan); the others
-    /// are dropped. Each dossier is read again, each source once for all
-    /// the quotes of the batch's chunks that cite it; the digests of the
-    /// files read are taught to `learn`.
+    /// are dropped. Each dossier is read again, each source once per
+    /// window for all the quotes of the window's dossiers that cite it;
+    /// the digests of the files read are taught to `learn`.
     pub fn stream(
         mut self,
         keep: impl Fn(&Planned<T>) -> bool,

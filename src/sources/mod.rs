@@ -437,14 +437,7 @@ impl SourceIndex {
                     && (!s.tried || s.content.as_ref().is_some_and(|c| !c.decoded))
             })
             .collect();
-        let none = BTreeSet::new();
-        crate::batch::for_each_mut(wanted, |source| {
-            let Some(bytes) = bytes_of(project, source, learn) else {
-                return;
-            };
-            let quotes = quotes.get(&source.id).unwrap_or(&none);
-            decode_source(source, bytes, quotes, keep_text, project.max_source_size);
-        });
+        decode_each(wanted, project, quotes, keep_text, learn);
     }
 
     /// Looks up each source's `quotes` in the named sources, for one
@@ -465,14 +458,7 @@ impl SourceIndex {
             .filter(|s| ids.contains(&s.id))
             .filter(|s| !(s.tried && s.has_errors()))
             .collect();
-        let none = BTreeSet::new();
-        crate::batch::for_each_mut(wanted, |source| {
-            let Some(bytes) = bytes_of(project, source, learn) else {
-                return;
-            };
-            let quotes = quotes.get(&source.id).unwrap_or(&none);
-            decode_source(source, bytes, quotes, false, project.max_source_size);
-        });
+        decode_each(wanted, project, quotes, false, learn);
     }
 
     /// Forgets what the named sources' quotes found, once the chunk that
@@ -496,6 +482,25 @@ impl SourceIndex {
         }
         found
     }
+}
+
+/// Reads, hashes and decodes each of `wanted` on the worker threads, and
+/// looks its `quotes` up; its text is kept only if `keep_text`.
+fn decode_each(
+    wanted: Vec<&mut Source>,
+    project: &Project,
+    quotes: &QuoteRequests,
+    keep_text: bool,
+    learn: Option<&dyn DigestMemo>,
+) {
+    let none = BTreeSet::new();
+    crate::batch::for_each_mut(wanted, |source| {
+        let Some(bytes) = bytes_of(project, source, learn) else {
+            return;
+        };
+        let quotes = quotes.get(&source.id).unwrap_or(&none);
+        decode_source(source, bytes, quotes, keep_text, project.max_source_size);
+    });
 }
 
 /// A record file's text and digest, or why it cannot be read.
